@@ -1,0 +1,5 @@
+"""The one API router. Each app registers its viewsets from its ``api.py``."""
+
+from rest_framework.routers import DefaultRouter
+
+router = DefaultRouter()

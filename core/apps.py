@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "core"
+    verbose_name = "RJ Admin core"
+
+    def ready(self):
+        # Each app enters its reports, brochure figures, dashboard panels, jobs and imports in
+        # core's registries from these modules, found the way Django admin finds admin.py.
+        from django.utils.module_loading import autodiscover_modules
+
+        from core import imports, jobs, navigation  # noqa: F401  (core's own entries)
+
+        autodiscover_modules("reports", "jobs", "importers", "api")

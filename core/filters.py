@@ -1,0 +1,139 @@
+"""Filter sets for core lists. Choice filters read their options through ``.restrict()``."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+
+from core.choices import FacilityKind, JobOutcome, OffenderStatus, OffenseClass, Region, Role
+from core.models import CourtCase, District, Facility, JobRun, Offender, Organization, OrganizationKind, User
+
+
+def scoped(model, **filters):
+    """A callable queryset for a filter's dropdown: what this request's user may see."""
+
+    def queryset(request):
+        if request is None:
+            return model._default_manager.none()
+        return model._default_manager.filter(**filters).restrict(request.user, "view")
+
+    return queryset
+
+
+class SearchFilterSet(django_filters.FilterSet):
+    """Adds a free-text ``q`` over ``search_fields``."""
+
+    search_fields: tuple[str, ...] = ()
+    q = django_filters.CharFilter(method="search", label="Search")
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+
+class FacilityFilterSet(SearchFilterSet):
+    search_fields = ("name", "code", "town")
+    kind = django_filters.ChoiceFilter(choices=FacilityKind.choices, empty_label="Any kind")
+    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="Any region")
+    active = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
+    )
+
+    class Meta:
+        model = Facility
+        fields = ["q", "kind", "region", "active"]
+
+
+class DistrictFilterSet(SearchFilterSet):
+    search_fields = ("name",)
+    region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="Any region")
+
+    class Meta:
+        model = District
+        fields = ["q", "region"]
+
+
+class OrganizationFilterSet(SearchFilterSet):
+    search_fields = ("name", "town", "county", "contact_name")
+    kinds = django_filters.ModelChoiceFilter(
+        queryset=OrganizationKind.objects.all(), label="Kind", empty_label="Any kind"
+    )
+    county = django_filters.CharFilter(lookup_expr="icontains")
+    active = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["q", "kinds", "county", "active"]
+
+
+class OffenderFilterSet(SearchFilterSet):
+    search_fields = ("doc_id", "last_name", "first_name")
+    status = django_filters.ChoiceFilter(choices=OffenderStatus.choices, empty_label="Any status")
+    facility = django_filters.ModelChoiceFilter(queryset=scoped(Facility), empty_label="Any facility")
+    district = django_filters.ModelChoiceFilter(queryset=scoped(District), empty_label="Any district")
+    supervising_officer = django_filters.ModelChoiceFilter(
+        queryset=scoped(User, role__in=[Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR]),
+        label="Officer",
+        empty_label="Any officer",
+    )
+    supervision_ends_before = django_filters.DateFilter(
+        field_name="supervision_end_date",
+        lookup_expr="lte",
+        label="Supervision ends by",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Offender
+        fields = ["q", "status", "facility", "district", "supervising_officer", "supervision_ends_before"]
+
+
+class CourtCaseFilterSet(SearchFilterSet):
+    search_fields = ("case_number", "court", "offender__doc_id", "offender__last_name")
+    county = django_filters.CharFilter(lookup_expr="icontains")
+    offense_class = django_filters.ChoiceFilter(choices=OffenseClass.choices, empty_label="Any class")
+    sentenced_after = django_filters.DateFilter(
+        field_name="sentencing_date",
+        lookup_expr="gte",
+        label="Sentenced on or after",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    sentenced_before = django_filters.DateFilter(
+        field_name="sentencing_date",
+        lookup_expr="lte",
+        label="Sentenced on or before",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = CourtCase
+        fields = ["q", "county", "offense_class", "sentenced_after", "sentenced_before"]
+
+
+class UserFilterSet(SearchFilterSet):
+    search_fields = ("username", "first_name", "last_name", "email")
+    role = django_filters.ChoiceFilter(choices=Role.choices, empty_label="Any role")
+    district = django_filters.ModelChoiceFilter(queryset=scoped(District), empty_label="Any district")
+    is_active = django_filters.BooleanFilter(
+        label="Active", widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
+    )
+
+    class Meta:
+        model = User
+        fields = ["q", "role", "district", "is_active"]
+
+
+class JobRunFilterSet(django_filters.FilterSet):
+    job = django_filters.CharFilter(lookup_expr="icontains")
+    outcome = django_filters.ChoiceFilter(choices=JobOutcome.choices, empty_label="Any outcome")
+    run_date = django_filters.DateFilter(widget=forms.DateInput(attrs={"type": "date"}), label="As of")
+
+    class Meta:
+        model = JobRun
+        fields = ["job", "outcome", "run_date"]

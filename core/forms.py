@@ -1,0 +1,215 @@
+"""Forms for core records. ``ScopedModelForm`` restricts every dropdown to the user's scope."""
+
+from django import forms
+from django.contrib.auth.forms import SetPasswordMixin
+from django.core.exceptions import ValidationError
+
+from core.choices import DISTRICT_ROLES, FacilityKind, OffenderStatus, Role
+from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+from core.querysets import VIEW
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class ScopedFormMixin:
+    """Restrict every choice field whose model has ``restrict`` to what the user may see."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset, "restrict"):
+                field.queryset = queryset.restrict(user, VIEW) if user is not None else queryset.none()
+            if isinstance(field.widget, forms.DateInput) and not isinstance(field.widget, DateInput):
+                field.widget = DateInput()
+
+
+class ScopedModelForm(ScopedFormMixin, forms.ModelForm):
+    pass
+
+
+class FacilityForm(ScopedModelForm):
+    class Meta:
+        model = Facility
+        fields = ["name", "code", "town", "kind", "region", "district", "active"]
+
+    def clean_code(self):
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in (FacilityKind.DISTRICT_OFFICE, FacilityKind.CSC) and not data.get("district"):
+            self.add_error("district", "A district office or supervision center serves a district: choose it.")
+        return data
+
+
+class DistrictForm(ScopedModelForm):
+    class Meta:
+        model = District
+        fields = ["number", "name", "region"]
+
+
+class OrganizationForm(ScopedModelForm):
+    kinds = forms.ModelMultipleChoiceField(
+        queryset=OrganizationKind.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose every kind that applies.",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name",
+            "kinds",
+            "agency_status",
+            "address",
+            "town",
+            "zip_code",
+            "county",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "active",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if "kinds" in data:
+            probe = Organization(agency_status=data.get("agency_status", ""))
+            try:
+                probe.validate_kinds(data["kinds"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        self.add_error(field, error)
+        return data
+
+
+class OffenderForm(ScopedModelForm):
+    class Meta:
+        model = Offender
+        fields = [
+            "doc_id",
+            "last_name",
+            "first_name",
+            "date_of_birth",
+            "status",
+            "facility",
+            "district",
+            "supervising_officer",
+            "supervision_end_date",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervising_officer"].queryset = (
+            self.fields["supervising_officer"]
+            .queryset.filter(role__in=[Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR], is_active=True)
+            .select_related("district")
+        )
+        self.fields["supervising_officer"].label_from_instance = lambda u: f"{u} (District {u.district.number})"
+
+    def clean(self):
+        data = super().clean()
+        status = data.get("status")
+        if status == OffenderStatus.DISCHARGED and data.get("supervising_officer"):
+            self.add_error("supervising_officer", "A discharged person has no supervising officer.")
+        return data
+
+
+class CourtCaseForm(ScopedModelForm):
+    class Meta:
+        model = CourtCase
+        fields = ["court", "case_number", "county", "offender", "offense", "offense_class", "sentencing_date"]
+
+
+class UserForm(ScopedModelForm):
+    """Administrators manage users: role and where they work."""
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "role",
+            "facilities",
+            "district",
+            "is_active",
+        ]
+        widgets = {"facilities": forms.SelectMultiple(attrs={"size": 8})}
+        help_texts = {"is_active": "Uncheck to stop this person signing in. Users are never deleted."}
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if not role:
+            self.add_error("role", "Choose a role.")
+        if role in DISTRICT_ROLES and not data.get("district"):
+            self.add_error("district", "This role works in one district: choose it.")
+        if role == Role.FACILITY_STAFF and not data.get("facilities"):
+            self.add_error("facilities", "Facility staff need at least one facility.")
+        return data
+
+
+class UserCreateForm(SetPasswordMixin, UserForm):
+    password1, password2 = SetPasswordMixin.create_password_fields()
+
+    class Meta(UserForm.Meta):
+        fields = UserForm.Meta.fields
+
+    def clean(self):
+        data = super().clean()
+        self.validate_passwords()
+        return data
+
+    def _post_clean(self):
+        super()._post_clean()
+        self.validate_password_for_user(self.instance)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password1"])
+        if commit:
+            user.save()
+            self.save_m2m()
+        return user
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds")
+    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV with a header row. Up to 10 MB.")
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k.kind, k.label) for k in kinds]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("The file is larger than 10 MB; split it.")
+        raw = upload.read()
+        try:
+            return upload.name, raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                return upload.name, raw.decode("cp1252")
+            except UnicodeDecodeError:
+                raise ValidationError("The file is not text: save it as CSV (UTF-8).") from None
+
+
+class RunJobForm(forms.Form):
+    job = forms.ChoiceField()
+    run_date = forms.DateField(label="As of", widget=DateInput(), required=False, help_text="Today when empty.")
+
+    def __init__(self, *args, jobs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job"].choices = [(j.name, j.name.replace("_", " ").capitalize()) for j in jobs]

@@ -1,0 +1,27 @@
+"""Load the demo data of every app (idempotent) and print the demo logins."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from core.demo.data import DEFAULT_PASSWORD
+from core.services import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load demo data: Missouri's institutions, P&P districts, partners, fictional people, one user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=DEFAULT_PASSWORD, help="Password for newly created demo users.")
+        parser.add_argument("--offenders", type=int, default=300, help="How many fictional offenders to create.")
+
+    def handle(self, *args, password, offenders, **options):
+        logins = demo_seed(password=password, offenders=offenders)
+        from core.registry import registry
+
+        for seeder in registry.demo_seeders():
+            seeder()
+        self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
+        self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with any of these (password: {password}):")
+        width = max(len(u) for u in logins)
+        for username, label in logins.items():
+            self.stdout.write(f"  {username.ljust(width)}  {label}")

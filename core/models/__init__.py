@@ -1,0 +1,17 @@
+from .ops import Alert, AuditEvent, ImportBatch, JobRun
+from .people import CourtCase, Offender, User
+from .places import District, Facility, Organization, OrganizationKind
+
+__all__ = [
+    "Alert",
+    "AuditEvent",
+    "CourtCase",
+    "District",
+    "Facility",
+    "ImportBatch",
+    "JobRun",
+    "Offender",
+    "Organization",
+    "OrganizationKind",
+    "User",
+]

@@ -1,0 +1,137 @@
+"""Writes with rules for core records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history
+
+from core.choices import FacilityKind, OffenderStatus, Role
+from core.demo import data
+from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+
+
+@transaction.atomic
+def demo_seed(*, password: str = data.DEFAULT_PASSWORD, offenders: int = 300) -> dict:
+    """Load core's demo data. Idempotent: records are keyed, and a second run changes nothing.
+
+    Returns the demo logins as ``{username: role label}``.
+    """
+    districts = {}
+    for number, name, region, _town in data.DISTRICTS:
+        districts[number], _ = District.objects.get_or_create(number=number, defaults={"name": name, "region": region})
+    for name, code, town, region in data.INSTITUTIONS:
+        Facility.objects.get_or_create(code=code, defaults={"name": name, "town": town, "region": region})
+    for number, _name, region, town in data.DISTRICTS:
+        Facility.objects.get_or_create(
+            code=f"PP{number:02d}",
+            defaults={
+                "name": f"Probation and Parole District {number} Office",
+                "town": town,
+                "region": region,
+                "kind": FacilityKind.DISTRICT_OFFICE,
+                "district": districts[number],
+            },
+        )
+    kinds = {k.code: k for k in OrganizationKind.objects.all()}
+    for name, kind_codes, status, address, town, zip_code, county in data.ORGANIZATIONS:
+        org, created = Organization.objects.get_or_create(
+            name=name,
+            county=county,
+            defaults={"agency_status": status, "address": address, "town": town, "zip_code": zip_code},
+        )
+        if created:
+            org.kinds.set([kinds[c] for c in kind_codes])
+
+    logins = {}
+    facilities = {f.code: f for f in Facility.objects.all()}
+    for username, first, last, role, district, codes, superuser in data.USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "role": role,
+                "email": f"{username}@rjadmin.example",
+                "district": districts.get(district),
+                "is_superuser": superuser,
+                "is_staff": superuser,
+            },
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            user.facilities.set([facilities[c] for c in codes])
+        logins[username] = (
+            Role(role).label
+            + (f", district {district}" if district else "")
+            + (f", {', '.join(codes)}" if codes else "")
+        )
+
+    _seed_people(districts, facilities, count=offenders)
+    return logins
+
+
+def _seed_people(districts, facilities, *, count: int):
+    """Fictional offenders and their cases, from a fixed random seed so every load is the same."""
+    rng = random.Random(2729)
+    officers_by_district: dict[int, list[User]] = {}
+    for u in User.objects.filter(role__in=[Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR]).order_by("username"):
+        officers_by_district.setdefault(u.district_id, []).append(u)
+    institutions = [f for f in facilities.values() if f.kind == FacilityKind.INSTITUTION]
+    # Most demo people sit where the demo users work, so every login has a full page.
+    focus_facilities = [facilities["JCCC"], facilities["ACC"]]
+    focus_districts = [districts[9], districts[10]]
+    existing = set(Offender.objects.values_list("doc_id", flat=True))
+    new_offenders, new_cases = [], []
+    today = dt.date(2026, 11, 1)
+    for i in range(count):
+        doc_id = f"{1100000 + i * 37:07d}"
+        first, last = rng.choice(data.FIRST_NAMES), rng.choice(data.LAST_NAMES)
+        born = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 42))
+        roll = rng.random()
+        facility = district = officer = end = None
+        if roll < 0.45:
+            status = OffenderStatus.INCARCERATED
+            facility = rng.choice(focus_facilities) if rng.random() < 0.6 else rng.choice(institutions)
+        elif roll < 0.92:
+            status = OffenderStatus.SUPERVISED
+            district = rng.choice(focus_districts) if rng.random() < 0.7 else rng.choice(list(districts.values()))
+            pool = officers_by_district.get(district.pk, [])
+            officer = rng.choice(pool) if pool else None
+            end = today + dt.timedelta(days=rng.randrange(20, 365 * 4))
+        else:
+            status = OffenderStatus.DISCHARGED
+        sentenced = max(born + dt.timedelta(days=365 * 19), today - dt.timedelta(days=rng.randrange(60, 365 * 8)))
+        court, county = rng.choice(data.COURTS)
+        offense, offense_class = rng.choice(data.OFFENSES)
+        if doc_id in existing:
+            continue
+        offender = Offender(
+            doc_id=doc_id,
+            first_name=first,
+            last_name=last,
+            date_of_birth=born,
+            status=status,
+            facility=facility,
+            district=district,
+            supervising_officer=officer,
+            supervision_end_date=end,
+        )
+        new_offenders.append(offender)
+        new_cases.append(
+            CourtCase(
+                court=court,
+                case_number=f"{sentenced.year % 100:02d}{county[:2].upper()}-CR{i + 100:05d}",
+                county=county,
+                offender=offender,
+                offense=offense,
+                offense_class=offense_class,
+                sentencing_date=sentenced,
+            )
+        )
+    # bulk_create_with_history writes each record's first version too.
+    bulk_create_with_history(new_offenders, Offender, default_change_reason="Demo data")
+    bulk_create_with_history(new_cases, CourtCase, default_change_reason="Demo data")

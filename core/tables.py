@@ -1,0 +1,97 @@
+"""Tables for core lists (django-tables2). Querysets arrive already restricted by the view."""
+
+import django_tables2 as tables
+
+from core.models import CourtCase, District, Facility, JobRun, Offender, Organization, User
+
+
+class BaseTable(tables.Table):
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        empty_text = "Nothing matches. Clear the filters or add the first record."
+
+
+class FacilityTable(BaseTable):
+    name = tables.Column(linkify=True)
+    district = tables.Column(accessor="district__number", verbose_name="District")
+
+    class Meta(BaseTable.Meta):
+        model = Facility
+        fields = ("name", "code", "town", "kind", "region", "district", "active")
+
+
+class DistrictTable(BaseTable):
+    number = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = District
+        fields = ("number", "name", "region")
+
+
+class OrganizationTable(BaseTable):
+    name = tables.Column(linkify=True)
+    kinds = tables.ManyToManyColumn(verbose_name="Kinds", orderable=False)
+
+    class Meta(BaseTable.Meta):
+        model = Organization
+        fields = ("name", "kinds", "town", "county", "contact_name", "active")
+
+
+class OffenderTable(BaseTable):
+    doc_id = tables.Column(linkify=True, verbose_name="DOC ID")
+    name = tables.Column(
+        accessor="last_name",
+        verbose_name="Name",
+        order_by=("last_name", "first_name"),
+        linkify=lambda record: record.get_absolute_url(),
+    )
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+    district = tables.Column(accessor="district__number", verbose_name="District")
+    supervising_officer = tables.Column(verbose_name="Officer")
+
+    class Meta(BaseTable.Meta):
+        model = Offender
+        fields = ("doc_id", "name", "status", "facility", "district", "supervising_officer", "supervision_end_date")
+
+    def render_name(self, record):
+        return f"{record.last_name}, {record.first_name}"
+
+    def value_name(self, record):
+        return f"{record.last_name}, {record.first_name}"
+
+
+class CourtCaseTable(BaseTable):
+    case_number = tables.Column(linkify=True)
+    offender = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = CourtCase
+        fields = ("case_number", "court", "county", "offender", "offense_class", "sentencing_date")
+
+
+class UserTable(BaseTable):
+    username = tables.Column(linkify=True)
+    name = tables.Column(accessor="last_name", verbose_name="Name", order_by=("last_name", "first_name"))
+    district = tables.Column(accessor="district__number", verbose_name="District")
+    facilities = tables.ManyToManyColumn(
+        verbose_name="Facilities",
+        orderable=False,
+        transform=lambda f: f.code,
+    )
+
+    class Meta(BaseTable.Meta):
+        model = User
+        fields = ("username", "name", "role", "district", "facilities", "is_active", "last_login")
+
+    def render_name(self, record):
+        return record.get_full_name() or "—"
+
+    def value_name(self, record):
+        return record.get_full_name()
+
+
+class JobRunTable(BaseTable):
+    class Meta(BaseTable.Meta):
+        model = JobRun
+        fields = ("job", "run_date", "started_at", "finished_at", "rows", "outcome", "triggered_by")

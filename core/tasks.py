@@ -1,0 +1,22 @@
+"""Celery tasks of core: thin wrappers that call one service."""
+
+import datetime as dt
+
+from celery import shared_task
+
+from core.jobs import job_run
+
+
+@shared_task(acks_late=True, name="core.run_job")
+def run_job_task(name: str, run_date: str | None = None, user_id: int | None = None) -> dict:
+    """Run a registered job for a date (ISO string; today in America/Chicago when absent)."""
+    from core.models import User
+
+    user = User.objects.filter(pk=user_id).first() if user_id else None
+    run = job_run(name=name, run_date=dt.date.fromisoformat(run_date) if run_date else None, user=user)
+    return {"id": run.pk, "outcome": run.outcome, "rows": run.rows}
+
+
+@shared_task(name="core.ping")
+def ping() -> str:
+    return "pong"

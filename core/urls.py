@@ -1,0 +1,66 @@
+from django.urls import path
+
+from core.views import ops, records
+
+app_name = "core"
+
+
+def crud(prefix: str, name: str, list_view, detail_view, edit_view, history_view):
+    return [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/add/", edit_view.as_view(), name=f"{name}_add"),
+        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
+        path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
+        path(f"{prefix}/<int:pk>/history/", history_view.as_view(), name=f"{name}_history"),
+    ]
+
+
+urlpatterns = [
+    path("", ops.DashboardView.as_view(), name="dashboard"),
+    path("alerts/", ops.AlertListView.as_view(), name="alert_list"),
+    path("jobs/", ops.JobRunListView.as_view(), name="jobrun_list"),
+    path("imports/", ops.ImportStartView.as_view(), name="import_start"),
+    path("imports/<int:pk>/", ops.ImportPreviewView.as_view(), name="import_preview"),
+    path("imports/<int:pk>/discard/", ops.ImportDiscardView.as_view(), name="import_discard"),
+    *crud(
+        "facilities",
+        "facility",
+        records.FacilityListView,
+        records.FacilityDetailView,
+        records.FacilityEditView,
+        records.FacilityHistoryView,
+    ),
+    *crud(
+        "districts",
+        "district",
+        records.DistrictListView,
+        records.DistrictDetailView,
+        records.DistrictEditView,
+        records.DistrictHistoryView,
+    ),
+    *crud(
+        "organizations",
+        "organization",
+        records.OrganizationListView,
+        records.OrganizationDetailView,
+        records.OrganizationEditView,
+        records.OrganizationHistoryView,
+    ),
+    *crud(
+        "offenders",
+        "offender",
+        records.OffenderListView,
+        records.OffenderDetailView,
+        records.OffenderEditView,
+        records.OffenderHistoryView,
+    ),
+    *crud(
+        "cases",
+        "courtcase",
+        records.CourtCaseListView,
+        records.CourtCaseDetailView,
+        records.CourtCaseEditView,
+        records.CourtCaseHistoryView,
+    ),
+    *crud("users", "user", records.UserListView, records.UserDetailView, records.UserEditView, records.UserHistoryView),
+]

@@ -1,0 +1,254 @@
+"""Generic views every app builds on (NetBox's idea): scope is applied here, so a view cannot forget it.
+
+A list needs ``model``, ``table_class`` and ``filterset_class``; a detail needs ``model``; an edit
+view needs ``model`` and ``form_class``. Out of scope is a 404, never a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import models, transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.generic import DetailView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from core.audit import audit_log
+from core.querysets import ADD, CHANGE, VIEW, can
+
+
+class ScopedMixin(LoginRequiredMixin):
+    """Every queryset a view reads goes through ``.restrict(user, action)``."""
+
+    model: type[models.Model] | None = None
+    queryset = None
+    action = VIEW
+
+    def base_queryset(self):
+        if self.queryset is not None:
+            return self.queryset.all()
+        if self.model is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs a model or a queryset.")
+        return self.model._default_manager.all()
+
+    def get_queryset(self):
+        return self.base_queryset().restrict(self.request.user, self.action)
+
+    def get_model(self):
+        return self.model or self.queryset.model
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model = self.get_model()
+        context.setdefault("model_meta", model._meta)
+        context.setdefault("can_add", can(self.request.user, model, ADD))
+        return context
+
+
+class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable, paginated table with CSV and XLSX export of the filtered rows."""
+
+    template_name = "core/object_list.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    add_url_name: str | None = None
+    title: str | None = None
+    intro: str = ""
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.paginate_by}
+
+    def get_export_filename(self, export_format):
+        name = slugify(self.get_model()._meta.verbose_name_plural)
+        return f"{name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def create_export(self, export_format):
+        audit_log(
+            user=self.request.user,
+            action=f"export_{export_format}",
+            object_type=self.get_model()._meta.label,
+            detail=self.request.GET.urlencode(),
+        )
+        return super().create_export(export_format)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.get_model()._meta
+        context["title"] = self.title or meta.verbose_name_plural.capitalize()
+        context["intro"] = self.intro
+        context["add_url_name"] = self.add_url_name if context["can_add"] else None
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        context["export_query"] = query.urlencode()
+        context["filter_active"] = any(v for k, v in self.request.GET.items() if k not in ("page", "sort"))
+        return context
+
+
+class ObjectDetailView(ScopedMixin, DetailView):
+    """One record, with its tabs. ``can_change`` says whether the user may edit it."""
+
+    tab = "details"
+
+    def get_template_names(self):
+        meta = self.get_model()._meta
+        return [f"{meta.app_label}/{meta.model_name}_detail.html", "core/object_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = (
+            self.base_queryset().restrict(self.request.user, CHANGE).filter(pk=self.object.pk).exists()
+        )
+        context["tab"] = self.tab
+        return context
+
+
+class ObjectEditView(ScopedMixin, UpdateView):
+    """Create (no pk in the URL) or edit a record.
+
+    The form's dropdowns are restricted to the user's scope, and an edit that would move the record
+    out of the user's scope is rolled back with a clear message.
+    """
+
+    template_name = "core/object_form.html"
+    action = CHANGE
+
+    def get_object(self, queryset=None):
+        if self.kwargs.get(self.pk_url_kwarg) is None:
+            if not can(self.request.user, self.get_model(), ADD):
+                raise PermissionDenied
+            return None
+        return super().get_object(queryset)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for key, value in self.request.GET.items():
+            initial.setdefault(key, value)
+        return initial
+
+    def form_valid(self, form):
+        creating = self.object is None
+        with transaction.atomic():
+            self.object = form.save()
+            action = ADD if creating else CHANGE
+            in_scope = self.base_queryset().restrict(self.request.user, action).filter(pk=self.object.pk).exists()
+            if not in_scope:
+                transaction.set_rollback(True)
+        if not in_scope:
+            if creating:
+                self.object = None
+            form.add_error(None, "You cannot save this: the record would be outside your scope.")
+            return self.form_invalid(form)
+        verb = "Added" if creating else "Saved"
+        messages.success(self.request, f"{verb} {self.get_model()._meta.verbose_name} “{self.object}”.")
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meta = self.get_model()._meta
+        if self.object is None:
+            context["title"] = f"Add {meta.verbose_name}"
+        else:
+            context["title"] = f"Edit {meta.verbose_name}: {self.object}"
+        context["cancel_url"] = self.object.get_absolute_url() if self.object else None
+        return context
+
+
+def _display(field, value, lookups):
+    if value is None or value == "":
+        return "—"
+    if field is None:
+        return str(value)
+    if field.is_relation and field.many_to_one:
+        return lookups.get((field.related_model, value), f"#{value}")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+class ObjectHistoryView(ScopedMixin, DetailView):
+    """The History tab: every version of the record, who made it, when, and what changed."""
+
+    template_name = "core/object_history.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        obj = self.object
+        if not hasattr(obj, "history"):
+            raise Http404
+        records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+        model_fields = {f.attname: f for f in obj._meta.concrete_fields}
+        model_fields.update({f.name: f for f in obj._meta.concrete_fields})
+        entries = []
+        previous = None
+        wanted: dict[type, set] = {}
+        for record in records:
+            changes = []
+            if previous is not None:
+                delta = record.diff_against(previous)
+                for change in delta.changes:
+                    changes.append((model_fields.get(change.field), change.field, change.old, change.new))
+            else:
+                for name, field in ((f.attname, f) for f in obj._meta.concrete_fields):
+                    if name in ("id",) or not hasattr(record, name):
+                        continue
+                    changes.append((field, name, None, getattr(record, name)))
+            for field, _name, old, new in changes:
+                if field is not None and field.is_relation and field.many_to_one:
+                    wanted.setdefault(field.related_model, set()).update(v for v in (old, new) if v not in (None, ""))
+            entries.append((record, changes))
+            previous = record
+        lookups = {}
+        for model, pks in wanted.items():
+            manager = model._default_manager
+            for related in manager.filter(pk__in=pks):
+                lookups[(model, related.pk)] = str(related)
+        rows = []
+        for record, changes in reversed(entries):
+            rows.append(
+                {
+                    "date": record.history_date,
+                    "user": record.history_user,
+                    "type": {"+": "Created", "~": "Changed", "-": "Deleted"}.get(record.history_type, "Changed"),
+                    "reason": record.history_change_reason,
+                    "changes": [
+                        {
+                            "field": (field.verbose_name if field is not None else name).capitalize(),
+                            "old": _display(field, old, lookups) if not isinstance(old, list) else _m2m(old),
+                            "new": _display(field, new, lookups) if not isinstance(new, list) else _m2m(new),
+                        }
+                        for field, name, old, new in changes
+                        if not (record.history_type == "+" and new in (None, ""))
+                    ],
+                }
+            )
+        page = Paginator(rows, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, tab="history", title=f"History of {obj}")
+        return context
+
+
+def _m2m(values):
+    return ", ".join(str(v) for v in values) or "—"
+
+
+def scoped_object_or_404(model, user, pk, action=VIEW):
+    """The one way code outside the generic views fetches a single scoped record."""
+    return get_object_or_404(model._default_manager.restrict(user, action), pk=pk)

@@ -1,0 +1,280 @@
+"""Dashboard, alerts, background jobs, CSV imports and health checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection, transaction
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, ListView, TemplateView
+
+from core.choices import ImportStatus, JobOutcome, OffenderStatus, Role
+from core.filters import JobRunFilterSet
+from core.forms import ImportUploadForm, RunJobForm
+from core.imports import IMPORTERS, import_run, importers_for
+from core.jobs import JOBS
+from core.models import Alert, Facility, ImportBatch, JobRun, Offender, Organization, User
+from core.querysets import VIEW, can
+from core.registry import registry
+from core.tables import JobRunTable
+
+from .generic import ObjectListView
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    """One page per role: what core knows for that role, then the panels the apps registered."""
+
+    template_name = "core/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        role = Role.ADMINISTRATOR if user.is_superuser and not user.role else user.role
+        offenders = Offender.objects.restrict(user, VIEW)
+        today = timezone.localdate()
+        cards = []
+        if role in (Role.ADMINISTRATOR, Role.AUDITOR):
+            counts = offenders.aggregate(
+                incarcerated=Count("pk", filter=Q(status=OffenderStatus.INCARCERATED)),
+                supervised=Count("pk", filter=Q(status=OffenderStatus.SUPERVISED)),
+            )
+            cards = [
+                ("Incarcerated", counts["incarcerated"], reverse("core:offender_list") + "?status=incarcerated"),
+                ("Supervised", counts["supervised"], reverse("core:offender_list") + "?status=supervised"),
+                ("Facilities", Facility.objects.filter(active=True).count(), reverse("core:facility_list")),
+                (
+                    "Partner organizations",
+                    Organization.objects.filter(active=True).count(),
+                    reverse("core:organization_list"),
+                ),
+            ]
+            context["failed_jobs"] = JobRun.objects.filter(
+                outcome=JobOutcome.FAILED, started_at__gte=timezone.now() - dt.timedelta(days=7)
+            )[:5]
+            context["recent_jobs"] = JobRun.objects.all()[:5]
+        elif role in (Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR, Role.BOARD_COORDINATOR):
+            supervised = offenders.filter(status=OffenderStatus.SUPERVISED)
+            label = "My caseload" if role == Role.PROBATION_OFFICER else "Supervised in my district"
+            ending = supervised.filter(
+                supervision_end_date__gte=today, supervision_end_date__lte=today + dt.timedelta(days=60)
+            )
+            cards = [
+                (label, supervised.count(), reverse("core:offender_list") + "?status=supervised"),
+                (
+                    "Supervision ends within 60 days",
+                    ending.count(),
+                    reverse("core:offender_list")
+                    + f"?status=supervised&supervision_ends_before={today + dt.timedelta(days=60):%Y-%m-%d}",
+                ),
+            ]
+            if role == Role.DISTRICT_SUPERVISOR:
+                context["officers"] = (
+                    User.objects.filter(
+                        district_id=user.district_id,
+                        is_active=True,
+                        role__in=[Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR],
+                    )
+                    .annotate(caseload_count=Count("caseload", filter=Q(caseload__status=OffenderStatus.SUPERVISED)))
+                    .order_by("-caseload_count", "last_name")
+                )
+        elif role == Role.FACILITY_STAFF:
+            context["facilities"] = Facility.objects.restrict(user, VIEW).annotate(
+                incarcerated=Count("offenders", filter=Q(offenders__status=OffenderStatus.INCARCERATED))
+            )
+        elif role == Role.VICTIM_SERVICES:
+            cards = [("Offenders statewide", offenders.count(), reverse("core:offender_list"))]
+        context["role"] = role
+        context["role_label"] = Role(role).label if role else "No role yet"
+        context["cards"] = cards
+        context["alerts"] = Alert.objects.restrict(user, VIEW).filter(read_at__isnull=True)[:10]
+        context["panels"] = [html for html in (p.render(self.request) for p in registry.panels_for(role)) if html]
+        return context
+
+
+class AlertListView(LoginRequiredMixin, ListView):
+    template_name = "core/alert_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Alert.objects.restrict(self.request.user, VIEW)
+
+    def post(self, request):
+        ids = request.POST.getlist("alert")
+        qs = self.get_queryset().filter(read_at__isnull=True)
+        if ids:
+            qs = qs.filter(pk__in=ids)
+        count = qs.update(read_at=timezone.now())
+        messages.success(request, f"Marked {count} alert{'s' if count != 1 else ''} as read.")
+        return redirect("core:alert_list")
+
+
+# Jobs -----------------------------------------------------------------------------------------
+class JobRunListView(ObjectListView):
+    """Job runs, and a form that queues a job now. Administrators run; auditors read."""
+
+    queryset = JobRun.objects.select_related("triggered_by")
+    table_class = JobRunTable
+    template_name = "core/jobrun_list.html"
+    title = "Background jobs"
+    filterset_class = JobRunFilterSet
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, JobRun, VIEW):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jobs"] = sorted(JOBS.values(), key=lambda j: (j.hour is None, j.hour or 0, j.minute, j.name))
+        context["can_run"] = self.request.user.is_administrator
+        context["run_form"] = kwargs.get("run_form") or RunJobForm(jobs=context["jobs"])
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not request.user.is_administrator:
+            return self.http_method_not_allowed(request)
+        form = RunJobForm(request.POST, jobs=JOBS.values())
+        if not form.is_valid():
+            self.object_list = self.get_queryset()
+            messages.error(request, "Choose a job and a valid date.")
+            return redirect("core:jobrun_list")
+        from core.tasks import run_job_task
+
+        name = form.cleaned_data["job"]
+        run_date = form.cleaned_data["run_date"] or timezone.localdate()
+        transaction.on_commit(lambda: run_job_task.delay(name, run_date.isoformat(), request.user.pk))
+        messages.success(request, f"Queued {name.replace('_', ' ')} for {run_date:%b %d, %Y}. Refresh to see its run.")
+        return redirect("core:jobrun_list")
+
+
+# Imports --------------------------------------------------------------------------------------
+class ImportStartView(LoginRequiredMixin, FormView):
+    template_name = "core/import_start.html"
+    form_class = ImportUploadForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not importers_for(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["kinds"] = importers_for(self.request.user)
+        return kwargs
+
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind", "")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["importers"] = importers_for(self.request.user)
+        context["recent"] = ImportBatch.objects.restrict(self.request.user, VIEW).select_related("uploaded_by")[:10]
+        return context
+
+    def form_valid(self, form):
+        filename, content = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        result = import_run(kind=kind, content=content, user=self.request.user, commit=False)
+        batch = ImportBatch.objects.create(
+            kind=kind,
+            filename=filename,
+            content=content,
+            uploaded_by=self.request.user,
+            row_count=len(result.rows),
+            error_count=result.error_count,
+        )
+        return redirect("core:import_preview", pk=batch.pk)
+
+
+class ImportPreviewView(LoginRequiredMixin, TemplateView):
+    """The dry run: every row with its errors by column; commit only when there are none."""
+
+    template_name = "core/import_preview.html"
+
+    def get_batch(self):
+        return get_object_or_404(ImportBatch.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.get_batch()
+        importer = IMPORTERS[batch.kind]
+        if batch.status == ImportStatus.PREVIEWED:
+            result = import_run(kind=batch.kind, content=batch.content, user=self.request.user, commit=False)
+        else:
+            result = None
+        context.update(batch=batch, importer=importer, result=result)
+        if result is not None:
+            context["error_rows"] = [r for r in result.rows if r.errors]
+            context["rows_shown"] = result.rows[:500]
+        return context
+
+    def post(self, request, pk):
+        batch = self.get_batch()
+        if batch.status != ImportStatus.PREVIEWED or batch.uploaded_by_id != request.user.pk:
+            messages.error(request, "This file was already handled.")
+            return redirect("core:import_preview", pk=pk)
+        # Lock the batch so a double-submitted commit applies the file once.
+        with transaction.atomic():
+            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+            if batch.status != ImportStatus.PREVIEWED:
+                messages.error(request, "This file was already handled.")
+                return redirect("core:import_preview", pk=pk)
+            result = import_run(kind=batch.kind, content=batch.content, user=request.user, commit=True)
+            batch.error_count = result.error_count
+            if result.committed:
+                batch.status = ImportStatus.COMMITTED
+                batch.committed_at = timezone.now()
+            batch.save(update_fields=["status", "committed_at", "error_count"])
+        if result.committed:
+            counts = ", ".join(f"{n} {a}d" for a, n in sorted(result.counts().items())) or "nothing"
+            messages.success(request, f"Imported {batch.filename}: {counts}.")
+        else:
+            messages.error(request, "Nothing was imported: the file has errors. Fix them and upload it again.")
+        return HttpResponseRedirect(reverse("core:import_preview", args=[pk]))
+
+
+class ImportDiscardView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        batch = get_object_or_404(
+            ImportBatch.objects.restrict(request.user, VIEW).filter(uploaded_by=request.user), pk=pk
+        )
+        if batch.status == ImportStatus.PREVIEWED:
+            batch.status = ImportStatus.REJECTED
+            batch.save(update_fields=["status"])
+            messages.info(request, f"Discarded {batch.filename}. Nothing was imported.")
+        return redirect("core:import_start")
+
+
+# Health ---------------------------------------------------------------------------------------
+def healthz(request):
+    """The process answers."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """The database and the message broker are reachable."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception as exc:  # report, don't raise: this is a probe
+        checks["database"] = f"error: {type(exc).__name__}"
+    try:
+        from rjadmin.celery import app
+
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        checks["broker"] = "ok"
+    except Exception as exc:
+        checks["broker"] = f"error: {type(exc).__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
