@@ -118,7 +118,9 @@ else:
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
-            "TEST": {"NAME": str(VAR_DIR / "test_rjadmin.sqlite3")},
+            # A file, not memory, so a real Celery worker started by a test can open it; one per
+            # test process, so two test runs on one machine never share it.
+            "TEST": {"NAME": str(VAR_DIR / f"test_rjadmin_{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
