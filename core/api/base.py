@@ -1,8 +1,13 @@
 """Base classes for every app's API: scope on querysets, on related fields and on what is saved."""
 
+import copy
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
+from rest_framework.settings import api_settings
 
 from core.querysets import ADD, CHANGE, VIEW
 
@@ -22,23 +27,34 @@ class ScopedSerializerMixin:
         return fields
 
     def validate(self, attrs):
-        # Model rules within one row live in clean(): run them for the API too.
+        # Model rules live in clean() and in the database's constraints: check both for the API too,
+        # on a copy, so a refused request leaves the instance as it was.
         attrs = super().validate(attrs)
         model = self.Meta.model
         m2m = {f.name for f in model._meta.many_to_many}
-        instance = self.instance or model()
+        instance = copy.copy(self.instance) if self.instance is not None else model()
         for key, value in attrs.items():
             if key not in m2m:
                 setattr(instance, key, value)
         try:
             instance.clean()
-        except Exception as exc:
-            from django.core.exceptions import ValidationError as DjangoValidationError
-
-            if isinstance(exc, DjangoValidationError):
-                raise ValidationError(getattr(exc, "message_dict", {"non_field_errors": exc.messages})) from exc
-            raise
+            instance.validate_constraints()
+        except DjangoValidationError as exc:
+            raise ValidationError(_drf_errors(exc)) from exc
+        # clean() may normalize a value (an upper-cased code): save what it checked.
+        for key in attrs:
+            if key not in m2m:
+                attrs[key] = getattr(instance, key)
         return attrs
+
+
+def _drf_errors(exc: DjangoValidationError):
+    if not hasattr(exc, "error_dict"):
+        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return {
+        (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
+        for key, messages in exc.message_dict.items()
+    }
 
 
 class ScopedModelSerializer(ScopedSerializerMixin, serializers.ModelSerializer):

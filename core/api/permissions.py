@@ -12,6 +12,9 @@ class ScopedPermission(BasePermission):
             return False
         if request.method in SAFE_METHODS:
             return True
+        if not hasattr(view, request.method.lower()):
+            # No handler (DELETE everywhere): let the view answer 405 to every signed-in user alike.
+            return True
         model = getattr(getattr(view, "queryset", None), "model", None)
         if model is None or not hasattr(model, "scope_q"):
             return True
