@@ -1,6 +1,6 @@
 from django.urls import path
 
-from core.views import accounts, ops, records
+from core.views import accounts, ops, records, search
 
 app_name = "core"
 
@@ -18,6 +18,7 @@ def crud(prefix: str, name: str, list_view, detail_view, edit_view, history_view
 urlpatterns = [
     path("", ops.DashboardView.as_view(), name="dashboard"),
     path("alerts/", ops.AlertListView.as_view(), name="alert_list"),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("account/api-token/", accounts.ApiTokenView.as_view(), name="api_token"),
     path("users/<int:pk>/password/", accounts.UserSetPasswordView.as_view(), name="user_password"),
     path("jobs/", ops.JobRunListView.as_view(), name="jobrun_list"),
