@@ -197,6 +197,7 @@ class ObjectHistoryView(ScopedMixin, DetailView):
         records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
         model_fields = {f.attname: f for f in obj._meta.concrete_fields}
         model_fields.update({f.name: f for f in obj._meta.concrete_fields})
+        model_fields.update({f.name: f for f in obj._meta.many_to_many})
         entries = []
         previous = None
         wanted: dict[type, set] = {}
@@ -214,11 +215,16 @@ class ObjectHistoryView(ScopedMixin, DetailView):
             for field, _name, old, new in changes:
                 if field is not None and field.is_relation and field.many_to_one:
                     wanted.setdefault(field.related_model, set()).update(v for v in (old, new) if v not in (None, ""))
+                elif field is not None and field.many_to_many:
+                    # M2M history holds the through rows as dicts: collect the related pks to name them.
+                    for rows in (old, new):
+                        wanted.setdefault(field.related_model, set()).update(_m2m_pks(field, rows))
             entries.append((record, changes))
             previous = record
         lookups = {}
         for model, pks in wanted.items():
             manager = model._default_manager
+            # Iterating in the model's ordering gives each name a rank, so M2M lists read in that order.
             for related in manager.filter(pk__in=pks):
                 lookups[(model, related.pk)] = str(related)
         rows = []
@@ -232,8 +238,12 @@ class ObjectHistoryView(ScopedMixin, DetailView):
                     "changes": [
                         {
                             "field": (field.verbose_name if field is not None else name).capitalize(),
-                            "old": _display(field, old, lookups) if not isinstance(old, list) else _m2m(old),
-                            "new": _display(field, new, lookups) if not isinstance(new, list) else _m2m(new),
+                            "old": _m2m(field, old, lookups)
+                            if isinstance(old, list)
+                            else _display(field, old, lookups),
+                            "new": _m2m(field, new, lookups)
+                            if isinstance(new, list)
+                            else _display(field, new, lookups),
                         }
                         for field, name, old, new in changes
                         if not (record.history_type == "+" and new in (None, ""))
@@ -245,8 +255,22 @@ class ObjectHistoryView(ScopedMixin, DetailView):
         return context
 
 
-def _m2m(values):
-    return ", ".join(str(v) for v in values) or "—"
+def _m2m_pks(field, rows) -> list:
+    """The related pks in a many-to-many history value (a list of through-row dicts)."""
+    if not isinstance(rows, list):
+        return []
+    key = field.m2m_reverse_field_name()
+    return [row[key] for row in rows if isinstance(row, dict) and row.get(key) is not None]
+
+
+def _m2m(field, rows, lookups):
+    """A many-to-many history value as the related records' names, in the related model's order."""
+    if field is None or not field.many_to_many:
+        return ", ".join(str(v) for v in rows) or "—"
+    model = field.related_model
+    order = {key: i for i, key in enumerate(lookups)}
+    keys = sorted(((model, pk) for pk in _m2m_pks(field, rows)), key=lambda k: order.get(k, len(order)))
+    return ", ".join(lookups.get(k, f"#{k[1]}") for k in keys) or "—"
 
 
 def scoped_object_or_404(model, user, pk, action=VIEW):
