@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 
 from core.choices import OffenderStatus
@@ -88,6 +88,10 @@ class Importer:
     required: ClassVar[set[str]] = set()
     model: ClassVar[type]
     help_text: ClassVar[str] = ""
+    # Where a model field's validation error is shown, when the column is named otherwise.
+    field_columns: ClassVar[dict[str, str]] = {}
+    # The column that holds a row's identity (see ``key``): where a duplicate is reported.
+    key_column: ClassVar[str] = ROW
 
     def __init__(self, user=None):
         # user None means the command line: the server's operator, not scoped.
@@ -161,28 +165,38 @@ def importers_for(user) -> list[type[Importer]]:
     return [cls for cls in IMPORTERS.values() if cls.allowed(user)]
 
 
-def _read(content: str) -> tuple[list[str], list[dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")))
+EXTRA = object()  # DictReader's key for values beyond the header's columns
+
+
+def _read(content: str) -> tuple[list[str], list[tuple[int, dict[str, str], int]]]:
+    """The header and each row: its line in the file, its values, how many values it has beyond the header."""
+    reader = csv.DictReader(io.StringIO(content.lstrip("\ufeff")), restkey=EXTRA)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     rows = []
     for raw in reader:
-        rows.append({k: (v or "").strip() for k, v in raw.items() if k is not None})
+        extra = [v for v in raw.pop(EXTRA, []) if v.strip()]
+        # line_num counts the file's lines, so blank lines and quoted line breaks keep the numbers true.
+        rows.append((reader.line_num, {k: (v or "").strip() for k, v in raw.items()}, len(extra)))
         if len(rows) > MAX_ROWS:
             break
     return header, rows
 
 
-def _add_validation_error(result: RowResult, exc: ValidationError, columns: list[str]):
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            result.add(
-                name if name in columns else ROW,
-                "; ".join(errors) if name in columns else f"{name}: " + "; ".join(errors),
-            )
-    else:
+def _add_validation_error(result: RowResult, exc: ValidationError, importer: Importer):
+    """Show each of a model's errors under the column it came from (``field_columns`` maps the names)."""
+    if not hasattr(exc, "error_dict"):
         for message in exc.messages:
             result.add(ROW, message)
+        return
+    for name, errors in exc.message_dict.items():
+        column = importer.field_columns.get(name, name)
+        if column in importer.columns:
+            result.add(column, "; ".join(errors))
+        elif name == NON_FIELD_ERRORS:
+            result.add(ROW, "; ".join(errors))
+        else:
+            result.add(ROW, f"{name}: " + "; ".join(errors))
 
 
 def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> ImportResult:
@@ -202,6 +216,9 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
     unknown = [c for c in header if c and c not in importer.columns]
     if unknown:
         result.file_errors.append("Unknown column(s): " + ", ".join(unknown) + ".")
+    twice = sorted({c for c in header if c and header.count(c) > 1})
+    if twice:
+        result.file_errors.append("Column(s) named twice: " + ", ".join(twice) + ".")
     if not rows:
         result.file_errors.append("The file has no rows.")
     if len(rows) > MAX_ROWS:
@@ -209,22 +226,34 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
     if result.file_errors:
         return result
 
-    importer.prepare(rows)
-    checked: list[tuple[RowResult, object]] = []
     seen: dict[str, int] = {}
-    for index, values in enumerate(rows, start=2):  # line 1 is the header
-        row = RowResult(line=index, values=values)
+    for line, values, extra in rows:
+        row = RowResult(line=line, values=values)
         result.rows.append(row)
+        if extra:
+            # An unquoted comma inside a value shifts every value after it.
+            row.add(ROW, f"The row has {extra} value(s) more than the header has columns; quote values with commas.")
+        for column, value in values.items():
+            # PostgreSQL refuses NUL in text, and it is never meant: report it before any query sees it.
+            if "\x00" in value:
+                row.add(column, "Contains a NUL character.")
+        if row.errors:
+            continue
         for column in importer.required:
             if not values.get(column):
                 row.add(column, "Required.")
         key = importer.key(values)
         if key is not None:
             if key in seen:
-                row.add(ROW, f"The same record is on line {seen[key]}.")
-            seen.setdefault(key, index)
+                row.add(importer.key_column, f"The same record is on line {seen[key]}.")
+            seen.setdefault(key, line)
+
+    importer.prepare([r.values for r in result.rows if not r.errors])
+    checked: list[tuple[RowResult, object]] = []
+    for row in result.rows:
         if row.errors:
             continue
+        values = row.values
         try:
             row.action, payload = importer.check(values)
         except RowError as exc:
@@ -232,7 +261,7 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
                 row.add(column, message)
             continue
         except ValidationError as exc:
-            _add_validation_error(row, exc, result.columns)
+            _add_validation_error(row, exc, importer)
             continue
         checked.append((row, payload))
 
@@ -247,7 +276,7 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
                 for column, message in exc.errors.items():
                     row.add(column, message)
             except ValidationError as exc:
-                _add_validation_error(row, exc, result.columns)
+                _add_validation_error(row, exc, importer)
             except DatabaseError as exc:
                 row.add(ROW, f"The database refused this row: {exc}".splitlines()[0][:300])
             else:
@@ -288,6 +317,12 @@ class OffenderImporter(Importer):
     )
 
     model = Offender
+    field_columns = {
+        "facility": "facility_code",
+        "district": "district_number",
+        "supervising_officer": "officer_username",
+    }
+    key_column = "doc_id"
 
     def key(self, values):
         return values.get("doc_id") or None

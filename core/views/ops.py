@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
@@ -217,7 +218,10 @@ class ImportPreviewView(LoginRequiredMixin, TemplateView):
 
     def post(self, request, pk):
         batch = self.get_batch()
-        if batch.status != ImportStatus.PREVIEWED or batch.uploaded_by_id != request.user.pk:
+        if batch.uploaded_by_id != request.user.pk:
+            # Those who may read another's upload (administrators, auditors) do not commit it.
+            raise PermissionDenied
+        if batch.status != ImportStatus.PREVIEWED:
             messages.error(request, "This file was already handled.")
             return redirect("core:import_preview", pk=pk)
         # Lock the batch so a double-submitted commit applies the file once.

@@ -43,7 +43,13 @@ class Command(BaseCommand):
                     self.stderr.write(f"{file}: {where}: {message}")
         counts = ", ".join(f"{n} to {a}" for a, n in sorted(result.counts().items())) or "no rows"
         if not result.ok:
-            self.stderr.write(f"{result.error_count} error(s) in {len(result.rows)} row(s); nothing was imported.")
+            messages = len(result.file_errors) + sum(len(m) for r in result.rows for m in r.errors.values())
+            bad_rows = sum(1 for r in result.rows if r.errors)
+            self.stderr.write(
+                f"{messages} error(s) in {bad_rows} of {len(result.rows)} row(s); nothing was imported."
+                if result.rows
+                else f"{messages} error(s) in the file; nothing was imported."
+            )
             raise SystemExit(1)
         if result.committed:
             self.stdout.write(self.style.SUCCESS(f"Imported {file}: {counts}."))
