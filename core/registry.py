@@ -12,7 +12,22 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ReportEntry:
-    """A report in the catalog. ``build(user, params)`` returns the context, built from selectors."""
+    """A report in the catalog. ``build(user, params)`` returns the context, built from selectors.
+
+    ``build`` receives the signed-in user and applies scope itself (``.restrict(user)``); ``params``
+    is the parameter form's ``cleaned_data`` (an empty dict without a form). ``template`` is a
+    fragment (``templates/<app>/reports/<slug>.html``) that the reports app renders inside its page
+    for HTML and inside its print layout (US Letter, page numbers, generation date) for PDF.
+    ``roles`` empty: every signed-in role may run it. "csv" in ``formats`` offers CSV and XLSX.
+
+    Optional, all with defaults:
+    - ``form_class``: a ``forms.Form`` for the parameters, built as ``form_class(data, user=user)``.
+    - ``tabulate(context)``: the rows for CSV/XLSX as ``[{"title", "columns", "rows"}]``; without it
+      the reports app uses ``context["tables"]``, or ``context["columns"]`` with ``context["rows"]``.
+    - ``count(user, params)``: how many rows the report will hold; above the reports app's
+      threshold (a few thousand) it runs as a Celery task into a stored generated report.
+      A ``build`` that accepts a ``progress`` keyword gets ``progress(done, total, note="")``.
+    """
 
     slug: str
     title: str
@@ -22,16 +37,41 @@ class ReportEntry:
     template: str
     formats: tuple[str, ...] = ("html", "pdf", "csv")
     roles: frozenset[str] = field(default_factory=frozenset)
+    form_class: type | None = None
+    tabulate: Callable | None = None
+    count: Callable | None = None
 
 
 @dataclass(frozen=True)
 class FigureEntry:
-    """A live figure for the public page and the brochure: ``compute()`` returns its value."""
+    """A live figure for the public page and the brochure: ``compute()`` returns its value.
+
+    The value is a number (``int``/``Decimal``), ``None`` when the app has no data yet (the brochure
+    then says what the program does without printing a zero), or a breakdown: a list of
+    ``(label, number)`` pairs or a dict (craft donations by kind). Figures are statewide and public:
+    never a name, a DOC ID or anything about a victim.
+
+    Optional, all with defaults:
+    - ``app``/``section``: the brochure section it belongs to (by default the app of ``compute``'s
+      module: gardens, donations, fundraisers, puppies, community_service, boards, restitution,
+      victims, classes).
+    - ``unit``: printed after the number ("tons", "dogs").
+    - ``describe``: one sentence saying what the figure counts, printed when there is no number.
+    - ``cumulative``: a to-date total, to which an administrator's historical baseline (the total
+      before RJ Admin) is added for "since records began".
+    - ``compute_year(year)``: the value for one calendar year, for the annual report's year over year.
+    """
 
     slug: str
     label: str
     compute: Callable
     order: int = 100
+    app: str = ""
+    section: str = ""
+    unit: str = ""
+    describe: str = ""
+    cumulative: bool = False
+    compute_year: Callable | None = None
 
 
 @dataclass(frozen=True)
