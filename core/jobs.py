@@ -78,7 +78,11 @@ def job_run(*, name: str, run_date: dt.date | None = None, user=None) -> JobRun:
     run_date = run_date or timezone.localdate()
     run = _claim(name, run_date, user)
     try:
-        rows = JOBS[name].func(run_date)
+        # All or nothing for the date: a job that fails half way leaves no half-written rows, and the
+        # failure can still be recorded (inside a caller's transaction, a database error would otherwise
+        # break it on PostgreSQL).
+        with transaction.atomic():
+            rows = JOBS[name].func(run_date)
     except Exception:
         log.exception("Job %s for %s failed", name, run_date)
         run.outcome = JobOutcome.FAILED

@@ -140,7 +140,7 @@ class JobRunListView(ObjectListView):
 
     def post(self, request, *args, **kwargs):
         if not request.user.is_administrator:
-            return self.http_method_not_allowed(request)
+            raise PermissionDenied  # auditors read the runs; only administrators start one
         form = RunJobForm(request.POST, jobs=JOBS.values())
         if not form.is_valid():
             self.object_list = self.get_queryset()
