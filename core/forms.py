@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
 
-from core.choices import DISTRICT_ROLES, FacilityKind, OffenderStatus, Role
+from core.choices import FacilityKind, OffenderStatus, Role
 from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
 from core.querysets import VIEW
 
@@ -153,8 +153,7 @@ class UserForm(ScopedModelForm):
         role = data.get("role")
         if not role:
             self.add_error("role", "Choose a role.")
-        if role in DISTRICT_ROLES and not data.get("district"):
-            self.add_error("district", "This role works in one district: choose it.")
+        # A district role without a district is refused by User.clean(), with the role in the message.
         if role == Role.FACILITY_STAFF and not data.get("facilities"):
             self.add_error("facilities", "Facility staff need at least one facility.")
         return data
