@@ -80,7 +80,9 @@ class User(AbstractUser):
     @classmethod
     def scope_q(cls, user, action):
         if user.role == Role.ADMINISTRATOR:
-            return ALL
+            # An administrator who is not a superuser must not edit a superuser's account (its e-mail
+            # and a password reset would hand them Django admin); superusers bypass scope anyway.
+            return ALL if action == VIEW else Q(is_superuser=False)
         if action == VIEW:
             if user.role == Role.AUDITOR:
                 return ALL
