@@ -1,5 +1,7 @@
 """Forms for core records. ``ScopedModelForm`` restricts every dropdown to the user's scope."""
 
+import re
+
 from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
@@ -40,7 +42,11 @@ class FacilityForm(ScopedModelForm):
         fields = ["name", "code", "town", "kind", "region", "district", "active"]
 
     def clean_code(self):
-        return self.cleaned_data["code"].strip().upper()
+        code = self.cleaned_data["code"].strip().upper()
+        # The database's check constraint would otherwise report only its own name.
+        if not re.fullmatch(r"[A-Z0-9]{2,10}", code):
+            raise ValidationError("A facility code is 2 to 10 letters or digits, such as JCCC.")
+        return code
 
     def clean(self):
         data = super().clean()
@@ -60,6 +66,7 @@ class OrganizationForm(ScopedModelForm):
         queryset=OrganizationKind.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Choose every kind that applies.",
+        error_messages={"required": "Choose at least one kind."},
     )
 
     class Meta:
