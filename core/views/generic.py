@@ -134,8 +134,10 @@ class ObjectEditView(ScopedMixin, UpdateView):
 
     def get_initial(self):
         initial = super().get_initial()
-        for key, value in self.request.GET.items():
-            initial.setdefault(key, value)
+        # "Add a court case" links prefill the new record (?offender=12); an edit shows the record as saved.
+        if self.object is None:
+            for key, value in self.request.GET.items():
+                initial.setdefault(key, value)
         return initial
 
     def form_valid(self, form):

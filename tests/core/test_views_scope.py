@@ -500,3 +500,66 @@ def test_inmate_visible_to_facility_staff_only_at_their_facility(world, client_f
     assert client_for(world.staff_jccc).get(world.inmate.get_absolute_url()).status_code == 200
     assert client_for(world.staff_acc).get(world.inmate.get_absolute_url()).status_code == 404
     assert client_for(world.officer).get(world.inmate.get_absolute_url()).status_code == 404
+
+
+# Sorting and exports of every list ---------------------------------------------------------------
+LISTS = ["facility", "district", "organization", "offender", "courtcase", "user", "jobrun"]
+
+
+def _orderable_columns(response):
+    return [c.name for c in response.context["table"].columns if c.orderable]
+
+
+@pytest.mark.parametrize("model", LISTS)
+def test_every_list_sorts_by_every_sortable_column(scope_world, client_for, model):
+    from core.models import JobRun
+
+    JobRun.objects.create(job="compliance_snapshot", run_date=dt.date(2026, 1, 5), triggered_by=scope_world.admin)
+    client = client_for(scope_world.admin)
+    url = reverse(f"core:{model}_list")
+    columns = _orderable_columns(client.get(url))
+    assert columns
+    for column in columns:
+        for sort in (column, f"-{column}"):
+            response = client.get(url, {"sort": sort})
+            assert response.status_code == 200, sort
+            assert len(response.context["table"].rows) >= 1, sort
+
+
+@pytest.mark.parametrize("model", LISTS)
+def test_every_list_exports_csv_and_xlsx_with_rows(scope_world, client_for, model):
+    from core.models import JobRun
+
+    JobRun.objects.create(job="compliance_snapshot", run_date=dt.date(2026, 1, 5), triggered_by=scope_world.admin)
+    client = client_for(scope_world.admin)
+    url = reverse(f"core:{model}_list")
+    rows = client.get(url).context["table"].paginator.count
+    csv = client.get(url, {"_export": "csv"})
+    assert csv.status_code == 200
+    assert csv["Content-Type"].startswith("text/csv")
+    assert len(csv.content.decode().strip().splitlines()) == rows + 1
+    xlsx = client.get(url, {"_export": "xlsx"})
+    assert xlsx.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert book.active.max_row == rows + 1
+
+
+def test_export_keeps_the_filter(world, client_for):
+    client = client_for(world.admin)
+    export = client.get(reverse("core:offender_list"), {"status": "incarcerated", "_export": "csv"}).content.decode()
+    assert "1000003" in export
+    assert "1000001" not in export
+
+
+def test_add_link_prefills_the_new_record(world, client_for):
+    client = client_for(world.officer)
+    response = client.get(reverse("core:courtcase_add"), {"offender": world.supervised.pk})
+    assert response.context["form"]["offender"].value() == str(world.supervised.pk)
+
+
+def test_edit_page_shows_saved_values_not_query_string(world, client_for):
+    client = client_for(world.supervisor)
+    response = client.get(
+        reverse("core:offender_edit", args=[world.supervised.pk]), {"supervising_officer": world.officer2.pk}
+    )
+    assert response.context["form"]["supervising_officer"].value() == world.officer.pk
