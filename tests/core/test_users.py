@@ -275,3 +275,10 @@ def test_administrator_cannot_edit_a_superuser(world, client_for):
     assert not root.check_password(GOOD_PASSWORD)
     # a superuser still manages every account, the administrators' included
     assert client_for(root).get(reverse("core:user_edit", args=[world.admin.pk])).status_code == 200
+
+
+def test_set_password_link_only_for_those_who_manage_the_user(world, client_for):
+    link = reverse("core:user_password", args=[world.officer.pk])
+    assert link in client_for(world.admin).get(world.officer.get_absolute_url()).content.decode()
+    assert link not in client_for(world.supervisor).get(world.officer.get_absolute_url()).content.decode()
+    assert link not in client_for(world.officer).get(world.officer.get_absolute_url()).content.decode()
