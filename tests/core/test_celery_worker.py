@@ -1,0 +1,144 @@
+"""A real Celery worker process runs a job against the test database.
+
+The worker is started by the test with the same broker as the test process (Redis when REDIS_URL
+is set, otherwise kombu's filesystem transport in the folders the settings name) on a queue of its
+own, and stopped by its PID. Under CI=true a missing Redis fails the run (see conftest).
+"""
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from core.choices import JobOutcome, OffenderStatus
+from core.models import Alert, JobRun
+from tests.factories import OffenderFactory
+
+pytestmark = [pytest.mark.celery_worker]
+
+TIMEOUT = 60
+
+
+def test_database_url() -> str:
+    """DATABASE_URL of the database this test runs against (pytest-django's test database)."""
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return "sqlite:///" + str(Path(db["NAME"]).resolve())  # sqlite:////abs/path
+    if connection.vendor == "postgresql":
+        auth = quote(db["USER"] or "", safe="")
+        if db.get("PASSWORD"):
+            auth += ":" + quote(db["PASSWORD"], safe="")
+        host = db.get("HOST") or "127.0.0.1"
+        port = f":{db['PORT']}" if db.get("PORT") else ""
+        return f"postgres://{auth}@{host}{port}/{db['NAME']}"
+    raise AssertionError(f"no worker database URL for {connection.vendor}")
+
+
+test_database_url.__test__ = False  # a helper, not a test
+
+
+def worker_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    env["DJANGO_SETTINGS_MODULE"] = "rjadmin.settings"
+    env["DATABASE_URL"] = test_database_url()
+    env["CELERY_TASK_ALWAYS_EAGER"] = "false"
+    env["PYTHONUNBUFFERED"] = "1"
+    if settings.REDIS_URL:
+        env["REDIS_URL"] = settings.REDIS_URL
+    else:
+        env.pop("REDIS_URL", None)
+        env["CELERY_FS_DIR"] = str(settings.CELERY_FS_DIR)
+    return env
+
+
+@pytest.fixture
+def worker(tmp_path):
+    """A worker process consuming a queue of its own; yields the queue name, then stops it by its PID."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    log_path = tmp_path / "worker.log"
+    log = log_path.open("wb")
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "rjadmin",
+        "worker",
+        "--pool=solo",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        "--loglevel=INFO",
+    ]
+    process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=worker_env(), stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield type("Worker", (), {"queue": queue, "process": process, "log_path": log_path})
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+        log.close()
+        if not settings.REDIS_URL:
+            # The filesystem transport keeps a file per declared exchange: the queue's is ours.
+            (Path(settings.CELERY_FS_DIR) / "control" / f"{queue}.exchange").unlink(missing_ok=True)
+        else:
+            import redis
+
+            # The queue's bindings stay in Redis after the worker is gone: remove them.
+            client = redis.Redis.from_url(settings.REDIS_URL)
+            client.delete(queue, *client.scan_iter(match=f"_kombu.binding*.{queue}"))
+            client.close()
+
+
+def wait_for(result, process, log_path):
+    deadline = time.monotonic() + TIMEOUT
+    while not result.ready():
+        if process.poll() is not None:
+            pytest.fail(f"the worker exited with {process.returncode}:\n{log_path.read_text()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no result in {TIMEOUT} s; worker log:\n{log_path.read_text()}")
+        time.sleep(0.1)
+    return result.get(timeout=5)
+
+
+def test_celery_worker_runs_job_in_its_own_process(transactional_db, world, worker):
+    from core.tasks import run_job_task
+    from rjadmin.celery import app
+
+    app.conf.task_always_eager = False  # the autouse fixture turns it back on for other tests
+    person = OffenderFactory(
+        status=OffenderStatus.SUPERVISED,
+        district=world.d9,
+        supervising_officer=world.officer,
+        supervision_end_date=dt.date(2026, 12, 15),
+    )
+    started = time.monotonic()
+    result = run_job_task.apply_async(args=["supervision_review", "2026-11-28"], queue=worker.queue)
+    value = wait_for(result, worker.process, worker.log_path)
+    elapsed = time.monotonic() - started
+    result.forget()
+
+    run = JobRun.objects.get(pk=value["id"])
+    assert (run.job, run.run_date, run.outcome, run.rows) == ("supervision_review", dt.date(2026, 11, 28), "success", 1)
+    assert run.outcome == JobOutcome.SUCCESS
+    assert run.finished_at is not None
+    assert Alert.objects.get(user=world.officer).link == person.get_absolute_url()
+    log = worker.log_path.read_text()
+    assert "core.run_job" in log, log
+    assert os.getpid() != worker.process.pid
+    print(f"worker round trip {elapsed:.2f} s")
