@@ -163,6 +163,9 @@ class UserForm(ScopedModelForm):
         # A district role without a district is refused by User.clean(), with the role in the message.
         if role == Role.FACILITY_STAFF and not data.get("facilities"):
             self.add_error("facilities", "Facility staff need at least one facility.")
+        editing_self = self.user is not None and self.instance.pk is not None and self.instance.pk == self.user.pk
+        if editing_self and "is_active" in data and not data["is_active"]:
+            self.add_error("is_active", "You cannot deactivate your own account: ask another administrator.")
         return data
 
 

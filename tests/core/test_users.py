@@ -282,3 +282,15 @@ def test_set_password_link_only_for_those_who_manage_the_user(world, client_for)
     assert link in client_for(world.admin).get(world.officer.get_absolute_url()).content.decode()
     assert link not in client_for(world.supervisor).get(world.officer.get_absolute_url()).content.decode()
     assert link not in client_for(world.officer).get(world.officer.get_absolute_url()).content.decode()
+
+
+def test_administrator_cannot_deactivate_themselves(world, client_for):
+    client = client_for(world.admin)
+    response = client.post(reverse("core:user_edit", args=[world.admin.pk]), _edit_data(world.admin, is_active=""))
+    assert response.status_code == 200
+    assert _errors(response)["is_active"] == ["You cannot deactivate your own account: ask another administrator."]
+    world.admin.refresh_from_db()
+    assert world.admin.is_active
+    # editing their own name is fine
+    response = client.post(reverse("core:user_edit", args=[world.admin.pk]), _edit_data(world.admin, first_name="Ada"))
+    assert response.status_code == 302
