@@ -202,3 +202,29 @@ def test_facility_staff_dashboard_query_count_is_constant(client):
 
     at_1, at_20 = _counts_at_1_and_20(client, reverse("core:dashboard"), make, lambda i: f"QC Center {i:02d}")
     assert at_1 == at_20
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exports_query_count_is_constant(admin_client, fmt):
+    """An export reads every row at once, so a per-row query would cost the most here."""
+
+    def make(i):
+        district = DistrictFactory(number=500 + i)
+        officer = UserFactory(username=f"qx.officer{i:02d}", role=Role.PROBATION_OFFICER, district=district)
+        UserFactory(username=f"qx.staff{i:02d}", role=Role.FACILITY_STAFF, facilities=[FacilityFactory()])
+        offender = OffenderFactory(district=district, supervising_officer=officer)
+        CourtCaseFactory(offender=offender)
+        OrganizationFactory(kinds=["church", "school"])
+
+    counts = {}
+    make(0)
+    for name in ("offender", "courtcase", "user", "organization", "facility"):
+        url = reverse(f"core:{name}_list") + f"?_export={fmt}"
+        admin_client.get(url)
+        counts[name] = [_queries(admin_client, url)[0]]
+    for i in range(1, 20):
+        make(i)
+    for name in counts:
+        url = reverse(f"core:{name}_list") + f"?_export={fmt}"
+        counts[name].append(_queries(admin_client, url)[0])
+    assert all(at_1 == at_20 for at_1, at_20 in counts.values()), counts
