@@ -220,5 +220,6 @@ class RunJobForm(forms.Form):
     run_date = forms.DateField(label="As of", widget=DateInput(), required=False, help_text="Today when empty.")
 
     def __init__(self, *args, jobs=(), **kwargs):
+        kwargs.setdefault("auto_id", "id_run_%s")  # the job list's filter form above it has id_job and id_run_date
         super().__init__(*args, **kwargs)
         self.fields["job"].choices = [(j.name, j.name.replace("_", " ").capitalize()) for j in jobs]
