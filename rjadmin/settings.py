@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "core",
+    "restitution",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RestitutionConfig(AppConfig):
+    name = "restitution"
+    verbose_name = "Restitution and CVCF"

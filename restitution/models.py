@@ -1,0 +1,413 @@
+"""Restitution and CVCF: obligations, payment plans, the payment ledger, disbursements, compliance snapshots.
+
+Money is ``DecimalField(12, 2)``. Payments, allocations, reversals and disbursements are an
+append-only ledger: nothing here is edited or deleted through the UI or API, every foreign key
+to a financial record is ``PROTECT``, and the database's constraints back the rules.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.choices import Role
+from core.models import CourtCase, Offender
+from core.querysets import ADD, ALL, VIEW, RestrictedQuerySet
+
+from .choices import (
+    KIND_PRIORITY,
+    ComplianceStatus,
+    ObligationKind,
+    ObligationStatus,
+    PayeeKind,
+    PaymentMethod,
+    PaymentSource,
+)
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+OFFICE_ROLES = {Role.ADMINISTRATOR, Role.VICTIM_SERVICES}
+
+
+def offender_scope(user, action, prefix):
+    """Restitution records follow their offender's scope; facility staff do not handle money."""
+    if user.role == Role.FACILITY_STAFF:
+        return None
+    return Offender.scope_q(user, action, prefix=prefix)
+
+
+class Payee(models.Model):
+    """Who receives the money of an obligation: a victim, the CVCF fund or another payee.
+
+    Victims' contact details live in the victims app; a payee holds only a name and a reference.
+    """
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=PayeeKind.choices)
+    reference = models.CharField(
+        max_length=60, blank=True, help_text="A victim number or vendor number that tells two payees apart."
+    )
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "name", "reference"], name="%(app_label)s_%(class)s_unique_name"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(kind=PayeeKind.CVCF), name="%(app_label)s_%(class)s_one_cvcf_fund"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.reference})" if self.reference else self.name
+
+    def get_absolute_url(self):
+        return reverse("restitution:payee_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        role = user.role
+        if role in OFFICE_ROLES:
+            return ALL
+        if action == VIEW and role in (Role.AUDITOR, Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR):
+            return ALL
+        if action == ADD and role in (Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR):
+            return ALL
+        return None
+
+
+class Obligation(models.Model):
+    """Money a court ordered one offender to pay on one case: restitution, a CVCF judgment or other.
+
+    ``status`` is open until the ledger pays it in full or the court waives it; ``closed_on`` is the
+    date of the last allocation that paid it, or the date of the waiver, so the compliance engine can
+    skip obligations closed before the day it computes.
+    """
+
+    case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="obligations")
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="obligations")
+    kind = models.CharField(max_length=12, choices=ObligationKind.choices)
+    payee = models.ForeignKey(Payee, on_delete=models.PROTECT, related_name="obligations")
+    ordered_amount = models.DecimalField(**MONEY)
+    ordered_on = models.DateField()
+    status = models.CharField(max_length=8, choices=ObligationStatus.choices, default=ObligationStatus.OPEN)
+    closed_on = models.DateField(null=True, blank=True, editable=False)
+    waiver_reference = models.CharField(
+        "waiver order", max_length=100, blank=True, help_text="The reference of the court's order that waived it."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["offender_id", "ordered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ordered_amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+            models.UniqueConstraint(fields=["case", "kind"], name="%(app_label)s_%(class)s_one_per_case_and_kind"),
+            models.CheckConstraint(
+                condition=Q(status=ObligationStatus.OPEN, closed_on__isnull=True)
+                | (~Q(status=ObligationStatus.OPEN) & Q(closed_on__isnull=False)),
+                name="%(app_label)s_%(class)s_closed_on_when_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ObligationStatus.WAIVED) | ~Q(waiver_reference=""),
+                name="%(app_label)s_%(class)s_waiver_has_reference",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "closed_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ${self.ordered_amount:,} on {self.case.case_number}"
+
+    def get_absolute_url(self):
+        return reverse("restitution:obligation_detail", args=[self.pk])
+
+    @property
+    def priority(self) -> tuple:
+        return (KIND_PRIORITY[self.kind], self.ordered_on, self.pk)
+
+    def clean(self):
+        errors = {}
+        if self.case_id and self.offender_id and self.case.offender_id != self.offender_id:
+            errors["case"] = "This case belongs to another person."
+        if self.payee_id and self.kind:
+            is_fund = self.payee.kind == PayeeKind.CVCF
+            if self.kind == ObligationKind.CVCF and not is_fund:
+                errors["payee"] = "A CVCF judgment is paid to the Crime Victims' Compensation Fund."
+            if self.kind != ObligationKind.CVCF and is_fund:
+                errors["payee"] = "Only a CVCF judgment is paid to the fund."
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return offender_scope(user, action, "offender__")
+
+
+class PaymentPlan(models.Model):
+    """A monthly installment from a first due date. A new plan takes over from its own first due date;
+    plans that would start on or after it are marked replaced, never deleted, so the history stays."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="plans")
+    monthly_amount = models.DecimalField(**MONEY)
+    first_due_on = models.DateField()
+    note = models.CharField(max_length=300, blank=True)
+    replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    replaced_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced", editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["obligation_id", "first_due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(monthly_amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+            models.UniqueConstraint(
+                fields=["obligation", "first_due_on"],
+                condition=Q(replaced_at__isnull=True),
+                name="%(app_label)s_%(class)s_one_active_per_first_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"${self.monthly_amount:,} a month from {self.first_due_on:%b %-d, %Y}"
+
+    @property
+    def active(self) -> bool:
+        return self.replaced_at is None
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return offender_scope(user, action, "obligation__offender__")
+
+
+class Payment(models.Model):
+    """Money received from an offender. Never edited or deleted: a mistake is corrected by a reversal."""
+
+    offender = models.ForeignKey(
+        Offender, on_delete=models.PROTECT, related_name="restitution_payments", db_index=False
+    )
+    amount = models.DecimalField(**MONEY)
+    received_on = models.DateField()
+    method = models.CharField(max_length=20, choices=PaymentMethod.choices)
+    receipt_number = models.CharField(max_length=40, unique=True)
+    idempotency_key = models.CharField(max_length=120, unique=True, editable=False)
+    obligation = models.ForeignKey(
+        Obligation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="named_payments",
+        help_text="The one obligation the officer named; empty to allocate by priority.",
+    )
+    source = models.CharField(max_length=10, choices=PaymentSource.choices, default=PaymentSource.ENTERED)
+    note = models.CharField(max_length=300, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["offender", "received_on"])]
+
+    def __str__(self):
+        return f"Receipt {self.receipt_number}"
+
+    def get_absolute_url(self):
+        return reverse("restitution:payment_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return offender_scope(user, action, "offender__")
+
+
+class PaymentReversal(models.Model):
+    """The correction of a payment: its allocations are reversed by negative allocations on this date."""
+
+    payment = models.OneToOneField(Payment, on_delete=models.PROTECT, related_name="reversal")
+    reversed_on = models.DateField()
+    reason = models.CharField(max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reversed_on", "-pk"]
+
+    def __str__(self):
+        return f"Reversal of receipt {self.payment.receipt_number}"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return offender_scope(user, action, "payment__offender__")
+
+
+class Allocation(models.Model):
+    """One line of the ledger: part of a payment applied to an obligation, or held as credit
+    (``obligation`` empty). A reversal is a negative allocation dated the day of the reversal.
+    Every payment's lines sum to its amount; a reversed payment's lines sum to zero."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations", db_index=False
+    )
+    amount = models.DecimalField(**MONEY)
+    allocated_on = models.DateField()
+    reversal = models.ForeignKey(
+        PaymentReversal, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["allocated_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(amount=0), name="%(app_label)s_%(class)s_amount_not_zero"),
+            models.CheckConstraint(
+                condition=Q(reversal__isnull=True) | Q(amount__lt=0),
+                name="%(app_label)s_%(class)s_reversal_is_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["obligation", "allocated_on"])]
+
+    def __str__(self):
+        target = f"obligation {self.obligation_id}" if self.obligation_id else "credit"
+        return f"${self.amount:,} to {target} on {self.allocated_on}"
+
+    @property
+    def is_credit(self) -> bool:
+        return self.obligation_id is None
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if action != VIEW:
+            return None
+        return offender_scope(user, action, "payment__offender__")
+
+
+class Disbursement(models.Model):
+    """Money paid out to a payee: the sum of the allocation lines it carries."""
+
+    payee = models.ForeignKey(Payee, on_delete=models.PROTECT, related_name="disbursements")
+    disbursed_on = models.DateField()
+    reference = models.CharField(max_length=60, help_text="Check number or transfer reference.")
+    amount = models.DecimalField(**MONEY)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-disbursed_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+            models.UniqueConstraint(fields=["payee", "reference"], name="%(app_label)s_%(class)s_unique_reference"),
+        ]
+
+    def __str__(self):
+        return f"${self.amount:,} to {self.payee} ({self.reference})"
+
+    def get_absolute_url(self):
+        return reverse("restitution:disbursement_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if user.role in OFFICE_ROLES:
+            return ALL
+        if action == VIEW and user.role == Role.AUDITOR:
+            return ALL
+        return None
+
+
+class DisbursementLine(models.Model):
+    """One allocation paid out. One line per allocation at most: the same money is never disbursed twice."""
+
+    disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="lines")
+    allocation = models.OneToOneField(Allocation, on_delete=models.PROTECT, related_name="disbursement_line")
+    amount = models.DecimalField(**MONEY)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"${self.amount:,} of allocation {self.allocation_id}"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return Disbursement.scope_q(user, action)
+
+
+class ComplianceSnapshot(models.Model):
+    """The compliance figures of one obligation as of one date, stored by the nightly job."""
+
+    as_of = models.DateField()
+    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="snapshots")
+    ordered_amount = models.DecimalField(**MONEY)
+    paid = models.DecimalField(**MONEY)
+    balance = models.DecimalField(**MONEY)
+    expected = models.DecimalField(**MONEY)
+    arrears = models.DecimalField(**MONEY)
+    days_past_due = models.PositiveIntegerField()
+    past_due_since = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=14, choices=ComplianceStatus.choices)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-as_of", "obligation_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["as_of", "obligation"], name="%(app_label)s_%(class)s_one_per_date"),
+        ]
+
+    def __str__(self):
+        return f"Obligation {self.obligation_id} on {self.as_of}: {self.get_status_display()}"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if action != VIEW:
+            return None
+        return offender_scope(user, action, "obligation__offender__")
+
+
+__all__ = [
+    "Allocation",
+    "ComplianceSnapshot",
+    "Disbursement",
+    "DisbursementLine",
+    "Obligation",
+    "Payee",
+    "Payment",
+    "PaymentPlan",
+    "PaymentReversal",
+]

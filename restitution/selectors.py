@@ -1,0 +1,286 @@
+"""Reads that join or aggregate: live compliance, the caseload, the ledger, what payees are owed, report data.
+
+Everything here takes querysets that are already restricted to the user, or restricts them itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from core.choices import Role
+from core.models import Offender
+from core.querysets import VIEW
+
+from .choices import SEVERITY, ComplianceStatus, ObligationKind
+from .compliance import Figures, add_months, compliance_query, rows_to_figures
+from .models import Allocation, Obligation, Payee, Payment
+from .money import ZERO, quantize
+
+MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
+
+
+def compliance_for(as_of: dt.date, obligations=None) -> list[Figures]:
+    """The design's figures as of ``as_of``, by one SQL statement: for the given obligations
+    queryset (closed ones included), or for every obligation open on that date."""
+    sql, params = compliance_query(connection.vendor, as_of, obligations)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return rows_to_figures(connection.vendor, as_of, rows)
+
+
+def figures_by_obligation(obligations, as_of: dt.date) -> dict[int, Figures]:
+    return {f.obligation_id: f for f in compliance_for(as_of, obligations)}
+
+
+def credit_by_offender(offenders, as_of: dt.date | None = None) -> dict[int, Decimal]:
+    """Money held as credit (beyond every balance), per offender, from one aggregate query."""
+    qs = Allocation.objects.filter(obligation__isnull=True, payment__offender__in=offenders)
+    if as_of is not None:
+        qs = qs.filter(allocated_on__lte=as_of)
+    rows = qs.values("payment__offender_id").annotate(total=Sum("amount")).order_by()
+    return {r["payment__offender_id"]: quantize(r["total"]) for r in rows if quantize(r["total"]) != 0}
+
+
+# The caseload -------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseloadRow:
+    """One supervised person's restitution picture on the caseload page."""
+
+    offender: Offender
+    status: str = ComplianceStatus.CURRENT
+    arrears: Decimal = ZERO
+    balance: Decimal = ZERO
+    credit: Decimal = ZERO
+    days_past_due: int = 0
+    past_due_since: dt.date | None = None
+    last_payment: dt.date | None = None
+    monthly_pace: Decimal = ZERO
+    projected_payoff: dt.date | None = None
+    payoff_after_end: bool = False
+    obligations: list[Figures] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return ComplianceStatus(self.status).label
+
+    @property
+    def severity(self) -> int:
+        return SEVERITY[self.status]
+
+    @property
+    def officer(self):
+        return self.offender.supervising_officer
+
+    @property
+    def supervision_end_date(self):
+        return self.offender.supervision_end_date
+
+
+def caseload_obligations(user, *, officer_id=None, district_id=None):
+    """The obligations of the people the user supervises (an officer) or their district (a supervisor)."""
+    qs = Obligation.objects.restrict(user, VIEW)
+    if officer_id:
+        qs = qs.filter(offender__supervising_officer_id=officer_id)
+    if district_id:
+        qs = qs.filter(offender__district_id=district_id)
+    if user.role == Role.PROBATION_OFFICER:
+        qs = qs.filter(offender__supervising_officer_id=user.pk)
+    return qs
+
+
+def caseload(user, as_of: dt.date, *, officer_id=None, district_id=None, status=None) -> list[CaseloadRow]:
+    """Everyone in scope who owes (or owed) restitution, worst status first, then by days past due.
+
+    A fixed number of queries whatever the size: the engine once, then one aggregate each for
+    the people, their last payments, the last six months' pace and their credit.
+    """
+    obligations = caseload_obligations(user, officer_id=officer_id, district_id=district_id)
+    figures = compliance_for(as_of, obligations)
+    by_offender: dict[int, list[Figures]] = defaultdict(list)
+    for f in figures:
+        by_offender[f.offender_id].append(f)
+    if not by_offender:
+        return []
+    offender_ids = obligations.values("offender_id")
+    people = {
+        o.pk: o for o in Offender.objects.filter(pk__in=offender_ids).select_related("supervising_officer", "district")
+    }
+    last_payments = dict(
+        Payment.objects.filter(offender_id__in=offender_ids, received_on__lte=as_of, reversal__isnull=True)
+        .values("offender_id")
+        .annotate(last=Max("received_on"))
+        .order_by()
+        .values_list("offender_id", "last")
+    )
+    since = add_months(as_of, -6)
+    paces = {
+        r["obligation__offender_id"]: quantize(r["total"])
+        for r in Allocation.objects.filter(obligation__in=obligations, allocated_on__gt=since, allocated_on__lte=as_of)
+        .values("obligation__offender_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    }
+    credits = credit_by_offender(offender_ids, as_of)
+    rows = []
+    for offender_id, items in by_offender.items():
+        person = people.get(offender_id)
+        if person is None:
+            continue
+        row = CaseloadRow(offender=person, obligations=sorted(items, key=lambda f: SEVERITY[f.status]))
+        row.status = min((f.status for f in items), key=lambda s: SEVERITY[s])
+        owing = [f for f in items if f.status != ComplianceStatus.WAIVED]
+        row.arrears = sum((f.arrears for f in owing), ZERO)
+        row.balance = sum((max(f.balance, ZERO) for f in owing), ZERO)
+        row.days_past_due = max((f.days_past_due for f in owing), default=0)
+        row.past_due_since = min((f.past_due_since for f in owing if f.past_due_since), default=None)
+        row.last_payment = last_payments.get(offender_id)
+        row.credit = credits.get(offender_id, ZERO)
+        row.monthly_pace = quantize(max(paces.get(offender_id, ZERO), ZERO) / 6)
+        _project(row, as_of)
+        rows.append(row)
+    if status:
+        rows = [r for r in rows if r.status == status]
+    rows.sort(key=lambda r: (r.severity, -r.days_past_due, -r.arrears, r.offender.last_name, r.offender.pk))
+    return rows
+
+
+def _project(row: CaseloadRow, as_of: dt.date) -> None:
+    """Payoff at the pace of the last six months; flagged when it falls after supervision ends
+    (or never comes, at a pace of zero, while something is still owed)."""
+    if row.balance <= 0:
+        return
+    end = row.offender.supervision_end_date
+    if row.monthly_pace <= 0:
+        row.projected_payoff = None
+        row.payoff_after_end = end is not None
+        return
+    months = math.ceil(row.balance / row.monthly_pace)
+    row.projected_payoff = add_months(as_of, months) if months < 12 * 200 else dt.date.max
+    row.payoff_after_end = end is not None and row.projected_payoff > end
+
+
+def status_counts(rows: list[CaseloadRow]) -> list[tuple[str, str, int]]:
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r.status] += 1
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in ComplianceStatus]
+
+
+# One person's ledger ------------------------------------------------------------------------------
+
+
+def offender_obligations(offender, user):
+    return (
+        Obligation.objects.restrict(user, VIEW)
+        .filter(offender=offender)
+        .select_related("case", "payee")
+        .prefetch_related("plans")
+        .order_by("ordered_on", "pk")
+    )
+
+
+def offender_payments(offender, user):
+    return (
+        Payment.objects.restrict(user, VIEW)
+        .filter(offender=offender)
+        .select_related("reversal", "entered_by", "obligation__case")
+        .prefetch_related("allocations__obligation__case")
+        .order_by("-received_on", "-pk")
+    )
+
+
+def payment_credit(payment) -> Decimal:
+    """What of this payment is still held as credit (from prefetched allocations)."""
+    return quantize(sum((a.amount for a in payment.allocations.all() if a.obligation_id is None), ZERO))
+
+
+# Payees -------------------------------------------------------------------------------------------
+
+
+def payees_with_owed(qs=None):
+    """Payees with what was allocated to them, what was disbursed and what is owed, in one query."""
+    qs = Payee.objects.all() if qs is None else qs
+    zero = Value(ZERO, output_field=MONEY_OUT)
+    return qs.annotate(
+        allocated=Coalesce(Sum("obligations__allocations__amount", output_field=MONEY_OUT), zero),
+        owed=Coalesce(
+            Sum(
+                "obligations__allocations__amount",
+                filter=Q(obligations__allocations__disbursement_line__isnull=True),
+                output_field=MONEY_OUT,
+            ),
+            zero,
+        ),
+    )
+
+
+# Reports ------------------------------------------------------------------------------------------
+
+
+def compliance_by_officer(user, as_of: dt.date, district_id=None) -> dict:
+    """Caseload compliance per officer and per district (counts by status, arrears, balances)."""
+    rows = caseload(user, as_of, district_id=district_id)
+    statuses = list(ComplianceStatus)
+
+    def empty():
+        return {"people": 0, "arrears": ZERO, "balance": ZERO, "flagged": 0, **{s.value: 0 for s in statuses}}
+
+    officers: dict = defaultdict(empty)
+    districts: dict = defaultdict(empty)
+    for r in rows:
+        officer = r.offender.supervising_officer
+        district = r.offender.district
+        for bucket in (
+            officers[(district.number if district else 0, str(officer) if officer else "Unassigned")],
+            districts[(district.number if district else 0, str(district) if district else "No district")],
+        ):
+            bucket["people"] += 1
+            bucket[r.status] += 1
+            bucket["arrears"] += r.arrears
+            bucket["balance"] += r.balance
+            bucket["flagged"] += int(r.payoff_after_end)
+    return {
+        "as_of": as_of,
+        "statuses": statuses,
+        "officers": sorted(officers.items()),
+        "districts": sorted(districts.items()),
+    }
+
+
+def collections(user, start: dt.date, end: dt.date) -> list[dict]:
+    """Money allocated (net of reversals) by month, kind and district; credit held as its own kind."""
+    qs = (
+        Allocation.objects.restrict(user, VIEW)
+        .filter(allocated_on__gte=start, allocated_on__lte=end)
+        .annotate(month=TruncMonth("allocated_on"))
+        .values("month", "obligation__kind", "payment__offender__district__number")
+        .annotate(total=Sum("amount"), lines=Count("pk"))
+        .order_by("month", "payment__offender__district__number", "obligation__kind")
+    )
+    labels = dict(ObligationKind.choices)
+    out = []
+    for r in qs:
+        month = r["month"]
+        if isinstance(month, dt.datetime):
+            month = month.date()
+        out.append(
+            {
+                "month": month,
+                "kind": labels.get(r["obligation__kind"], "Held as credit"),
+                "district": r["payment__offender__district__number"],
+                "total": quantize(r["total"]),
+                "lines": r["lines"],
+            }
+        )
+    return out

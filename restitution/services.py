@@ -1,0 +1,525 @@
+"""Writes with rules: obligations, plans, waivers, posting and reversing payments, disbursements, the nightly job.
+
+Every write that touches an offender's money first locks that offender and their obligations
+(``select_for_update``), so two postings for one person run one after the other and the
+allocations always see the balances the other left. The ledger is append-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max, Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.models import Alert, CourtCase, Offender
+
+from .choices import (
+    CVCF_PAYEE_NAME,
+    ComplianceStatus,
+    ObligationKind,
+    ObligationStatus,
+    PayeeKind,
+    PaymentSource,
+)
+from .compliance import snapshot_insert_query
+from .models import (
+    Allocation,
+    ComplianceSnapshot,
+    Disbursement,
+    DisbursementLine,
+    Obligation,
+    Payee,
+    Payment,
+    PaymentPlan,
+    PaymentReversal,
+)
+from .money import ZERO, quantize
+
+log = logging.getLogger(__name__)
+
+
+def _by(obj, user):
+    """Name the user in the record's history (the middleware does it for web requests)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        obj._history_user = user
+    return obj
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _lock(offender_id: int) -> list[Obligation]:
+    """Lock the offender and every obligation of theirs until the transaction ends."""
+    Offender.objects.select_for_update().filter(pk=offender_id).values_list("pk", flat=True).first()
+    return list(Obligation.objects.select_for_update().filter(offender_id=offender_id).order_by("pk"))
+
+
+def _paid_totals(obligation_ids) -> dict[int, tuple[Decimal, dt.date | None]]:
+    rows = (
+        Allocation.objects.filter(obligation_id__in=list(obligation_ids))
+        .values("obligation_id")
+        .annotate(total=Sum("amount"), last=Max("allocated_on"))
+    )
+    return {r["obligation_id"]: (quantize(r["total"]), r["last"]) for r in rows}
+
+
+def _refresh_status(obligations: list[Obligation], user=None) -> None:
+    """Open or paid in full, from the ledger; closed_on is the last allocation's date."""
+    totals = _paid_totals(o.pk for o in obligations)
+    for o in obligations:
+        if o.status == ObligationStatus.WAIVED:
+            continue
+        paid, last = totals.get(o.pk, (ZERO, None))
+        status, closed_on = (ObligationStatus.PAID, last) if paid >= o.ordered_amount else (ObligationStatus.OPEN, None)
+        if (status, closed_on) != (o.status, o.closed_on):
+            o.status, o.closed_on = status, closed_on
+            _by(o, user).save(update_fields=["status", "closed_on"])
+
+
+def _by_priority(obligations: list[Obligation], named: Obligation | None = None) -> list[Obligation]:
+    """Restitution before CVCF before other, oldest order first; a named obligation goes first."""
+    open_ = sorted((o for o in obligations if o.status == ObligationStatus.OPEN), key=lambda o: o.priority)
+    if named is not None:
+        open_.sort(key=lambda o: o.pk != named.pk)
+    return open_
+
+
+def _apply_credit(offender_id: int, obligations: list[Obligation], on: dt.date, user=None) -> None:
+    """Use the credit an offender holds (oldest payment first) on balances that are still open."""
+    credits = list(
+        Allocation.objects.filter(payment__offender_id=offender_id, obligation__isnull=True)
+        .values("payment_id", "payment__received_on")
+        .annotate(credit=Sum("amount"))
+        .filter(credit__gt=0)
+        .order_by("payment__received_on", "payment_id")
+    )
+    if not credits:
+        return
+    totals = _paid_totals(o.pk for o in obligations)
+    balances = {o.pk: o.ordered_amount - totals.get(o.pk, (ZERO, None))[0] for o in obligations}
+    lines = []
+    for target in _by_priority(obligations):
+        for credit in credits:
+            if balances[target.pk] <= 0:
+                break
+            available = quantize(credit["credit"])
+            if available <= 0:
+                continue
+            amount = min(available, balances[target.pk])
+            day = max(on, credit["payment__received_on"])
+            lines += [
+                Allocation(payment_id=credit["payment_id"], obligation=None, amount=-amount, allocated_on=day),
+                Allocation(payment_id=credit["payment_id"], obligation=target, amount=amount, allocated_on=day),
+            ]
+            credit["credit"] = available - amount
+            balances[target.pk] -= amount
+    if lines:
+        Allocation.objects.bulk_create(lines)
+        _refresh_status(obligations, user)
+
+
+# Payees and obligations -------------------------------------------------------------------------
+
+
+def payee_cvcf() -> Payee:
+    """The Crime Victims' Compensation Fund: one payee for every CVCF judgment."""
+    payee, _ = Payee.objects.get_or_create(kind=PayeeKind.CVCF, defaults={"name": CVCF_PAYEE_NAME})
+    return payee
+
+
+@transaction.atomic
+def payee_create(*, name: str, kind: str, reference: str = "", user=None) -> Payee:
+    """Add a payee (the CVCF fund exists once and is never added again)."""
+    if kind == PayeeKind.CVCF:
+        return payee_cvcf()
+    payee = Payee(name=name.strip(), kind=kind, reference=reference.strip())
+    payee.full_clean()
+    _by(payee, user).save()
+    return payee
+
+
+@transaction.atomic
+def obligation_create(
+    *,
+    case: CourtCase,
+    kind: str,
+    ordered_amount: Decimal,
+    ordered_on: dt.date,
+    payee: Payee | None = None,
+    user=None,
+    monthly_amount: Decimal | None = None,
+    first_due_on: dt.date | None = None,
+) -> Obligation:
+    """Record a court's order on a case; with an installment and first due date, its first plan too.
+
+    Credit the offender already holds is applied to the new balance at once.
+    """
+    if kind == ObligationKind.CVCF and payee is None:
+        payee = payee_cvcf()
+    if payee is None:
+        raise ValidationError({"payee": "Choose who receives this money."})
+    if (monthly_amount is None) != (first_due_on is None):
+        raise ValidationError({"first_due_on": "A plan needs both a monthly amount and a first due date."})
+    obligations = _lock(case.offender_id)
+    obligation = Obligation(
+        case=case,
+        offender_id=case.offender_id,
+        kind=kind,
+        payee=payee,
+        ordered_amount=quantize(ordered_amount),
+        ordered_on=ordered_on,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    obligation.full_clean()
+    _by(obligation, user).save()
+    if monthly_amount is not None:
+        plan_create(obligation=obligation, monthly_amount=monthly_amount, first_due_on=first_due_on, user=user)
+    _apply_credit(case.offender_id, [*obligations, obligation], on=ordered_on, user=user)
+    return obligation
+
+
+@transaction.atomic
+def plan_create(
+    *, obligation: Obligation, monthly_amount: Decimal, first_due_on: dt.date, user=None, note: str = ""
+) -> PaymentPlan:
+    """A new plan replaces the old from its own first due date; plans that start on or after that
+    date are marked replaced (kept, not deleted)."""
+    _lock(obligation.offender_id)
+    obligation.refresh_from_db(fields=["status"])
+    if obligation.status != ObligationStatus.OPEN:
+        raise ValidationError(f"This obligation is {obligation.get_status_display().lower()}: it needs no plan.")
+    now = timezone.now()
+    replaced = list(
+        PaymentPlan.objects.filter(obligation=obligation, replaced_at__isnull=True, first_due_on__gte=first_due_on)
+    )
+    for old in replaced:
+        old.replaced_at = now
+        _by(old, user).save(update_fields=["replaced_at"])
+    plan = PaymentPlan(
+        obligation=obligation,
+        monthly_amount=quantize(monthly_amount),
+        first_due_on=first_due_on,
+        note=note,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    plan.full_clean()
+    _by(plan, user).save()
+    for old in replaced:
+        old.replaced_by = plan
+        _by(old, user).save(update_fields=["replaced_by"])
+    return plan
+
+
+@transaction.atomic
+def obligation_waive(*, obligation: Obligation, waived_on: dt.date, reference: str, user=None) -> Obligation:
+    """The court waived what is left: the obligation closes on that date with the order's reference."""
+    _lock(obligation.offender_id)
+    obligation.refresh_from_db()
+    if obligation.status != ObligationStatus.OPEN:
+        raise ValidationError(f"This obligation is already {obligation.get_status_display().lower()}.")
+    if not reference.strip():
+        raise ValidationError({"reference": "Give the reference of the court's order."})
+    if waived_on > _today():
+        raise ValidationError({"waived_on": "The waiver cannot be dated in the future."})
+    obligation.status = ObligationStatus.WAIVED
+    obligation.closed_on = waived_on
+    obligation.waiver_reference = reference.strip()
+    obligation.full_clean()
+    _by(obligation, user).save(update_fields=["status", "closed_on", "waiver_reference"])
+    return obligation
+
+
+# Payments -----------------------------------------------------------------------------------------
+
+
+def new_idempotency_key(prefix: str = "form") -> str:
+    return f"{prefix}:{uuid.uuid4().hex}"
+
+
+def _same_payment(existing: Payment, offender_id: int, amount: Decimal) -> Payment:
+    if existing.offender_id != offender_id or existing.amount != amount:
+        raise ValidationError("This idempotency key was already used for a different payment.")
+    existing.replayed = True
+    return existing
+
+
+def _next_receipt_number(offender: Offender) -> str:
+    """RJ-<DOC ID>-<n>: sequential per person, safe because the person is locked while posting."""
+    prefix = f"RJ-{offender.doc_id}-"
+    count = Payment.objects.filter(offender=offender, receipt_number__startswith=prefix).count()
+    return f"{prefix}{count + 1:04d}"
+
+
+def payment_post(
+    *,
+    offender: Offender,
+    amount: Decimal,
+    received_on: dt.date,
+    method: str,
+    idempotency_key: str,
+    entered_by=None,
+    receipt_number: str = "",
+    obligation: Obligation | None = None,
+    source: str = PaymentSource.ENTERED,
+    note: str = "",
+) -> Payment:
+    """Post a payment and allocate it: the named obligation first, then restitution before CVCF
+    before other, oldest order first; what is left is held as credit.
+
+    The same idempotency key posts once: a repeat returns the first payment (``replayed`` is True).
+    """
+    amount = quantize(amount)
+    if not idempotency_key:
+        raise ValidationError("A payment needs an idempotency key.")
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return _same_payment(existing, offender.pk, amount)
+    try:
+        with transaction.atomic():
+            return _payment_post(
+                offender=offender,
+                amount=amount,
+                received_on=received_on,
+                method=method,
+                idempotency_key=idempotency_key,
+                entered_by=entered_by,
+                receipt_number=receipt_number,
+                obligation=obligation,
+                source=source,
+                note=note,
+            )
+    except IntegrityError:
+        # Someone posted the same key at the same moment (for another person, or without the lock).
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _same_payment(existing, offender.pk, amount)
+
+
+def _payment_post(
+    *, offender, amount, received_on, method, idempotency_key, entered_by, receipt_number, obligation, source, note
+) -> Payment:
+    obligations = _lock(offender.pk)
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:  # posted by the transaction we waited for
+        return _same_payment(existing, offender.pk, amount)
+    if received_on > _today():
+        raise ValidationError({"received_on": "A payment cannot be received in the future."})
+    named = None
+    if obligation is not None:
+        named = next((o for o in obligations if o.pk == obligation.pk), None)
+        if named is None:
+            raise ValidationError({"obligation": "This obligation belongs to another person."})
+        if named.status != ObligationStatus.OPEN:
+            raise ValidationError({"obligation": f"This obligation is {named.get_status_display().lower()}."})
+    payment = Payment(
+        offender=offender,
+        amount=amount,
+        received_on=received_on,
+        method=method,
+        receipt_number=receipt_number.strip() or _next_receipt_number(offender),
+        idempotency_key=idempotency_key,
+        obligation=named,
+        source=source,
+        note=note,
+        entered_by=entered_by if getattr(entered_by, "is_authenticated", False) else None,
+    )
+    payment.full_clean()
+    _by(payment, entered_by).save()
+
+    totals = _paid_totals(o.pk for o in obligations)
+    left = amount
+    lines = []
+    for target in _by_priority(obligations, named):
+        balance = target.ordered_amount - totals.get(target.pk, (ZERO, None))[0]
+        if balance <= 0:
+            continue
+        part = min(balance, left)
+        lines.append(Allocation(payment=payment, obligation=target, amount=part, allocated_on=received_on))
+        left -= part
+        if left == 0:
+            break
+    if left > 0:
+        lines.append(Allocation(payment=payment, obligation=None, amount=left, allocated_on=received_on))
+    Allocation.objects.bulk_create(lines)
+    _refresh_status(obligations, entered_by)
+    payment.replayed = False
+    return payment
+
+
+@transaction.atomic
+def payment_reverse(*, payment: Payment, reversed_on: dt.date, reason: str, entered_by=None) -> PaymentReversal:
+    """Correct a payment: one negative allocation per obligation (and credit) it reached, dated the
+    day of the reversal. The credit other payments hold then goes to the balances this reopened."""
+    obligations = _lock(payment.offender_id)
+    payment = Payment.objects.select_for_update().get(pk=payment.pk)
+    if PaymentReversal.objects.filter(payment=payment).exists():
+        raise ValidationError(f"Receipt {payment.receipt_number} is already reversed.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the payment is reversed."})
+    last = payment.allocations.aggregate(last=Max("allocated_on"))["last"] or payment.received_on
+    if reversed_on < last:
+        raise ValidationError({"reversed_on": f"The reversal cannot be dated before {last:%b %-d, %Y}."})
+    if reversed_on > _today():
+        raise ValidationError({"reversed_on": "The reversal cannot be dated in the future."})
+    reversal = PaymentReversal(
+        payment=payment,
+        reversed_on=reversed_on,
+        reason=reason.strip(),
+        entered_by=entered_by if getattr(entered_by, "is_authenticated", False) else None,
+    )
+    reversal.full_clean()
+    _by(reversal, entered_by).save()
+    nets = payment.allocations.values("obligation_id").annotate(net=Sum("amount")).order_by("obligation_id")
+    lines = [
+        Allocation(
+            payment=payment,
+            obligation_id=row["obligation_id"],
+            amount=-quantize(row["net"]),
+            allocated_on=reversed_on,
+            reversal=reversal,
+        )
+        for row in nets
+        if quantize(row["net"]) != 0
+    ]
+    Allocation.objects.bulk_create(lines)
+    _refresh_status(obligations, entered_by)
+    _apply_credit(payment.offender_id, obligations, on=reversed_on, user=entered_by)
+    return reversal
+
+
+# Disbursements ------------------------------------------------------------------------------------
+
+
+def undisbursed(payee: Payee, on: dt.date | None = None):
+    """Allocations to this payee's obligations not yet paid out (reversals included, as negatives)."""
+    qs = Allocation.objects.filter(obligation__payee=payee, disbursement_line__isnull=True)
+    if on is not None:
+        qs = qs.filter(allocated_on__lte=on)
+    return qs
+
+
+@transaction.atomic
+def disbursement_create(*, payee: Payee, disbursed_on: dt.date, reference: str, user=None) -> Disbursement:
+    """Pay out everything allocated to the payee up to ``disbursed_on`` and not yet disbursed.
+
+    Each allocation can sit on one disbursement line only (a one-to-one key): the same money is
+    never disbursed twice, even by two clerks at once.
+    """
+    Payee.objects.select_for_update().filter(pk=payee.pk).values_list("pk", flat=True).first()
+    if disbursed_on > _today():
+        raise ValidationError({"disbursed_on": "A disbursement cannot be dated in the future."})
+    lines = list(undisbursed(payee, disbursed_on).values_list("pk", "amount"))
+    total = quantize(sum((quantize(a) for _, a in lines), ZERO))
+    if total <= 0:
+        raise ValidationError("Nothing is owed to this payee as of that date.")
+    disbursement = Disbursement(
+        payee=payee,
+        disbursed_on=disbursed_on,
+        reference=reference.strip(),
+        amount=total,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    disbursement.full_clean()
+    _by(disbursement, user).save()
+    DisbursementLine.objects.bulk_create(
+        [DisbursementLine(disbursement=disbursement, allocation_id=pk, amount=quantize(a)) for pk, a in lines]
+    )
+    return disbursement
+
+
+# The nightly compliance job -----------------------------------------------------------------------
+
+
+def compliance_snapshot_run(*, as_of: dt.date) -> int:
+    """Store every open obligation's figures for ``as_of`` (replacing that date's rows, in one
+    transaction), raise an alert for each obligation that became DELINQUENT since the previous
+    snapshot, and send each officer one email listing their new delinquencies.
+
+    Idempotent for its date: a re-run gives the same rows, and alerts are keyed by obligation and
+    date, so it raises no alert and sends no email twice.
+    """
+    sql, params = snapshot_insert_query(connection.vendor, as_of)
+    with transaction.atomic():
+        ComplianceSnapshot.objects.filter(as_of=as_of).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.rowcount
+        new_alerts = _delinquency_alerts(as_of)
+    _email_officers(as_of, new_alerts)
+    return rows
+
+
+ALERT_PREFIX = "restitution:delinquent:"
+
+
+def _delinquency_alerts(as_of: dt.date) -> list[Alert]:
+    previous = ComplianceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
+    became = ComplianceSnapshot.objects.filter(as_of=as_of, status=ComplianceStatus.DELINQUENT)
+    if previous is not None:
+        became = became.exclude(
+            obligation_id__in=ComplianceSnapshot.objects.filter(
+                as_of=previous, status=ComplianceStatus.DELINQUENT
+            ).values("obligation_id")
+        )
+    became = became.filter(obligation__offender__supervising_officer__isnull=False).select_related(
+        "obligation__offender", "obligation__case"
+    )
+    prefix = f"{ALERT_PREFIX}{as_of.isoformat()}:"
+    done = set(Alert.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    alerts = []
+    for snap in became.order_by("obligation__offender__last_name", "obligation_id").iterator(chunk_size=2000):
+        key = f"{prefix}{snap.obligation_id}"
+        if key in done:
+            continue
+        o = snap.obligation
+        person = o.offender
+        alerts.append(
+            Alert(
+                user_id=person.supervising_officer_id,
+                title=(
+                    f"{person.first_name} {person.last_name} is delinquent on {o.get_kind_display().lower()}: "
+                    f"${snap.arrears:,} past due since {snap.past_due_since:%b %-d, %Y}"
+                ),
+                body=(
+                    f"Case {o.case.case_number}: ${snap.arrears:,} in arrears, {snap.days_past_due} days past due "
+                    f"as of {as_of:%b %-d, %Y}. Balance ${snap.balance:,} of ${snap.ordered_amount:,}."
+                ),
+                link=f"/restitution/offenders/{person.pk}/",
+                key=key,
+            )
+        )
+    Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
+    return alerts
+
+
+def _email_officers(as_of: dt.date, alerts: list[Alert]) -> None:
+    from core.models import User
+
+    by_officer: dict[int, list[Alert]] = defaultdict(list)
+    for alert in alerts:
+        by_officer[alert.user_id].append(alert)
+    officers = User.objects.filter(pk__in=list(by_officer), is_active=True).exclude(email="")
+    for officer in officers:
+        items = by_officer[officer.pk]
+        context = {"officer": officer, "as_of": as_of, "alerts": items, "site_url": settings.SITE_URL}
+        try:
+            send_mail(
+                subject=f"RJ Admin: {len(items)} new restitution delinquenc{'y' if len(items) == 1 else 'ies'}",
+                message=render_to_string("restitution/email/new_delinquencies.txt", context),
+                from_email=None,
+                recipient_list=[officer.email],
+            )
+        except Exception:  # a mail server outage must not undo the night's snapshot
+            log.exception("Could not email %s about new delinquencies", officer.email)
