@@ -197,8 +197,8 @@ PAGE_CHECKS_JS = """() => {
     if (seen[el.id]) problems.push('duplicate id #' + el.id);
     seen[el.id] = true;
   }
-  const controls = document.querySelectorAll(
-    'input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), select, textarea');
+  const skip = ['hidden', 'submit', 'button', 'reset', 'image'];
+  const controls = [...document.querySelectorAll('input, select, textarea')].filter(c => !skip.includes(c.type));
   for (const c of controls) {
     if (!c.offsetParent && getComputedStyle(c).position !== 'fixed') continue;  // not shown
     const visible = [...(c.labels || [])].filter(l => l.offsetWidth > 1 && l.offsetHeight > 1 && l.innerText.trim());

@@ -27,6 +27,17 @@ def test_administrator_signs_in_and_the_dashboard_passes_axe(site, page):
     assert_page_is_accessible(page)
 
 
+def test_failed_sign_in_is_announced(site, page):
+    page.goto(site("/accounts/login/"))
+    page.get_by_label("Username").fill("nobody.here")
+    page.get_by_label("Password").fill("not-the-password")
+    with page.expect_navigation():
+        page.get_by_label("Password").press("Enter")
+    assert page.title().startswith("Error: ")
+    assert "did not match" in page.get_by_role("alert").inner_text()
+    assert_page_is_accessible(page)
+
+
 def test_dashboard_skip_link_and_menus_work_from_the_keyboard(site, page):
     sign_in(page, site, "admin")
     assert page.url == site("/")

@@ -130,14 +130,20 @@ def test_form_with_errors_announces_them(site, page_as):
     page.goto(site("/offenders/add/"))
     with page.expect_navigation():
         page.get_by_role("button", name="Save").click()
-    alert = page.get_by_role("alert").first
-    assert "Nothing was saved" in alert.inner_text()
+    assert page.title().startswith("Error: ")
+    summary = page.get_by_role("alert").first
+    assert "Nothing was saved" in summary.inner_text()
+    assert summary.evaluate("e => e === document.activeElement"), "the error summary takes the focus"
     doc_id = page.get_by_label("DOC ID")
     assert doc_id.get_attribute("aria-invalid") == "true"
     described = doc_id.get_attribute("aria-describedby") or ""
     messages = " ".join(page.locator(f"#{i}").inner_text() for i in described.split())
     assert "required" in messages.lower(), "the error is announced with its input"
     assert_page_is_accessible(page)
+    # Each error in the summary links to its field.
+    summary.get_by_role("link", name="DOC ID").focus()
+    page.keyboard.press("Enter")
+    assert doc_id.evaluate("e => e === document.activeElement")
 
 
 def test_user_form_with_errors(site, page_as):
