@@ -185,6 +185,17 @@ def test_import_upload_and_preview_with_errors(site, page_as, tmp_path):
     assert "/imports/" in page.url and page.url.rstrip("/").split("/")[-1].isdigit()
     assert "have errors" in page.get_by_role("alert").first.inner_text()
     assert_page_is_accessible(page)
+    # On a tablet the table scrolls sideways: its scroller must take the keyboard focus.
+    page.set_viewport_size({"width": 768, "height": 1024})
+    try:
+        scroller = page.get_by_role("region", name="Rows of roster.csv")
+        assert scroller.evaluate("e => e.scrollWidth > e.clientWidth"), "the preview is wider than a tablet"
+        assert_page_is_accessible(page)
+        scroller.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.activeElement.scrollLeft > 0")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def test_table_sort_links_and_pagination_work_from_the_keyboard(site, page_as):
