@@ -222,3 +222,28 @@ def test_table_sort_links_and_pagination_work_from_the_keyboard(site, page_as):
         page.keyboard.press("Enter")
     assert "page=2" in page.url and "sort=doc_id" in page.url
     assert page.locator(".pagination [aria-current=page]").inner_text().strip().endswith("2")
+
+
+FOCUS_STYLE_JS = """() => {
+  const e = document.activeElement;
+  const s = getComputedStyle(e);
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none';
+  return {ring, tag: e.tagName.toLowerCase(), text: (e.innerText || e.value || e.name || '').trim().slice(0, 40)};
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/offenders/?sort=name", "/offenders/{offender}/edit/"])
+def test_every_control_shows_where_the_keyboard_focus_is(site, page_as, path):
+    """Tab through the page: each element that takes the focus draws a visible focus ring."""
+    page = page_as(ADMIN)
+    page.goto(site(path.format(**site.ids)))
+    seen = []
+    for _ in range(45):
+        page.keyboard.press("Tab")
+        focus = page.evaluate(FOCUS_STYLE_JS)
+        if focus["tag"] == "body":
+            break
+        seen.append(focus)
+    assert len(seen) > 10
+    without = [f for f in seen if not f["ring"]]
+    assert not without, f"no visible focus on {without}"
