@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "core",
     "restitution",
+    "gardens",
+    "donations",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,8 @@ urlpatterns = [
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("core.api.urls")),
+    path("gardens/", include("gardens.urls")),
+    path("donations/", include("donations.urls")),
     path("restitution/", include("restitution.urls")),
     path("", include("core.urls")),
 ]
