@@ -1,0 +1,183 @@
+"""Forms for donations, production, spoilage and fundraisers. Writes with rules go through services."""
+
+from __future__ import annotations
+
+import secrets
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from core.models import Facility, Organization
+from gardens import selectors as garden_selectors
+
+from . import services
+from .models import POUND, Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+
+
+def new_row_key() -> str:
+    return "r" + secrets.token_hex(4)
+
+
+class ItemForm(ScopedModelForm):
+    class Meta:
+        model = Item
+        fields = ["name", "category", "estimated_value", "active"]
+
+
+class ProductionForm(ScopedModelForm):
+    """Record (or correct) what a shop made; saving goes through the production services."""
+
+    reason = forms.CharField(
+        label="Reason for the correction", max_length=100, required=False, help_text="Kept in the entry's history."
+    )
+
+    class Meta:
+        model = ProductionLog
+        fields = ["facility", "shop", "item", "quantity", "date", "volunteer_hours", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = self.fields["item"].queryset.filter(active=True) | Item.objects.filter(
+            pk=self.instance.item_id
+        )
+        if self.instance.pk is None:
+            del self.fields["reason"]
+            self.fields["date"].initial = timezone.localdate()
+        else:
+            self.fields["reason"].required = True
+
+    def save(self, commit=True):
+        data = {name: self.cleaned_data[name] for name in services.PRODUCTION_CORRECTABLE}
+        if self.instance.pk is None:
+            return services.production_record(user=self.user, **data)
+        return services.production_correct(
+            entry=self.instance, user=self.user, reason=self.cleaned_data["reason"], **data
+        )
+
+
+class SpoilageForm(ScopedModelForm):
+    class Meta:
+        model = Spoilage
+        fields = ["facility", "crop", "date", "weight_lb", "reason"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crop"].queryset = garden_selectors.crops()
+        self.fields["date"].initial = timezone.localdate()
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        return services.spoilage_record(
+            user=self.user,
+            facility=data["facility"],
+            crop=data["crop"],
+            date=data["date"],
+            weight_lb=data["weight_lb"],
+            reason=data["reason"],
+        )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this void?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: entered twice, or the wrong recipient. The record stays, with its history.",
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why this is void.")
+        return reason
+
+
+# Donations ------------------------------------------------------------------------------------
+class DonationHeaderForm(ScopedFormMixin, forms.Form):
+    """Who gives, to whom, when and why."""
+
+    facility = forms.ModelChoiceField(queryset=Facility.objects.filter(active=True), empty_label="Choose the facility")
+    date = forms.DateField(widget=DateInput())
+    recipient = forms.ModelChoiceField(
+        queryset=Organization.objects.filter(active=True),
+        empty_label="Choose the organization",
+        help_text="Not listed? Add it under Places › Partner organizations.",
+    )
+    purpose = forms.ChoiceField(choices=Donation._meta.get_field("purpose").choices)
+    acknowledged = forms.BooleanField(label="Acknowledgement received", required=False)
+    acknowledged_on = forms.DateField(label="Acknowledged on", required=False, widget=DateInput())
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError("The date is in the future.")
+        return day
+
+
+class ProduceLineForm(forms.Form):
+    crop = forms.ModelChoiceField(queryset=garden_selectors.crops(), empty_label="Choose a crop")
+    weight_lb = forms.DecimalField(
+        label="Pounds",
+        max_digits=8,
+        decimal_places=1,
+        min_value=POUND,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "min": "0.1"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crop"].queryset = garden_selectors.crops()
+
+    def as_pair(self):
+        return self.cleaned_data["crop"], self.cleaned_data["weight_lb"]
+
+    def key(self):
+        return ("crop", self.cleaned_data["crop"].pk)
+
+
+class ItemLineForm(forms.Form):
+    item = forms.ModelChoiceField(queryset=Item.objects.filter(active=True), empty_label="Choose an item")
+    quantity = forms.IntegerField(
+        label="How many", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"})
+    )
+
+    def as_pair(self):
+        return self.cleaned_data["item"], self.cleaned_data["quantity"]
+
+    def key(self):
+        return ("item", self.cleaned_data["item"].pk)
+
+
+class DonationEditForm(ScopedModelForm):
+    """What may change after the receipt is printed; lines and facility and date may not (void instead)."""
+
+    class Meta:
+        model = Donation
+        fields = list(services.EDITABLE)
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def save(self, commit=True):
+        return services.donation_update(
+            donation=self.instance, user=self.user, **{k: self.cleaned_data[k] for k in services.EDITABLE}
+        )
+
+
+# Fundraisers ----------------------------------------------------------------------------------
+class FundraiserForm(ScopedModelForm):
+    class Meta:
+        model = Fundraiser
+        fields = ["facility", "name", "purpose", "start_date", "end_date", "goal", "raised", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class FundraiserPurchaseForm(ScopedModelForm):
+    class Meta:
+        model = FundraiserPurchase
+        fields = ["fundraiser", "date", "description", "quantity", "amount", "recipient", "given_to"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].queryset = self.fields["recipient"].queryset.filter(active=True)

@@ -1,0 +1,264 @@
+"""Donations' entries in core's registry: the season harvest report, the donations report, the
+dashboard panel, public figures, menu items and demo data.
+
+Each report's context is built here from selectors only (gardens' for what was grown, ours for
+where it went), and the dashboard panels read the same selectors, so a panel and a report agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.choices import Role
+from core.models import Facility
+from core.querysets import ADD, VIEW, can
+from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, registry
+from gardens import selectors as garden_selectors
+
+from . import selectors
+from .models import Donation, Fundraiser, Item, ProductionLog
+
+REPORT_ROLES = frozenset({Role.FACILITY_STAFF, Role.ADMINISTRATOR, Role.AUDITOR})
+
+
+def _params_season(params) -> object | None:
+    season = garden_selectors.season_for_year(params.get("season")) if params.get("season") else None
+    return season or garden_selectors.current_season()
+
+
+def _params_facility(user, params):
+    value = str(params.get("facility") or "")
+    if not value.isdigit():
+        return None
+    return Facility.objects.restrict(user, VIEW).filter(pk=value).first()
+
+
+def _scope_label(user, facility) -> str:
+    if facility is not None:
+        return str(facility)
+    if user.role == Role.FACILITY_STAFF:
+        return ", ".join(f.code for f in Facility.objects.restrict(user, VIEW)) or "No facility"
+    return "Statewide"
+
+
+def build_season_harvest(user, params) -> dict:
+    """The season harvest report: totals, then by facility, by crop and by recipient of the produce."""
+    season = _params_season(params)
+    facility = _params_facility(user, params)
+    context = {
+        "season": season,
+        "facility": facility,
+        "scope": _scope_label(user, facility),
+        "seasons": list(garden_selectors.seasons()),
+    }
+    if season is None:
+        context["csv_rows"] = [["No season is set up."]]
+        return context
+    through = garden_selectors.season_end(season)
+    totals = garden_selectors.season_totals(user=user, season=season, facility=facility)
+    by_facility = garden_selectors.pounds_by_facility(user=user, season=season, facility=facility)
+    by_crop = garden_selectors.pounds_by_crop(user=user, season=season, facility=facility)
+    by_recipient = selectors.produce_by_recipient(
+        user=user, start=season.start_date, end=season.end_date, facility=facility
+    )
+    donated = selectors.one_decimal(sum((r.pounds for r in by_recipient), Decimal(0)))
+    spoiled = selectors.spoiled_pounds(user=user, start=season.start_date, end=season.end_date, facility=facility)
+    context.update(
+        through=through,
+        totals=totals,
+        by_facility=by_facility,
+        by_crop=by_crop,
+        by_recipient=by_recipient,
+        donated_lb=donated,
+        donated_tons=selectors.to_tons(donated),
+        spoiled_lb=spoiled,
+        recipients_value=selectors.money(sum((r.value for r in by_recipient), Decimal(0))),
+    )
+    rows = [["section", "code", "name", "pounds", "tons", "entries", "volunteer_hours"]]
+    for r in by_facility:
+        rows.append(["facility", r.detail, r.label, r.pounds, r.tons, r.entries, r.volunteer_hours])
+    rows.append(["facility", "", "Total", totals.pounds, totals.tons, totals.entries, totals.volunteer_hours])
+    for r in by_crop:
+        rows.append(["crop", r.detail, r.label, r.pounds, r.tons, r.entries, r.volunteer_hours])
+    rows.append(["crop", "", "Total", totals.pounds, totals.tons, totals.entries, totals.volunteer_hours])
+    for r in by_recipient:
+        rows.append(["recipient", r.county, r.name, r.pounds, r.tons, r.donations, ""])
+    rows.append(["recipient", "", "Total given", donated, selectors.to_tons(donated), "", ""])
+    context["csv_rows"] = rows
+    return context
+
+
+def build_donations(user, params) -> dict:
+    """The donations report: the season's totals, then by recipient, by county and items by kind."""
+    season = _params_season(params)
+    facility = _params_facility(user, params)
+    context = {
+        "season": season,
+        "facility": facility,
+        "scope": _scope_label(user, facility),
+        "seasons": list(garden_selectors.seasons()),
+    }
+    if season is None:
+        context["csv_rows"] = [["No season is set up."]]
+        return context
+    start, end = season.start_date, season.end_date
+    totals = selectors.donation_totals(user=user, start=start, end=end, facility=facility)
+    context.update(
+        through=garden_selectors.season_end(season),
+        totals=totals,
+        by_recipient=selectors.by_recipient(user=user, start=start, end=end, facility=facility),
+        by_county=selectors.by_county(user=user, start=start, end=end, facility=facility),
+        items_by_category=selectors.items_by_category(user=user, start=start, end=end, facility=facility),
+    )
+    rows = [["section", "county", "name", "donations", "pounds", "tons", "items", "estimated_value"]]
+    for r in context["by_recipient"]:
+        rows.append(["recipient", r.county, r.name, r.donations, r.pounds, r.tons, r.items, r.value])
+    for r in context["by_county"]:
+        rows.append(
+            ["county", r["county"], r["county"], r["donations"], r["pounds"], r["tons"], r["items"], r["value"]]
+        )
+    rows.append(["total", "", "Total", totals.donations, totals.pounds, totals.tons, totals.items, totals.value])
+    context["csv_rows"] = rows
+    return context
+
+
+registry.report(
+    ReportEntry(
+        slug="season-harvest",
+        title="Season harvest report",
+        app="donations",
+        description="Produce grown in a season by facility and crop, and where it went, with the season's totals.",
+        build=build_season_harvest,
+        template="donations/reports/season_harvest.html",
+        roles=REPORT_ROLES,
+    )
+)
+registry.report(
+    ReportEntry(
+        slug="donations",
+        title="Donations report",
+        app="donations",
+        description="What was given in a season, by recipient and by county, with the season's totals.",
+        build=build_donations,
+        template="donations/reports/donations.html",
+        roles=REPORT_ROLES,
+    )
+)
+
+
+# Dashboard panel ------------------------------------------------------------------------------
+def donations_panel_context(user, today: dt.date | None = None) -> dict | None:
+    today = today or timezone.localdate()
+    season = garden_selectors.current_season(today)
+    if season is None:
+        return None
+    through = garden_selectors.season_end(season, today)
+    produce = selectors.produce_on_hand(user=user, on=today)
+    items = selectors.items_on_hand(user=user, on=today)
+    return {
+        "season": season,
+        "totals": selectors.donation_totals(user=user, start=season.start_date, end=through),
+        "top_recipients": selectors.by_recipient(user=user, start=season.start_date, end=through, limit=5),
+        "items_by_category": selectors.items_by_category(user=user, start=season.start_date, end=through),
+        "produce_on_hand": selectors.one_decimal(sum((r.on_hand for r in produce), Decimal(0))),
+        "items_on_hand": int(sum((r.on_hand for r in items), Decimal(0))),
+        "statewide": user.is_administrator or user.role == Role.AUDITOR,
+        "can_add": can(user, Donation, ADD),
+    }
+
+
+def render_donations_panel(request):
+    context = donations_panel_context(request.user)
+    if context is None:
+        return None
+    return render_to_string("donations/panels/season.html", context, request=request)
+
+
+registry.panel(PanelEntry("donations-season", REPORT_ROLES, render_donations_panel, order=21))
+
+
+# Public figures -------------------------------------------------------------------------------
+def _season_totals():
+    season = garden_selectors.current_season()
+    if season is None:
+        return selectors.DonationTotals()
+    return selectors.donation_totals(user=None, start=season.start_date, end=season.end_date)
+
+
+registry.figure(
+    FigureEntry(
+        "produce-donated-lb-season", "Pounds of produce donated this season", lambda: _season_totals().pounds, 12
+    )
+)
+registry.figure(
+    FigureEntry("items-donated-season", "Items made and donated this season", lambda: _season_totals().items, 13)
+)
+registry.figure(
+    FigureEntry(
+        "organizations-served-season",
+        "Organizations that received donations this season",
+        lambda: _season_totals().recipients,
+        14,
+    )
+)
+
+
+# Menu -----------------------------------------------------------------------------------------
+def _may_view_donations(user):
+    return can(user, Donation, VIEW)
+
+
+for entry in (
+    MenuEntry(
+        "production", "Programs", "Craft production", "donations:productionlog_list", model=ProductionLog, order=20
+    ),
+    MenuEntry("donations", "Programs", "Donations", "donations:donation_list", model=Donation, order=30),
+    MenuEntry(
+        "donation-add",
+        "Programs",
+        "Record a donation",
+        "donations:donation_add",
+        visible=lambda u: can(u, Donation, ADD),
+        order=31,
+    ),
+    MenuEntry("stock", "Programs", "Stock on hand", "donations:stock", visible=_may_view_donations, order=32),
+    MenuEntry("fundraisers", "Programs", "Fundraisers", "donations:fundraiser_list", model=Fundraiser, order=40),
+    MenuEntry(
+        "report-season-harvest",
+        "Programs",
+        "Season harvest report",
+        "donations:report_season_harvest",
+        visible=_may_view_donations,
+        order=50,
+    ),
+    MenuEntry(
+        "report-donations",
+        "Programs",
+        "Donations report",
+        "donations:report_donations",
+        visible=_may_view_donations,
+        order=51,
+    ),
+    MenuEntry(
+        "items",
+        "Programs",
+        "Craft items",
+        "donations:item_list",
+        visible=lambda u: can(u, Item, ADD) or _may_view_donations(u),
+        order=63,
+    ),
+):
+    registry.menu_item(entry)
+
+
+def _seed():
+    from .demo import seed
+
+    seed()
+
+
+registry.demo_seeder(_seed, order=30)

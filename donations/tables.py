@@ -1,0 +1,98 @@
+"""Tables for donation lists. Querysets arrive restricted, joined and annotated from the views."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from core.tables import BaseTable
+
+from .models import Donation, Fundraiser, Item, ProductionLog, Spoilage
+
+RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+class StatusColumnMixin(tables.Table):
+    status = tables.Column(accessor="voided_at", verbose_name="Status", orderable=False, empty_values=())
+
+    def render_status(self, record):
+        return format_html('<span class="badge text-bg-secondary">Void</span>') if record.voided_at else ""
+
+    def value_status(self, record):
+        return "void" if record.voided_at else ""
+
+
+class DonationTable(StatusColumnMixin, BaseTable):
+    receipt = tables.Column(accessor="pk", verbose_name="Receipt", linkify=lambda record: record.get_absolute_url())
+    date = tables.DateColumn(format="Y-m-d")
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+    recipient = tables.Column(accessor="recipient__name", verbose_name="Recipient")
+    county = tables.Column(accessor="recipient__county", verbose_name="County")
+    total_lb = tables.Column(verbose_name="Pounds", attrs=RIGHT)
+    total_items = tables.Column(verbose_name="Items", attrs=RIGHT)
+    total_value = tables.Column(verbose_name="Estimated value ($)", attrs=RIGHT)
+    acknowledged = tables.BooleanColumn(verbose_name="Acknowledged")
+
+    class Meta(BaseTable.Meta):
+        model = Donation
+        fields = (
+            "receipt",
+            "date",
+            "facility",
+            "recipient",
+            "county",
+            "purpose",
+            "total_lb",
+            "total_items",
+            "total_value",
+            "acknowledged",
+            "status",
+        )
+
+    def render_receipt(self, record):
+        return record.receipt_number
+
+    def value_receipt(self, record):
+        return record.receipt_number
+
+
+class ProductionTable(StatusColumnMixin, BaseTable):
+    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+    item = tables.Column(accessor="item__name", verbose_name="Item")
+    quantity = tables.Column(attrs=RIGHT)
+    volunteer_hours = tables.Column(attrs=RIGHT)
+
+    class Meta(BaseTable.Meta):
+        model = ProductionLog
+        fields = ("date", "facility", "shop", "item", "quantity", "volunteer_hours", "status")
+
+
+class SpoilageTable(StatusColumnMixin, BaseTable):
+    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+    crop = tables.Column(accessor="crop__name", verbose_name="Crop")
+    weight_lb = tables.Column(verbose_name="Pounds", attrs=RIGHT)
+
+    class Meta(BaseTable.Meta):
+        model = Spoilage
+        fields = ("date", "facility", "crop", "weight_lb", "reason", "status")
+
+
+class FundraiserTable(BaseTable):
+    name = tables.Column(linkify=True)
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+    goal = tables.Column(verbose_name="Goal ($)", attrs=RIGHT)
+    raised = tables.Column(verbose_name="Raised ($)", attrs=RIGHT)
+    spent = tables.Column(verbose_name="Spent ($)", attrs=RIGHT)
+
+    class Meta(BaseTable.Meta):
+        model = Fundraiser
+        fields = ("name", "facility", "purpose", "start_date", "end_date", "goal", "raised", "spent")
+
+
+class ItemTable(BaseTable):
+    name = tables.Column(linkify=True)
+    estimated_value = tables.Column(verbose_name="Estimated value ($)", attrs=RIGHT)
+
+    class Meta(BaseTable.Meta):
+        model = Item
+        fields = ("name", "category", "estimated_value", "active")

@@ -1,0 +1,541 @@
+"""Pages for donations (with lines, receipts and voids), craft production, spoilage, stock and fundraisers."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import re
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.filters import scoped
+from core.models import Facility
+from core.pdf import pdf_response
+from core.querysets import ADD, CHANGE, VIEW, can
+from core.views.generic import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    scoped_object_or_404,
+)
+
+from . import filters, forms, selectors, services, tables
+from .models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+
+
+class ServiceErrorMixin:
+    """An edit its service refuses (a rule across rows, such as stock) shows why on the form."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+
+
+class EditOnlyMixin:
+    def get_object(self, queryset=None):
+        if self.kwargs.get(self.pk_url_kwarg) is None:
+            raise Http404
+        return super().get_object(queryset)
+
+
+class CreateOnlyMixin:
+    def get_object(self, queryset=None):
+        if self.kwargs.get(self.pk_url_kwarg) is not None:
+            raise Http404
+        return super().get_object(queryset)
+
+
+class VoidView(LoginRequiredMixin, View):
+    """Void a record with a reason: a confirmation page, then the service. Out of scope is 404."""
+
+    model = None
+    service = None
+    service_arg = "entry"
+    template_name = "donations/void_form.html"
+
+    def get_object(self):
+        return scoped_object_or_404(self.model, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def render_form(self, obj, form, status=200):
+        context = {
+            "object": obj,
+            "form": form,
+            "model_meta": self.model._meta,
+            "title": f"Void {self.model._meta.verbose_name}: {obj}",
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render_form(self.get_object(), forms.VoidForm())
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        form = forms.VoidForm(request.POST)
+        if form.is_valid():
+            try:
+                type(self).service(**{self.service_arg: obj}, user=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Voided {self.model._meta.verbose_name} “{obj}”.")
+                return redirect(obj.get_absolute_url())
+        return self.render_form(obj, form, status=400)
+
+
+# Donations ------------------------------------------------------------------------------------
+class DonationListView(ObjectListView):
+    queryset = Donation.objects.select_related("facility", "recipient").with_totals()
+    table_class = tables.DonationTable
+    filterset_class = filters.DonationFilterSet
+    add_url_name = "donations:donation_add"
+    template_name = "donations/donation_list.html"
+    intro = "Gifts of produce and items to partner organizations. Void donations are hidden unless you ask."
+
+
+class DonationDetailView(ObjectDetailView):
+    queryset = Donation.objects.select_related("facility", "recipient", "entered_by", "voided_by").with_totals()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["lines"] = self.object.lines.select_related("crop", "item")
+        return context
+
+
+class DonationEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):
+    model = Donation
+    form_class = forms.DonationEditForm
+
+
+class DonationHistoryView(ObjectHistoryView):
+    model = Donation
+
+
+class DonationVoidView(VoidView):
+    model = Donation
+    service = services.donation_void
+    service_arg = "donation"
+
+
+def receipt_context(donation) -> dict:
+    lines = list(donation.lines.select_related("crop", "item"))
+    produce = [line for line in lines if line.crop_id]
+    items = [line for line in lines if line.item_id]
+    total_lb = selectors.one_decimal(sum((line.weight_lb for line in produce), 0))
+    return {
+        "donation": donation,
+        "produce": produce,
+        "items": items,
+        "total_lb": total_lb,
+        "total_tons": selectors.to_tons(total_lb),
+        "total_items": sum(line.quantity for line in items),
+        "total_value": selectors.money(sum((line.estimated_value for line in lines), 0)),
+        "produce_value": selectors.money(sum((line.estimated_value for line in produce), 0)),
+        "items_value": selectors.money(sum((line.estimated_value for line in items), 0)),
+    }
+
+
+class DonationReceiptView(LoginRequiredMixin, View):
+    """The receipt as a PDF: lines, totals, estimated value and two signature lines."""
+
+    def get(self, request, pk):
+        donation = get_object_or_404(
+            Donation.objects.select_related("facility", "recipient", "entered_by", "voided_by").restrict(
+                request.user, VIEW
+            ),
+            pk=pk,
+        )
+        return pdf_response(
+            "donations/receipt.html",
+            receipt_context(donation),
+            filename=f"donation-receipt-{donation.receipt_number}.pdf",
+            request=request,
+            inline=False,
+        )
+
+
+ROW_KEY = re.compile(r"^r[0-9a-f]{8}$")
+MAX_LINES = 40
+
+
+def _keys(data, name):
+    return [k for k in dict.fromkeys(data.getlist(name)) if ROW_KEY.match(k)][:MAX_LINES]
+
+
+def _blank(data, key, form_class) -> bool:
+    return not any((data.get(f"{key}-{name}") or "").strip() for name in form_class.base_fields)
+
+
+class DonationCreateView(LoginRequiredMixin, View):
+    """A donation with its lines on one page: lines come and go with htmx, and what is on hand is shown."""
+
+    template_name = "donations/donation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, Donation, ADD):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, header, produce, items, status=200, problems=()):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "header": header,
+                "produce_rows": produce,
+                "item_rows": items,
+                "problems": problems,
+                "title": "Record a donation",
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        facilities = Facility.objects.restrict(request.user, VIEW).filter(active=True)
+        initial = {"date": timezone.localdate(), "purpose": "distribution"}
+        for key in ("facility", "recipient"):
+            if request.GET.get(key):
+                initial[key] = request.GET[key]
+        if "facility" not in initial and len(facilities) == 1:
+            initial["facility"] = facilities[0].pk
+        header = forms.DonationHeaderForm(initial=initial, user=request.user)
+        produce = [forms.ProduceLineForm(prefix=forms.new_row_key())]
+        items = [forms.ItemLineForm(prefix=forms.new_row_key())]
+        return self.render_page(header, produce, items)
+
+    def post(self, request):
+        data = request.POST
+        header = forms.DonationHeaderForm(data, user=request.user)
+        produce = [
+            forms.ProduceLineForm(data, prefix=k)
+            for k in _keys(data, "produce_row")
+            if not _blank(data, k, forms.ProduceLineForm)
+        ]
+        items = [
+            forms.ItemLineForm(data, prefix=k)
+            for k in _keys(data, "item_row")
+            if not _blank(data, k, forms.ItemLineForm)
+        ]
+        problems = []
+        if not produce and not items:
+            problems.append("Add at least one line of produce or of items.")
+        lines_ok = [f.is_valid() for f in produce + items]
+        if header.is_valid() and all(lines_ok) and not problems:
+            donation = self._create(header, produce, items, problems)
+            if donation is not None:
+                messages.success(
+                    request,
+                    f"Saved donation {donation.receipt_number} to {donation.recipient}. "
+                    "Download the receipt for the recipient to sign.",
+                )
+                return redirect(donation.get_absolute_url())
+        if not produce and not items:
+            produce = [forms.ProduceLineForm(prefix=forms.new_row_key())]
+        return self.render_page(header, produce, items, status=400, problems=problems)
+
+    def _create(self, header, produce, items, problems):
+        data = header.cleaned_data
+        try:
+            with transaction.atomic():
+                donation = services.donation_create(
+                    user=self.request.user,
+                    facility=data["facility"],
+                    recipient=data["recipient"],
+                    date=data["date"],
+                    purpose=data["purpose"],
+                    produce=[f.as_pair() for f in produce],
+                    items=[f.as_pair() for f in items],
+                    acknowledged=data["acknowledged"],
+                    acknowledged_on=data["acknowledged_on"],
+                    note=data["note"],
+                )
+                if not Donation.objects.restrict(self.request.user, ADD).filter(pk=donation.pk).exists():
+                    transaction.set_rollback(True)
+                    problems.append("You cannot save this: the donation would be outside your scope.")
+                    return None
+        except services.ShortageError as exc:
+            problems.extend(exc.messages)
+            for form in produce + items:
+                available = exc.shortages.get(form.key())
+                if available is not None:
+                    field = "weight_lb" if form.key()[0] == "crop" else "quantity"
+                    unit = " lb" if field == "weight_lb" else ""
+                    amount = selectors.one_decimal(available) if unit else int(available)
+                    form.add_error(field, f"Only {amount}{unit} on hand on that date.")
+            return None
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    if name in header.fields:
+                        header.add_error(name, errors)
+                    else:
+                        problems.extend(errors)
+            else:
+                problems.extend(exc.messages)
+            return None
+        return donation
+
+
+class DonationLineRowView(LoginRequiredMixin, View):
+    """htmx: one more empty line (``kind`` produce or item) for the donation form."""
+
+    def get(self, request, kind):
+        if not can(request.user, Donation, ADD):
+            raise PermissionDenied
+        if kind == "produce":
+            return render(
+                request,
+                "donations/includes/produce_row.html",
+                {"row": forms.ProduceLineForm(prefix=forms.new_row_key())},
+            )
+        if kind == "item":
+            return render(
+                request, "donations/includes/item_row.html", {"row": forms.ItemLineForm(prefix=forms.new_row_key())}
+            )
+        raise Http404
+
+
+class AvailableView(LoginRequiredMixin, View):
+    """htmx: what a facility has on hand to give on a date (the donation form's side panel)."""
+
+    def get(self, request):
+        facility = None
+        day = timezone.localdate()
+        if request.GET.get("date"):
+            with contextlib.suppress(ValueError):
+                day = min(dt.date.fromisoformat(request.GET["date"]), timezone.localdate())
+        if request.GET.get("facility", "").isdigit() and can(request.user, Donation, VIEW):
+            facility = Facility.objects.restrict(request.user, VIEW).filter(pk=request.GET["facility"]).first()
+        context = {"facility": facility, "day": day}
+        if facility is not None:
+            context["produce"], context["items"] = selectors.available_to_give(facility=facility, on=day)
+        return render(request, "donations/includes/available.html", context)
+
+
+# Stock ----------------------------------------------------------------------------------------
+class StockView(LoginRequiredMixin, TemplateView):
+    """Produce and items on hand per facility, derived from the records (never a stored counter)."""
+
+    template_name = "donations/stock.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, Donation, VIEW):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        facilities = scoped(Facility)(self.request)
+        facility = None
+        if self.request.GET.get("facility", "").isdigit():
+            facility = facilities.filter(pk=self.request.GET["facility"]).first()
+        context.update(
+            title="Stock on hand",
+            facilities=facilities,
+            facility=facility,
+            produce=selectors.produce_on_hand(user=user, facility=facility),
+            items=selectors.items_on_hand(user=user, facility=facility),
+            today=timezone.localdate(),
+            can_give=can(user, Donation, ADD),
+            can_spoil=can(user, Spoilage, ADD),
+        )
+        context["produce_total"] = selectors.one_decimal(sum((r.on_hand for r in context["produce"]), 0))
+        context["items_total"] = int(sum((r.on_hand for r in context["items"]), 0))
+        return context
+
+
+# Craft production -----------------------------------------------------------------------------
+class ProductionListView(ObjectListView):
+    queryset = ProductionLog.objects.select_related("facility", "item")
+    table_class = tables.ProductionTable
+    filterset_class = filters.ProductionFilterSet
+    add_url_name = "donations:productionlog_add"
+    intro = "What the sewing, knitting, bicycle and wood shops made. Void entries are hidden unless you ask."
+
+
+class ProductionDetailView(ObjectDetailView):
+    queryset = ProductionLog.objects.select_related("facility", "item", "entered_by", "voided_by")
+
+
+class ProductionEditView(ServiceErrorMixin, ObjectEditView):
+    model = ProductionLog
+    form_class = forms.ProductionForm
+
+
+class ProductionHistoryView(ObjectHistoryView):
+    model = ProductionLog
+
+
+class ProductionVoidView(VoidView):
+    model = ProductionLog
+    service = services.production_void
+
+
+# Spoilage -------------------------------------------------------------------------------------
+class SpoilageListView(ObjectListView):
+    queryset = Spoilage.objects.select_related("facility", "crop")
+    table_class = tables.SpoilageTable
+    filterset_class = filters.SpoilageFilterSet
+    add_url_name = "donations:spoilage_add"
+    intro = "Produce that went bad before it could be given. It leaves the stock on hand."
+
+
+class SpoilageDetailView(ObjectDetailView):
+    queryset = Spoilage.objects.select_related("facility", "crop", "entered_by", "voided_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Spoilage is voided and entered again, never edited.
+        context["can_void"] = context["can_change"]
+        context["can_change"] = False
+        return context
+
+
+class SpoilageEditView(CreateOnlyMixin, ServiceErrorMixin, ObjectEditView):
+    model = Spoilage
+    form_class = forms.SpoilageForm
+
+
+class SpoilageHistoryView(ObjectHistoryView):
+    model = Spoilage
+
+
+class SpoilageVoidView(VoidView):
+    model = Spoilage
+    service = services.spoilage_void
+
+
+# Fundraisers ----------------------------------------------------------------------------------
+def _spent():
+    return Coalesce(
+        Subquery(
+            FundraiserPurchase.objects.filter(fundraiser=OuterRef("pk"))
+            .order_by()
+            .values("fundraiser")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        ),
+        Value(0),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+
+
+class FundraiserListView(ObjectListView):
+    queryset = Fundraiser.objects.select_related("facility").annotate(spent=_spent())
+    table_class = tables.FundraiserTable
+    filterset_class = filters.FundraiserFilterSet
+    add_url_name = "donations:fundraiser_add"
+
+
+class FundraiserDetailView(ObjectDetailView):
+    queryset = Fundraiser.objects.select_related("facility").annotate(spent=_spent())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["purchases"] = self.object.purchases.select_related("recipient")
+        return context
+
+
+class FundraiserEditView(ObjectEditView):
+    model = Fundraiser
+    form_class = forms.FundraiserForm
+
+
+class FundraiserHistoryView(ObjectHistoryView):
+    model = Fundraiser
+
+
+class FundraiserPurchaseEditView(ObjectEditView):
+    model = FundraiserPurchase
+    form_class = forms.FundraiserPurchaseForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context.get("cancel_url") is None:
+            context["cancel_url"] = reverse("donations:fundraiser_list")
+        return context
+
+
+# Items ----------------------------------------------------------------------------------------
+class ItemListView(ObjectListView):
+    model = Item
+    table_class = tables.ItemTable
+    filterset_class = filters.ItemFilterSet
+    add_url_name = "donations:item_add"
+    title = "Craft items"
+
+
+class ItemDetailView(ObjectDetailView):
+    model = Item
+
+
+class ItemEditView(ObjectEditView):
+    model = Item
+    form_class = forms.ItemForm
+
+
+class ItemHistoryView(ObjectHistoryView):
+    model = Item
+
+
+# Reports --------------------------------------------------------------------------------------
+class ReportView(LoginRequiredMixin, View):
+    """A registered report as an HTML page, a PDF (``?format=pdf``) or a CSV (``?format=csv``)."""
+
+    slug = ""
+    page_template = ""
+
+    def get(self, request):
+        from core.registry import registry
+
+        entry = registry.reports[self.slug]
+        if not (request.user.is_superuser or request.user.role in entry.roles):
+            raise Http404
+        context = entry.build(request.user, request.GET)
+        context.update(title=entry.title, entry=entry, generated=timezone.localtime())
+        season = context.get("season")
+        stem = f"{self.slug}-{season.year if season else 'none'}"
+        fmt = request.GET.get("format", "html")
+        if fmt == "pdf":
+            return pdf_response(entry.template, context, filename=f"{stem}.pdf", request=request, inline=False)
+        if fmt == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+            writer = csv.writer(response)
+            writer.writerows(context["csv_rows"])
+            return response
+        query = request.GET.copy()
+        query.pop("format", None)
+        context["query"] = query.urlencode()
+        context["facilities"] = scoped(Facility)(request)
+        return render(request, self.page_template, context)
+
+
+class SeasonHarvestReportView(ReportView):
+    slug = "season-harvest"
+    page_template = "donations/reports/season_harvest_page.html"
+
+
+class DonationsReportView(ReportView):
+    slug = "donations"
+    page_template = "donations/reports/donations_page.html"

@@ -1,0 +1,140 @@
+"""API for gardens: harvests (recorded, corrected and voided through services), crops, gardens and seasons."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.response import Response
+
+from core.api.base import ScopedModelSerializer, ScopedModelViewSet
+from core.api.router import router
+from core.querysets import CHANGE
+
+from . import services
+from .models import Crop, Garden, Harvest, Season
+
+
+def drf_error(exc: DjangoValidationError) -> DRFValidationError:
+    return DRFValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
+
+
+class CropSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Crop
+        fields = ["id", "name", "category", "value_per_lb", "active"]
+
+
+class GardenSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Garden
+        fields = ["id", "facility", "name", "size_acres", "active", "note"]
+
+
+class SeasonSerializer(ScopedModelSerializer):
+    class Meta:
+        model = Season
+        fields = ["id", "year", "start_date", "end_date", "goal_tons"]
+
+
+class HarvestSerializer(ScopedModelSerializer):
+    """The facility is the garden's; who entered it is the requesting user."""
+
+    class Meta:
+        model = Harvest
+        fields = [
+            "id",
+            "facility",
+            "garden",
+            "crop",
+            "date",
+            "weight_lb",
+            "volunteers",
+            "volunteer_hours",
+            "note",
+            "entered_by",
+            "entered_at",
+            "voided_at",
+            "void_reason",
+        ]
+        read_only_fields = ["facility", "entered_by", "entered_at", "voided_at", "void_reason"]
+
+    def validate(self, attrs):
+        garden = attrs.get("garden") or getattr(self.instance, "garden", None)
+        if garden is not None:
+            attrs["facility"] = garden.facility
+        return super().validate(attrs)
+
+    def create(self, validated_data):
+        validated_data.pop("facility", None)
+        try:
+            return services.harvest_record(user=self.context["request"].user, **validated_data)
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from exc
+
+    def update(self, instance, validated_data):
+        validated_data.pop("facility", None)
+        try:
+            return services.harvest_correct(
+                harvest=instance,
+                user=self.context["request"].user,
+                reason="Corrected through the API",
+                **validated_data,
+            )
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from exc
+
+
+class HarvestVoidSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class CropViewSet(ScopedModelViewSet):
+    queryset = Crop.objects.all()
+    serializer_class = CropSerializer
+    filterset_fields = ["category", "active"]
+
+
+class GardenViewSet(ScopedModelViewSet):
+    queryset = Garden.objects.select_related("facility")
+    serializer_class = GardenSerializer
+    filterset_fields = ["facility", "active"]
+
+
+class SeasonViewSet(ScopedModelViewSet):
+    queryset = Season.objects.all()
+    serializer_class = SeasonSerializer
+    filterset_fields = ["year"]
+
+
+class HarvestViewSet(ScopedModelViewSet):
+    queryset = Harvest.objects.all()
+    serializer_class = HarvestSerializer
+    filterset_fields = {
+        "facility": ["exact"],
+        "garden": ["exact"],
+        "crop": ["exact"],
+        "date": ["exact", "gte", "lte"],
+    }
+
+    @action(detail=True, methods=["post"], serializer_class=HarvestVoidSerializer)
+    def void(self, request, pk=None):
+        """Void a harvest with a reason (it stays on record and counts nowhere)."""
+        harvest = Harvest.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
+        if harvest is None:
+            raise NotFound
+        serializer = HarvestVoidSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            harvest = services.harvest_void(
+                harvest=harvest, user=request.user, reason=serializer.validated_data["reason"]
+            )
+        except DjangoValidationError as exc:
+            raise drf_error(exc) from exc
+        return Response(HarvestSerializer(harvest, context={"request": request}).data, status=status.HTTP_200_OK)
+
+
+router.register("crops", CropViewSet)
+router.register("gardens", GardenViewSet)
+router.register("seasons", SeasonViewSet)
+router.register("harvests", HarvestViewSet)

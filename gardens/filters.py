@@ -1,0 +1,108 @@
+"""Filters for garden lists. Dropdowns list only what the user may see (core's ``scoped``)."""
+
+import django_filters
+from django import forms
+from django.http import QueryDict
+
+from core.filters import SearchFilterSet, scoped
+from core.models import Facility
+
+from .choices import CropCategory
+from .models import Crop, Garden, Harvest, Season
+
+DATE = forms.DateInput(attrs={"type": "date"})
+STATUS_CHOICES = [("active", "Standing"), ("voided", "Voided"), ("all", "Standing and voided")]
+
+
+def gardens_in_scope(request):
+    """Gardens for a dropdown, with their facility (a garden's name shows its facility's code)."""
+    return scoped(Garden)(request).select_related("facility")
+
+
+class SeasonFilter(django_filters.ModelChoiceFilter):
+    """Records dated within the season's start and end."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", scoped(Season))
+        kwargs.setdefault("empty_label", "Any season")
+        kwargs.setdefault("label", "Season")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(date__gte=value.start_date, date__lte=value.end_date)
+
+
+class StatusFilter(django_filters.ChoiceFilter):
+    """Voided entries are hidden unless asked for."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", STATUS_CHOICES)
+        kwargs.setdefault("empty_label", None)
+        kwargs.setdefault("label", "Status")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value == "all":
+            return qs
+        if value == "voided":
+            return qs.filter(voided_at__isnull=False)
+        return qs.filter(voided_at__isnull=True)
+
+
+class EntryFilterSet(SearchFilterSet):
+    """Standing entries by default: the filter applies even when the form is not submitted."""
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("status"):
+            data["status"] = "active"
+        super().__init__(data, *args, **kwargs)
+
+
+class HarvestFilterSet(EntryFilterSet):
+    search_fields = ("note", "crop__name", "garden__name")
+    season = SeasonFilter()
+    facility = django_filters.ModelChoiceFilter(queryset=scoped(Facility), empty_label="Any facility")
+    garden = django_filters.ModelChoiceFilter(queryset=gardens_in_scope, empty_label="Any garden")
+    crop = django_filters.ModelChoiceFilter(queryset=scoped(Crop), empty_label="Any crop")
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From", widget=DATE)
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To", widget=DATE)
+    status = StatusFilter()
+
+    class Meta:
+        model = Harvest
+        fields = ["q", "season", "facility", "garden", "crop", "date_from", "date_to", "status"]
+
+
+class GardenFilterSet(SearchFilterSet):
+    search_fields = ("name", "facility__code", "facility__name")
+    facility = django_filters.ModelChoiceFilter(queryset=scoped(Facility), empty_label="Any facility")
+    active = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
+    )
+
+    class Meta:
+        model = Garden
+        fields = ["q", "facility", "active"]
+
+
+class CropFilterSet(SearchFilterSet):
+    search_fields = ("name",)
+    category = django_filters.ChoiceFilter(choices=CropCategory.choices, empty_label="Any category")
+    active = django_filters.BooleanFilter(
+        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
+    )
+
+    class Meta:
+        model = Crop
+        fields = ["q", "category", "active"]
+
+
+class SeasonFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter()
+
+    class Meta:
+        model = Season
+        fields = ["year"]

@@ -1,0 +1,171 @@
+"""Forms for gardens. Dropdowns go through ``.restrict()`` (core's ScopedFormMixin); writes go through services."""
+
+from __future__ import annotations
+
+import secrets
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from core.querysets import ADD
+
+from . import services
+from .models import MAX_HARVEST_LB, POUND, Crop, Garden, Harvest, Season
+
+
+def garden_label(garden: Garden) -> str:
+    return f"{garden.facility.code} · {garden.name}"
+
+
+class GardenChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return garden_label(obj)
+
+
+class GardenForm(ScopedModelForm):
+    class Meta:
+        model = Garden
+        fields = ["facility", "name", "size_acres", "active", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class CropForm(ScopedModelForm):
+    class Meta:
+        model = Crop
+        fields = ["name", "category", "value_per_lb", "active"]
+
+
+class SeasonForm(ScopedModelForm):
+    class Meta:
+        model = Season
+        fields = ["year", "start_date", "end_date", "goal_tons"]
+
+
+class HarvestCorrectForm(ScopedModelForm):
+    """Correct one entry; saving goes through ``harvest_correct`` (history, stock check)."""
+
+    garden = GardenChoiceField(queryset=Garden.objects.select_related("facility"))
+    reason = forms.CharField(
+        label="Reason for the correction", max_length=100, help_text="Kept in the entry's history."
+    )
+
+    class Meta:
+        model = Harvest
+        fields = ["garden", "crop", "date", "weight_lb", "volunteers", "volunteer_hours", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["crop"].queryset = self.fields["crop"].queryset.filter(active=True) | Crop.objects.filter(
+            pk=self.instance.crop_id
+        )
+
+    def _post_clean(self):
+        # The garden decides the facility; keep the instance consistent before the model's clean().
+        garden = self.cleaned_data.get("garden")
+        if garden is not None:
+            self.instance.facility_id = garden.facility_id
+        super()._post_clean()
+
+    def save(self, commit=True):
+        changes = {name: self.cleaned_data[name] for name in services.CORRECTABLE}
+        return services.harvest_correct(
+            harvest=self.instance, user=self.user, reason=self.cleaned_data["reason"], **changes
+        )
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this entry void?",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: entered twice, or weighed at the wrong garden. The entry stays in the history.",
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why this entry is void.")
+        return reason
+
+
+# Quick entry of a day's harvest ----------------------------------------------------------------
+class DayHeaderForm(ScopedFormMixin, forms.Form):
+    """Where and when: one garden and one date for every row."""
+
+    garden = GardenChoiceField(queryset=Garden.objects.filter(active=True).select_related("facility"))
+    date = forms.DateField(widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Harvests are added only where the user may add them.
+        if self.user is not None:
+            self.fields["garden"].queryset = (
+                Garden.objects.restrict(self.user, ADD).filter(active=True).select_related("facility")
+            )
+        self.fields["garden"].empty_label = "Choose the garden"
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError("The date is in the future.")
+        return day
+
+
+def new_row_key() -> str:
+    return "r" + secrets.token_hex(4)
+
+
+class HarvestRowForm(forms.Form):
+    """One crop of the day. Its prefix is a key of its own, so rows can come and go in any order."""
+
+    crop = forms.ModelChoiceField(queryset=Crop.objects.filter(active=True), empty_label="Choose a crop")
+    weight_lb = forms.DecimalField(
+        label="Pounds", max_digits=7, decimal_places=1, min_value=POUND, widget=forms.NumberInput(attrs={"step": "0.1"})
+    )
+    volunteers = forms.IntegerField(label="Volunteers", min_value=0, max_value=500, required=False)
+    volunteer_hours = forms.DecimalField(
+        label="Volunteer hours",
+        max_digits=6,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args, crops=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if crops is not None:
+            self.fields["crop"].queryset = crops
+        self.fields["weight_lb"].widget.attrs.update({"inputmode": "decimal", "min": "0.1"})
+        self.fields["volunteer_hours"].widget.attrs.update({"inputmode": "decimal", "min": "0"})
+        self.fields["volunteers"].widget.attrs.update({"inputmode": "numeric", "min": "0"})
+
+    def clean_weight_lb(self):
+        weight = self.cleaned_data["weight_lb"]
+        if weight > MAX_HARVEST_LB:
+            raise ValidationError(
+                f"{weight:,} lb in one entry is not plausible (the limit is {MAX_HARVEST_LB:,} lb). "
+                "Check the weight is in pounds."
+            )
+        return weight
+
+    def as_service_row(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "crop": data["crop"],
+            "weight_lb": data["weight_lb"],
+            "volunteers": data.get("volunteers") or 0,
+            "volunteer_hours": data.get("volunteer_hours") or Decimal("0"),
+            "note": data.get("note") or "",
+        }
+
+    def add_service_error(self, exc: ValidationError):
+        if hasattr(exc, "error_dict"):
+            for name, errors in exc.message_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
+        else:
+            self.add_error(None, exc.messages)

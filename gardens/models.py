@@ -1,0 +1,232 @@
+"""Garden plots, the crop catalog, seasons and harvests (weights in pounds, one decimal)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from core.models import Facility
+from core.querysets import RestrictedQuerySet
+
+from .choices import CropCategory
+from .querysets import EntryQuerySet, catalog_scope_q, entry_scope_q, facility_scope_q
+
+# One entry over this is almost always a typing slip (ounces, or a whole season's total).
+MAX_HARVEST_LB = Decimal("5000")
+# Nobody works more than this in a day in a garden.
+MAX_HOURS_PER_VOLUNTEER = Decimal("12")
+POUND = Decimal("0.1")
+
+
+class Garden(models.Model):
+    """A garden plot at a facility, where harvests are weighed."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="gardens")
+    name = models.CharField(max_length=100, help_text="As staff call it, for example: East garden, Greenhouse 2.")
+    size_acres = models.DecimalField(
+        "size (acres)",
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    active = models.BooleanField(default=True, help_text="Uncheck when the plot is no longer planted.")
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["facility__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["facility", "name"], name="%(app_label)s_%(class)s_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.facility.code})"
+
+    def get_absolute_url(self):
+        return reverse("gardens:garden_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return facility_scope_q(user, action)
+
+
+class Crop(models.Model):
+    """A crop in the catalog every facility picks from."""
+
+    name = models.CharField(max_length=60, unique=True)
+    category = models.CharField(max_length=20, choices=CropCategory.choices)
+    value_per_lb = models.DecimalField(
+        "estimated value per pound",
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="Used to estimate the value of a donation of this crop.",
+    )
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value_per_lb__gte=0), name="%(app_label)s_%(class)s_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("gardens:crop_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return catalog_scope_q(user, action)
+
+
+class Season(models.Model):
+    """A growing season: a year, its dates and the statewide goal in tons."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    start_date = models.DateField()
+    end_date = models.DateField()
+    goal_tons = models.DecimalField(
+        "goal (tons)", max_digits=8, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
+    )
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")), name="%(app_label)s_%(class)s_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(goal_tons__gt=0), name="%(app_label)s_%(class)s_goal_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} season"
+
+    def get_absolute_url(self):
+        return reverse("gardens:season_detail", args=[self.pk])
+
+    @property
+    def goal_lb(self) -> Decimal:
+        return self.goal_tons * 2000
+
+    def clean(self):
+        errors = {}
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            errors["end_date"] = "The season ends before it starts."
+        if self.year and self.start_date and self.start_date.year != self.year:
+            errors["start_date"] = f"A {self.year} season starts in {self.year}."
+        if errors:
+            raise ValidationError(errors)
+
+    def contains(self, day) -> bool:
+        return self.start_date <= day <= self.end_date
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return catalog_scope_q(user, action)
+
+
+class Harvest(models.Model):
+    """One crop weighed at one garden on one day. Corrected with history, voided with a reason, never deleted."""
+
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="harvests")
+    garden = models.ForeignKey(Garden, on_delete=models.PROTECT, related_name="harvests")
+    crop = models.ForeignKey(Crop, on_delete=models.PROTECT, related_name="harvests")
+    date = models.DateField()
+    weight_lb = models.DecimalField(
+        "weight (lb)", max_digits=7, decimal_places=1, validators=[MinValueValidator(POUND)]
+    )
+    volunteers = models.PositiveSmallIntegerField(
+        "offender volunteers", default=0, help_text="How many offender volunteers worked this harvest."
+    )
+    volunteer_hours = models.DecimalField(
+        max_digits=6, decimal_places=1, default=Decimal("0.0"), validators=[MinValueValidator(Decimal("0"))]
+    )
+    note = models.CharField(max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    void_reason = models.CharField(max_length=300, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight_lb__gt=0), name="%(app_label)s_%(class)s_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(volunteer_hours__gte=0), name="%(app_label)s_%(class)s_hours_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                | (Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason="")),
+                name="%(app_label)s_%(class)s_void_has_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["facility", "date"]),
+            models.Index(fields=["crop", "date"]),
+        ]
+
+    def __str__(self):
+        return f"{self.crop.name}, {self.weight_lb} lb, {self.date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("gardens:harvest_detail", args=[self.pk])
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+    def clean(self):
+        errors = {}
+        if self.weight_lb is not None and self.weight_lb > MAX_HARVEST_LB:
+            errors["weight_lb"] = (
+                f"{self.weight_lb:,} lb in one entry is not plausible (the limit is {MAX_HARVEST_LB:,} lb). "
+                "Check the weight is in pounds, or split it into one entry per crop and day."
+            )
+        if self.date and self.date > timezone.localdate():
+            errors["date"] = "The date is in the future."
+        if self.garden_id and self.facility_id and self.garden.facility_id != self.facility_id:
+            errors["garden"] = "This garden belongs to another facility."
+        if self.volunteer_hours and not self.volunteers:
+            errors["volunteers"] = "Enter how many volunteers worked those hours."
+        elif (
+            self.volunteers
+            and self.volunteer_hours
+            and self.volunteer_hours > self.volunteers * MAX_HOURS_PER_VOLUNTEER
+        ):
+            errors["volunteer_hours"] = (
+                f"{self.volunteer_hours} hours is more than {MAX_HOURS_PER_VOLUNTEER} hours for each of "
+                f"{self.volunteers} volunteer(s)."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return entry_scope_q(user, action)

@@ -1,0 +1,97 @@
+"""Gardens' entries in core's registry: menu items, the season dashboard panel, public figures, demo data.
+
+The season harvest report joins harvests to where the produce went, so it is entered by the
+donations app, which stands on this one; its facility and crop figures come from this app's
+selectors, the same ones this panel uses.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.choices import Role
+from core.querysets import ADD, VIEW, can
+from core.registry import FigureEntry, MenuEntry, PanelEntry, registry
+
+from . import selectors
+from .models import Garden, Harvest
+
+PANEL_ROLES = frozenset({Role.FACILITY_STAFF, Role.ADMINISTRATOR, Role.AUDITOR})
+
+
+def season_panel_context(user, today=None) -> dict | None:
+    """The figures of the season panel, from the selectors the season report uses."""
+    today = today or timezone.localdate()
+    season = selectors.current_season(today)
+    if season is None:
+        return None
+    totals = selectors.season_totals(user=user, season=season, through=today)
+    weeks = selectors.pounds_by_week(user=user, season=season, through=today)
+    return {
+        "season": season,
+        "totals": totals,
+        "weeks": weeks,
+        "chart": {"labels": [w.strftime("%b %d") for w, _ in weeks], "pounds": [float(p) for _, p in weeks]},
+        "top_crops": selectors.pounds_by_crop(user=user, season=season, through=today, limit=5),
+        "comparison": selectors.season_comparison(user=user, season=season, today=today),
+        "statewide": user.is_administrator or user.role == Role.AUDITOR,
+        "can_add": can(user, Harvest, ADD),
+    }
+
+
+def render_season_panel(request):
+    context = season_panel_context(request.user)
+    if context is None:
+        return None
+    return render_to_string("gardens/panels/season.html", context, request=request)
+
+
+def produce_this_season():
+    season = selectors.current_season()
+    return selectors.season_totals(user=None, season=season).pounds if season else 0
+
+
+def garden_volunteer_hours_this_season():
+    season = selectors.current_season()
+    return selectors.season_totals(user=None, season=season).volunteer_hours if season else 0
+
+
+registry.panel(PanelEntry("gardens-season", PANEL_ROLES, render_season_panel, order=20))
+registry.figure(FigureEntry("produce-lb-season", "Pounds of produce grown this season", produce_this_season, order=10))
+registry.figure(
+    FigureEntry(
+        "garden-volunteer-hours-season",
+        "Hours offenders worked in the gardens this season",
+        garden_volunteer_hours_this_season,
+        order=11,
+    )
+)
+
+for entry in (
+    MenuEntry("harvests", "Programs", "Harvests", "gardens:harvest_list", model=Harvest, order=10),
+    MenuEntry(
+        "harvest-day",
+        "Programs",
+        "Record a day's harvest",
+        "gardens:harvest_quick",
+        visible=lambda u: can(u, Harvest, ADD),
+        order=11,
+    ),
+    MenuEntry("gardens", "Programs", "Garden plots", "gardens:garden_list", model=Garden, order=60),
+    # The catalogs every role may read, shown to those who work with harvests.
+    MenuEntry("crops", "Programs", "Crops", "gardens:crop_list", visible=lambda u: can(u, Harvest, VIEW), order=61),
+    MenuEntry(
+        "seasons", "Programs", "Seasons", "gardens:season_list", visible=lambda u: can(u, Harvest, VIEW), order=62
+    ),
+):
+    registry.menu_item(entry)
+
+
+def _seed():
+    from .demo import seed
+
+    seed()
+
+
+registry.demo_seeder(_seed, order=20)

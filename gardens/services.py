@@ -1,0 +1,156 @@
+"""Writes with rules for harvests: record a day's harvest, correct an entry, void one with a reason.
+
+Stock (produce on hand) is kept by the donations app, which stands on this one. So that a
+correction or a void here can never leave a facility having given away more than it grew,
+donations registers a stock check with ``register_stock_check``; every write that lowers what
+was harvested runs the registered checks inside its transaction, after the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Facility
+
+from .models import Crop, Garden, Harvest
+
+StockCheck = Callable[..., None]
+_stock_checks: list[StockCheck] = []
+
+
+def register_stock_check(check: StockCheck) -> StockCheck:
+    """``check(facility_id=..., crop_ids=...)`` raises ValidationError when produce on hand would go negative."""
+    if check not in _stock_checks:
+        _stock_checks.append(check)
+    return check
+
+
+def lock_facilities(facility_ids: Iterable[int]) -> None:
+    """Serialize every write that moves one facility's stock (rows locked in id order: no deadlock)."""
+    ids = sorted(set(facility_ids))
+    if ids:
+        list(Facility.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def _check_stock(pairs: Iterable[tuple[int, int]]) -> None:
+    by_facility: dict[int, set[int]] = {}
+    for facility_id, crop_id in pairs:
+        by_facility.setdefault(facility_id, set()).add(crop_id)
+    for facility_id, crop_ids in sorted(by_facility.items()):
+        for check in _stock_checks:
+            check(facility_id=facility_id, crop_ids=crop_ids)
+
+
+def _set_history(obj, user, reason: str | None = None):
+    if user is not None:
+        obj._history_user = user
+    if reason:
+        obj._change_reason = reason[:100]
+
+
+@transaction.atomic
+def harvest_record(
+    *,
+    user,
+    garden: Garden,
+    crop: Crop,
+    date: dt.date,
+    weight_lb: Decimal,
+    volunteers: int = 0,
+    volunteer_hours: Decimal = Decimal("0"),
+    note: str = "",
+) -> Harvest:
+    """Record one crop weighed at one garden on one day. The facility is the garden's."""
+    harvest = Harvest(
+        facility_id=garden.facility_id,
+        garden=garden,
+        crop=crop,
+        date=date,
+        weight_lb=weight_lb,
+        volunteers=volunteers or 0,
+        volunteer_hours=volunteer_hours or Decimal("0"),
+        note=(note or "").strip(),
+        entered_by=user,
+    )
+    harvest.full_clean()
+    _set_history(harvest, user)
+    harvest.save()
+    return harvest
+
+
+class DayEntryError(ValidationError):
+    """Some rows of a day's harvest were refused: ``row_errors`` maps row index to its ValidationError."""
+
+    def __init__(self, row_errors: dict[int, ValidationError]):
+        self.row_errors = row_errors
+        super().__init__(f"{len(row_errors)} row(s) could not be saved.")
+
+
+@transaction.atomic
+def harvest_record_day(*, user, garden: Garden, date: dt.date, rows: list[dict]) -> list[Harvest]:
+    """A day's harvest at one garden: every row is saved, or none (``DayEntryError`` names the bad rows)."""
+    if not rows:
+        raise ValidationError("Add at least one crop.")
+    saved, errors = [], {}
+    for index, row in enumerate(rows):
+        try:
+            with transaction.atomic():
+                saved.append(harvest_record(user=user, garden=garden, date=date, **row))
+        except ValidationError as exc:
+            errors[index] = exc
+    if errors:
+        raise DayEntryError(errors)
+    return saved
+
+
+CORRECTABLE = ("garden", "crop", "date", "weight_lb", "volunteers", "volunteer_hours", "note")
+
+
+@transaction.atomic
+def harvest_correct(*, harvest: Harvest, user, reason: str = "", **changes) -> Harvest:
+    """Correct an entry (who may, and until when, is the scope rule). Refused if stock would go negative."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise TypeError(f"Cannot correct {', '.join(sorted(unknown))}")
+    original = Harvest.objects.get(pk=harvest.pk)
+    if original.voided_at is not None:
+        raise ValidationError("A voided entry cannot be corrected.")
+    new_garden = changes.get("garden", original.garden)
+    lock_facilities([original.facility_id, new_garden.facility_id])
+    original = Harvest.objects.select_for_update().get(pk=harvest.pk)
+    before = (original.facility_id, original.crop_id)
+    for name, value in changes.items():
+        setattr(original, name, value)
+    original.facility_id = original.garden.facility_id
+    original.note = (original.note or "").strip()
+    original.full_clean()
+    _set_history(original, user, reason or "Corrected")
+    original.save()
+    _check_stock({before, (original.facility_id, original.crop_id)})
+    return original
+
+
+@transaction.atomic
+def harvest_void(*, harvest: Harvest, user, reason: str) -> Harvest:
+    """Void an entry with a reason. It stays, marked void, and counts nowhere. Refused if stock would go negative."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this entry is void."})
+    lock_facilities([harvest.facility_id])
+    harvest = Harvest.objects.select_for_update().get(pk=harvest.pk)
+    if harvest.voided_at is not None:
+        raise ValidationError("This entry is already void.")
+    harvest.voided_at = timezone.now()
+    harvest.voided_by = user
+    harvest.void_reason = reason[:300]
+    harvest.full_clean()
+    _set_history(harvest, user, f"Voided: {reason}")
+    harvest.save()
+    _check_stock({(harvest.facility_id, harvest.crop_id)})
+    return harvest

@@ -1,0 +1,68 @@
+"""Tables for garden lists. Querysets arrive restricted (and with their relations joined) from the views."""
+
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from core.tables import BaseTable
+
+from .models import Crop, Garden, Harvest, Season
+
+
+class HarvestTable(BaseTable):
+    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+    garden = tables.Column(accessor="garden__name", verbose_name="Garden")
+    crop = tables.Column(accessor="crop__name", verbose_name="Crop")
+    weight_lb = tables.Column(verbose_name="Pounds", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    entered_by = tables.Column(verbose_name="Entered by", order_by=("entered_by__last_name", "entered_by__first_name"))
+    status = tables.Column(accessor="voided_at", verbose_name="Status", orderable=False, empty_values=())
+
+    class Meta(BaseTable.Meta):
+        model = Harvest
+        fields = (
+            "date",
+            "facility",
+            "garden",
+            "crop",
+            "weight_lb",
+            "volunteers",
+            "volunteer_hours",
+            "entered_by",
+            "status",
+        )
+
+    def render_status(self, record):
+        if record.voided_at:
+            return format_html('<span class="badge text-bg-secondary">Void</span>')
+        return ""
+
+    def value_status(self, record):
+        return "void" if record.voided_at else ""
+
+    def value_entered_by(self, record):
+        return str(record.entered_by)
+
+
+class GardenTable(BaseTable):
+    name = tables.Column(linkify=True)
+    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
+
+    class Meta(BaseTable.Meta):
+        model = Garden
+        fields = ("name", "facility", "size_acres", "active")
+
+
+class CropTable(BaseTable):
+    name = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Crop
+        fields = ("name", "category", "value_per_lb", "active")
+
+
+class SeasonTable(BaseTable):
+    year = tables.Column(linkify=True)
+
+    class Meta(BaseTable.Meta):
+        model = Season
+        fields = ("year", "start_date", "end_date", "goal_tons")

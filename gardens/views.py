@@ -1,0 +1,302 @@
+"""Pages for gardens: harvests (the quick day entry, corrections, voids), garden plots, crops and seasons."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+
+from core.querysets import ADD, CHANGE, VIEW, can
+from core.views.generic import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+    scoped_object_or_404,
+)
+
+from . import filters, forms, selectors, services, tables
+from .models import Crop, Garden, Harvest, Season
+
+
+class ServiceErrorMixin:
+    """An edit whose service refuses it (a rule across rows, such as stock) shows the reason on the form."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+
+
+class EditOnlyMixin:
+    """Records created by a service elsewhere (the quick entry): this view only edits."""
+
+    def get_object(self, queryset=None):
+        if self.kwargs.get(self.pk_url_kwarg) is None:
+            raise Http404
+        return super().get_object(queryset)
+
+
+# Harvests -------------------------------------------------------------------------------------
+class HarvestListView(ObjectListView):
+    queryset = Harvest.objects.select_related("facility", "garden", "crop", "entered_by")
+    table_class = tables.HarvestTable
+    filterset_class = filters.HarvestFilterSet
+    add_url_name = "gardens:harvest_quick"
+    template_name = "gardens/harvest_list.html"
+    intro = "Every crop weighed, per garden and day. Void entries are hidden unless you ask for them."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The total of exactly the rows the filter shows (one aggregate, whatever the page size).
+        context["filtered_total"] = selectors.one_decimal(
+            self.object_list.filter(voided_at__isnull=True).aggregate(total=Sum("weight_lb"))["total"]
+        )
+        return context
+
+
+class HarvestDetailView(ObjectDetailView):
+    queryset = Harvest.objects.select_related("facility", "garden", "crop", "entered_by", "voided_by")
+
+
+class HarvestEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):
+    model = Harvest
+    form_class = forms.HarvestCorrectForm
+
+
+class HarvestHistoryView(ObjectHistoryView):
+    model = Harvest
+
+
+class VoidView(LoginRequiredMixin, View):
+    """Void an entry with a reason: a confirmation page, then the service. Out of scope is 404."""
+
+    model = None
+    template_name = "gardens/void_form.html"
+    form_class = forms.VoidForm
+
+    def void(self, obj, user, reason):
+        raise NotImplementedError
+
+    def get_object(self):
+        return scoped_object_or_404(self.model, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def render_form(self, obj, form, status=200):
+        context = {
+            "object": obj,
+            "form": form,
+            "model_meta": self.model._meta,
+            "title": f"Void {self.model._meta.verbose_name}: {obj}",
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render_form(self.get_object(), self.form_class())
+
+    def post(self, request, pk):
+        obj = self.get_object()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.void(obj, request.user, form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Voided {self.model._meta.verbose_name} “{obj}”.")
+                return redirect(obj.get_absolute_url())
+        return self.render_form(obj, form, status=400)
+
+
+class HarvestVoidView(VoidView):
+    model = Harvest
+
+    def void(self, obj, user, reason):
+        return services.harvest_void(harvest=obj, user=user, reason=reason)
+
+
+ROW_KEY = re.compile(r"^r[0-9a-f]{8}$")
+MAX_ROWS = 40
+
+
+def _row_is_blank(data, key) -> bool:
+    return not any((data.get(f"{key}-{name}") or "").strip() for name in forms.HarvestRowForm.base_fields)
+
+
+class HarvestDayView(LoginRequiredMixin, View):
+    """Quick entry: a garden, a date, and a row per crop; rows come and go with htmx; saved all at once."""
+
+    template_name = "gardens/harvest_day.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can(request.user, Harvest, ADD):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def crops(self):
+        return Crop.objects.restrict(self.request.user, VIEW).filter(active=True)
+
+    def render_page(self, header, rows, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"header": header, "rows": rows, "title": "Record a day's harvest", "max_rows": MAX_ROWS},
+            status=status,
+        )
+
+    def get(self, request):
+        gardens = selectors.gardens_for(request.user, action=ADD)
+        initial = {"date": timezone.localdate()}
+        if request.GET.get("garden"):
+            initial["garden"] = request.GET["garden"]
+        elif len(gardens) == 1:
+            initial["garden"] = gardens[0].pk
+        header = forms.DayHeaderForm(initial=initial, user=request.user)
+        crops = self.crops()
+        rows = [forms.HarvestRowForm(prefix=forms.new_row_key(), crops=crops)]
+        return self.render_page(header, rows)
+
+    def post(self, request):
+        data = request.POST
+        header = forms.DayHeaderForm(data, user=request.user)
+        crops = self.crops()
+        keys = [k for k in dict.fromkeys(data.getlist("row")) if ROW_KEY.match(k)][:MAX_ROWS]
+        rows = [forms.HarvestRowForm(data, prefix=k, crops=crops) for k in keys if not _row_is_blank(data, k)]
+        problems = []
+        if not rows:
+            problems.append("Add at least one crop with its weight.")
+        # Validate every row (not stopping at the first bad one) so each shows its errors.
+        row_ok = [r.is_valid() for r in rows]
+        valid = header.is_valid() and all(row_ok)
+        if valid and not problems:
+            try:
+                saved = services.harvest_record_day(
+                    user=request.user,
+                    garden=header.cleaned_data["garden"],
+                    date=header.cleaned_data["date"],
+                    rows=[r.as_service_row() for r in rows],
+                )
+            except services.DayEntryError as exc:
+                for index, error in exc.row_errors.items():
+                    rows[index].add_service_error(error)
+            except ValidationError as exc:
+                problems.extend(exc.messages)
+            else:
+                garden, day = header.cleaned_data["garden"], header.cleaned_data["date"]
+                total = selectors.one_decimal(sum(h.weight_lb for h in saved))
+                messages.success(
+                    request,
+                    f"Saved {len(saved)} harvest{'s' if len(saved) != 1 else ''} at {forms.garden_label(garden)} "
+                    f"on {day:%b %d, %Y}: {total:,} lb in all.",
+                )
+                query = urlencode({"garden": garden.pk, "date_from": day.isoformat(), "date_to": day.isoformat()})
+                return redirect(f"{reverse('gardens:harvest_list')}?{query}")
+        for problem in problems:
+            header.add_error(None, problem)
+        if not rows:
+            rows = [forms.HarvestRowForm(prefix=forms.new_row_key(), crops=crops)]
+        return self.render_page(header, rows, status=400)
+
+
+class HarvestRowView(LoginRequiredMixin, View):
+    """htmx: one more empty crop row for the quick entry."""
+
+    def get(self, request):
+        if not can(request.user, Harvest, ADD):
+            raise PermissionDenied
+        crops = Crop.objects.restrict(request.user, VIEW).filter(active=True)
+        form = forms.HarvestRowForm(prefix=forms.new_row_key(), crops=crops)
+        return render(request, "gardens/includes/harvest_row.html", {"row": form})
+
+
+# Garden plots ---------------------------------------------------------------------------------
+class GardenListView(ObjectListView):
+    queryset = Garden.objects.select_related("facility")
+    table_class = tables.GardenTable
+    filterset_class = filters.GardenFilterSet
+    add_url_name = "gardens:garden_add"
+    title = "Garden plots"
+
+
+class GardenDetailView(ObjectDetailView):
+    queryset = Garden.objects.select_related("facility")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        season = selectors.current_season()
+        context["season"] = season
+        if season is not None:
+            qs = selectors.season_harvests(user=self.request.user, season=season).filter(garden=self.object)
+            context["season_pounds"] = selectors.one_decimal(qs.aggregate(t=Sum("weight_lb"))["t"])
+        context["recent"] = selectors.harvests(self.request.user).filter(garden=self.object).select_related("crop")[:10]
+        context["can_add_harvest"] = can(self.request.user, Harvest, ADD)
+        return context
+
+
+class GardenEditView(ObjectEditView):
+    model = Garden
+    form_class = forms.GardenForm
+
+
+class GardenHistoryView(ObjectHistoryView):
+    model = Garden
+
+
+# Crops and seasons ----------------------------------------------------------------------------
+class CropListView(ObjectListView):
+    model = Crop
+    table_class = tables.CropTable
+    filterset_class = filters.CropFilterSet
+    add_url_name = "gardens:crop_add"
+
+
+class CropDetailView(ObjectDetailView):
+    model = Crop
+
+
+class CropEditView(ObjectEditView):
+    model = Crop
+    form_class = forms.CropForm
+
+
+class CropHistoryView(ObjectHistoryView):
+    model = Crop
+
+
+class SeasonListView(ObjectListView):
+    model = Season
+    table_class = tables.SeasonTable
+    filterset_class = filters.SeasonFilterSet
+    add_url_name = "gardens:season_add"
+
+
+class SeasonDetailView(ObjectDetailView):
+    model = Season
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["totals"] = selectors.season_totals(user=self.request.user, season=self.object)
+        return context
+
+
+class SeasonEditView(ObjectEditView):
+    model = Season
+    form_class = forms.SeasonForm
+
+
+class SeasonHistoryView(ObjectHistoryView):
+    model = Season
