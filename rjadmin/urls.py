@@ -20,6 +20,7 @@ urlpatterns = [
     path("gardens/", include("gardens.urls")),
     path("donations/", include("donations.urls")),
     path("restitution/", include("restitution.urls")),
+    path("", include("reports.urls")),
     path("", include("core.urls")),
 ]
 

@@ -1,0 +1,39 @@
+"""The reports app's own entries in core's registry: core's reports, the Reports menu, the demo seeder.
+
+Found at start-up by core's autodiscovery of ``reports.py`` modules, like every app's.
+"""
+
+from core.querysets import VIEW, can
+from core.registry import MenuEntry, registry
+
+from .core_reports import ENTRIES
+from .demo import demo_seed_reports
+from .models import Photo
+
+for entry in ENTRIES:
+    registry.report(entry)
+
+
+def _admin(user) -> bool:
+    return user.is_administrator
+
+
+for item in (
+    MenuEntry("report_catalog", "Reports", "Report catalog", "reports:catalog", visible=lambda u: True, order=10),
+    MenuEntry(
+        "generated_reports",
+        "Reports",
+        "My generated reports",
+        "reports:generated_list",
+        visible=lambda u: True,
+        order=20,
+    ),
+    MenuEntry("photos", "Reports", "Photos", "reports:photo_list", visible=lambda u: can(u, Photo, VIEW), order=30),
+    MenuEntry("photo_review", "Reports", "Photo approval", "reports:photo_review", visible=_admin, order=40),
+    MenuEntry("brochure", "Reports", "Brochure", "reports:brochure_admin", visible=_admin, order=50),
+    MenuEntry("baselines", "Reports", "Historical baselines", "reports:figurebaseline_list", visible=_admin, order=60),
+    MenuEntry("public_page", "Reports", "Public page", "reports:public_home", visible=lambda u: True, order=90),
+):
+    registry.menu_item(item)
+
+registry.demo_seeder(demo_seed_reports, order=900)
