@@ -282,7 +282,6 @@ def test_read_only_roles_get_no_edit_button_and_404_on_edit(world, client_for, w
         assert detail.status_code == 200
         assert detail.context["can_change"] is False
         assert reverse(f"core:{model}_edit", args=[record.pk]) not in detail.content.decode()
-        assert ">Edit</a>" not in detail.content.decode()
         assert client.get(reverse(f"core:{model}_edit", args=[record.pk])).status_code == 404
     # and no "Add a court case" button on the offender page
     page = client.get(world.supervised.get_absolute_url()).content.decode()
