@@ -25,6 +25,10 @@ class RJUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "first_name", "last_name", "role", "district", "is_active")
     list_filter = ("role", "is_active", "district")
 
+    def has_delete_permission(self, request, obj=None):
+        # People are deactivated, never deleted: their history and records must keep their author.
+        return False
+
 
 @admin.register(District)
 class DistrictAdmin(SimpleHistoryAdmin):

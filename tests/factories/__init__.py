@@ -34,6 +34,7 @@ class FacilityFactory(DjangoModelFactory):
 class OrganizationFactory(DjangoModelFactory):
     class Meta:
         model = Organization
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Test Food Bank {n}")
     county = "Cole"
