@@ -158,6 +158,20 @@ def test_user_form_with_errors(site, page_as):
     assert_page_is_accessible(page)
 
 
+def test_password_change_with_errors(site, page_as):
+    page = page_as("officer.d9")
+    page.goto(site("/accounts/password_change/"))
+    page.get_by_label("Old password").fill("not-my-password")
+    page.locator("#id_new_password1").fill("a-new-password-2026")
+    page.locator("#id_new_password2").fill("a-new-password-2026")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Change password").click()
+    summary = page.get_by_role("alert").first
+    assert "Your password was not changed" in summary.inner_text()
+    assert summary.evaluate("e => e === document.activeElement")
+    assert_page_is_accessible(page)
+
+
 BAD_CSV = (
     "doc_id,last_name,first_name,date_of_birth,status,facility_code,district_number,officer_username\n"
     "2000001,Doe,Jane,1980-02-30,supervised,,9,officer.d9\n"
@@ -174,6 +188,7 @@ def test_import_upload_and_preview_with_errors(site, page_as, tmp_path):
         page.get_by_role("button", name="Upload and preview").click()
     file_input = page.get_by_label("CSV file")
     assert file_input.get_attribute("aria-invalid") == "true"
+    assert "The file was not uploaded" in page.get_by_role("alert").first.inner_text()
     assert_page_is_accessible(page)
 
     csv_file = tmp_path / "roster.csv"
