@@ -1,0 +1,137 @@
+"""Forms of the restitution app. They collect input; the services hold the rules."""
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+
+from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from core.models import CourtCase
+
+from .choices import ObligationKind, ObligationStatus, PayeeKind, PaymentMethod
+from .models import Obligation, Payee
+from .services import new_idempotency_key
+
+CENT = Decimal("0.01")
+
+
+def money_field(**kwargs):
+    return forms.DecimalField(max_digits=12, decimal_places=2, min_value=CENT, **kwargs)
+
+
+class ObligationForm(ScopedFormMixin, forms.Form):
+    """A court's order of restitution, a CVCF judgment or another payment, with its first plan if known."""
+
+    case = forms.ModelChoiceField(queryset=CourtCase.objects.all(), label="Court case")
+    kind = forms.ChoiceField(choices=ObligationKind.choices)
+    payee = forms.ModelChoiceField(
+        queryset=Payee.objects.filter(active=True).exclude(kind=PayeeKind.CVCF),
+        required=False,
+        help_text="Leave empty for a CVCF judgment: the fund is the payee.",
+    )
+    new_payee = forms.CharField(
+        label="Or a new payee", required=False, max_length=200, help_text="The victim's or payee's name."
+    )
+    ordered_amount = money_field(label="Ordered amount ($)")
+    ordered_on = forms.DateField(label="Ordered on", widget=DateInput())
+    monthly_amount = money_field(label="Monthly installment ($)", required=False)
+    first_due_on = forms.DateField(
+        label="First due date",
+        widget=DateInput(),
+        required=False,
+        help_text="Leave both empty if there is no plan yet.",
+    )
+
+    def __init__(self, *args, offender=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = self.fields["case"].queryset.filter(offender=offender)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == ObligationKind.CVCF:
+            if data.get("payee") or data.get("new_payee"):
+                self.add_error("payee", "A CVCF judgment is paid to the fund: leave the payee empty.")
+        elif kind and not data.get("payee") and not data.get("new_payee", "").strip():
+            self.add_error("payee", "Choose the payee or type a new payee's name.")
+        if bool(data.get("monthly_amount")) != bool(data.get("first_due_on")):
+            self.add_error("first_due_on", "A plan needs both a monthly installment and a first due date.")
+        return data
+
+
+class PlanForm(forms.Form):
+    monthly_amount = money_field(label="Monthly installment ($)")
+    first_due_on = forms.DateField(
+        label="First due date",
+        widget=DateInput(),
+        help_text="The plan takes over from this date; any plan starting on or after it is replaced.",
+    )
+    note = forms.CharField(max_length=300, required=False, help_text="For example: amended by the court on …")
+
+
+class WaiverForm(forms.Form):
+    waived_on = forms.DateField(label="Waived on", widget=DateInput())
+    reference = forms.CharField(label="Court order reference", max_length=100)
+
+
+class PaymentForm(ScopedFormMixin, forms.Form):
+    """A payment as it arrives. The hidden key makes a double-submitted form post once."""
+
+    amount = money_field(label="Amount ($)")
+    received_on = forms.DateField(label="Received on", widget=DateInput())
+    method = forms.ChoiceField(choices=PaymentMethod.choices)
+    obligation = forms.ModelChoiceField(
+        queryset=Obligation.objects.filter(status=ObligationStatus.OPEN).select_related("case"),
+        required=False,
+        label="Apply to",
+        empty_label="By priority: restitution, then CVCF, then other; oldest first",
+    )
+    note = forms.CharField(max_length=300, required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+
+    def __init__(self, *args, offender=None, **kwargs):
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("received_on", timezone.localdate())
+        kwargs["initial"].setdefault("idempotency_key", new_idempotency_key())
+        super().__init__(*args, **kwargs)
+        self.fields["obligation"].queryset = self.fields["obligation"].queryset.filter(offender=offender)
+        self.fields["obligation"].label_from_instance = lambda o: (
+            f"{o.get_kind_display()} on {o.case.case_number} (${o.ordered_amount:,})"
+        )
+
+
+class ReversalForm(forms.Form):
+    reversed_on = forms.DateField(label="Reversed on", widget=DateInput())
+    reason = forms.CharField(max_length=300, help_text="For example: money order returned unpaid.")
+
+
+class DisbursementForm(forms.Form):
+    disbursed_on = forms.DateField(
+        label="Disbursed on",
+        widget=DateInput(),
+        help_text="Pays out everything allocated to this payee up to this date and not yet disbursed.",
+    )
+    reference = forms.CharField(label="Check or transfer reference", max_length=60)
+
+
+class PayeeForm(ScopedModelForm):
+    class Meta:
+        model = Payee
+        fields = ["name", "kind", "reference", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in PayeeKind.choices if c[0] != PayeeKind.CVCF]
+
+
+class CaseloadForm(forms.Form):
+    as_of = forms.DateField(label="As of", widget=DateInput(), required=False)
+    officer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Every officer")
+    status = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, officers=None, **kwargs):
+        from .choices import ComplianceStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["status"].choices = [("", "Any status"), *ComplianceStatus.choices]

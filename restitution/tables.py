@@ -1,0 +1,147 @@
+"""Tables for restitution lists (django-tables2). Querysets arrive already restricted by the view."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+from core.tables import BaseTable
+
+from .choices import ComplianceStatus
+from .models import Disbursement, Obligation, Payee, Payment
+
+BADGE = {
+    ComplianceStatus.DELINQUENT: "text-bg-danger",
+    ComplianceStatus.LATE: "text-bg-warning",
+    ComplianceStatus.UNSCHEDULED: "text-bg-info",
+    ComplianceStatus.CURRENT: "text-bg-success",
+    ComplianceStatus.PAID_IN_FULL: "text-bg-secondary",
+    ComplianceStatus.WAIVED: "text-bg-light border",
+}
+
+
+def status_badge(status: str) -> str:
+    return format_html(
+        '<span class="badge {}">{}</span>', BADGE.get(status, "text-bg-light"), ComplianceStatus(status).label
+    )
+
+
+def money(value) -> str:
+    return f"${value:,.2f}"
+
+
+class MoneyColumn(tables.Column):
+    attrs = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+    def render(self, value):
+        return money(value)
+
+    def value(self, value):
+        return value
+
+
+def offender_link(record):
+    return reverse("restitution:offender", args=[record.offender_id])
+
+
+class ObligationTable(BaseTable):
+    offender = tables.Column(linkify=offender_link, order_by=("offender__last_name", "offender__first_name"))
+    case = tables.Column(accessor="case__case_number", verbose_name="Case")
+    kind = tables.Column(linkify=True)
+    payee = tables.Column(accessor="payee__name", verbose_name="Payee")
+    ordered_amount = MoneyColumn(verbose_name="Ordered")
+    paid = MoneyColumn(verbose_name="Paid")
+    balance = MoneyColumn(verbose_name="Balance")
+
+    class Meta(BaseTable.Meta):
+        model = Obligation
+        fields = ("offender", "case", "kind", "payee", "ordered_amount", "ordered_on", "paid", "balance", "status")
+
+
+class PaymentTable(BaseTable):
+    receipt_number = tables.Column(linkify=True, verbose_name="Receipt")
+    offender = tables.Column(linkify=offender_link, order_by=("offender__last_name", "offender__first_name"))
+    amount = MoneyColumn()
+    reversed = tables.BooleanColumn(accessor="reversal", verbose_name="Reversed", orderable=False)
+    entered_by = tables.Column(verbose_name="Entered by")
+
+    class Meta(BaseTable.Meta):
+        model = Payment
+        fields = ("receipt_number", "offender", "amount", "received_on", "method", "source", "reversed", "entered_by")
+
+
+class PayeeTable(BaseTable):
+    name = tables.Column(linkify=True)
+    allocated = MoneyColumn(verbose_name="Received for them")
+    owed = MoneyColumn(verbose_name="Owed (not yet disbursed)")
+
+    class Meta(BaseTable.Meta):
+        model = Payee
+        fields = ("name", "kind", "reference", "allocated", "owed", "active")
+
+
+class DisbursementTable(BaseTable):
+    reference = tables.Column(linkify=True)
+    payee = tables.Column(linkify=True)
+    amount = MoneyColumn()
+
+    class Meta(BaseTable.Meta):
+        model = Disbursement
+        fields = ("disbursed_on", "reference", "payee", "amount", "created_by")
+
+
+class CaseloadTable(tables.Table):
+    """The caseload rows (``selectors.CaseloadRow``), worst status first; sortable by any column."""
+
+    name = tables.Column(
+        accessor="offender__last_name",
+        verbose_name="Person",
+        order_by=("offender__last_name", "offender__first_name"),
+        linkify=lambda record: reverse("restitution:offender", args=[record.offender.pk]),
+    )
+    doc_id = tables.Column(accessor="offender__doc_id", verbose_name="DOC ID")
+    officer = tables.Column(accessor="officer", verbose_name="Officer", default="Unassigned")
+    status = tables.Column(order_by=("severity",))
+    arrears = MoneyColumn()
+    days_past_due = tables.Column(verbose_name="Days past due", attrs={"td": {"class": "text-end"}})
+    past_due_since = tables.DateColumn(format="M j, Y", verbose_name="Past due since", default="—")
+    last_payment = tables.DateColumn(format="M j, Y", verbose_name="Last payment", default="None")
+    balance = MoneyColumn()
+    credit = MoneyColumn(verbose_name="Credit held")
+    projected_payoff = tables.Column(verbose_name="Projected payoff", default="—")
+    supervision_end_date = tables.DateColumn(format="M j, Y", verbose_name="Supervision ends", default="—")
+
+    class Meta:
+        attrs = {"class": "table table-sm table-hover align-middle caseload"}
+        template_name = "django_tables2/bootstrap5-responsive.html"
+        empty_text = "No one in this list owes restitution or CVCF."
+        orderable = True
+
+    def render_name(self, record):
+        return f"{record.offender.last_name}, {record.offender.first_name}"
+
+    def value_name(self, record):
+        return f"{record.offender.last_name}, {record.offender.first_name}"
+
+    def render_status(self, record):
+        return status_badge(record.status)
+
+    def value_status(self, record):
+        return record.status_label
+
+    def render_projected_payoff(self, record):
+        if record.balance <= 0:
+            return "Paid"
+        text = "Not at this pace" if record.projected_payoff is None else f"{record.projected_payoff:%b %Y}"
+        if record.payoff_after_end:
+            return format_html(
+                '<span class="text-danger fw-semibold">{} <span class="badge text-bg-danger">after supervision ends'
+                "</span></span>",
+                text,
+            )
+        return text
+
+    def value_projected_payoff(self, record):
+        if record.balance <= 0:
+            return "Paid"
+        text = "Not at this pace" if record.projected_payoff is None else record.projected_payoff.isoformat()
+        return f"{text} (after supervision ends)" if record.payoff_after_end else text

@@ -1,0 +1,110 @@
+"""The nightly job: one snapshot row per open obligation and date, alerts and one email per officer."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from core.choices import JobOutcome
+from core.jobs import JOBS, job_run
+from core.models import Alert, JobRun
+from restitution.models import ComplianceSnapshot, Obligation
+from restitution.selectors import compliance_for
+from tests.factories.restitution import pay
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot_rows(day):
+    return list(
+        ComplianceSnapshot.objects.filter(as_of=day)
+        .order_by("obligation_id")
+        .values_list(
+            "obligation_id", "paid", "balance", "expected", "arrears", "days_past_due", "past_due_since", "status"
+        )
+    )
+
+
+def test_the_job_is_registered_for_two_in_the_morning():
+    job = JOBS["compliance"]
+    assert (job.hour, job.minute) == (2, 0)
+
+
+def test_running_a_date_twice_gives_the_same_snapshot_and_no_duplicate_alerts(world, book, mailoutbox):
+    day = dt.date(2026, 6, 15)
+    call_command("run_job", "compliance", "--date", day.isoformat())
+    first = snapshot_rows(day)
+    assert len(first) == 3  # every open obligation: two of officer.d9's person, one of officer.d10's
+    assert {r[0]: r[7] for r in first} == {
+        book.restitution.pk: "delinquent",
+        book.cvcf.pk: "delinquent",
+        book.other.pk: "current",
+    }
+    alerts = list(Alert.objects.filter(user=world.officer))
+    assert len(alerts) == 2
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [world.officer.email]
+    assert "2 new restitution delinquencies" in mailoutbox[0].subject
+    assert "$400.00 past due since Mar 15, 2026" in mailoutbox[0].body
+
+    call_command("run_job", "compliance", "--date", day.isoformat())
+    assert snapshot_rows(day) == first
+    assert Alert.objects.filter(user=world.officer).count() == 2
+    assert len(mailoutbox) == 1
+    assert list(JobRun.objects.filter(job="compliance").values_list("outcome", "rows")) == [
+        (JobOutcome.SUCCESS, 3),
+        (JobOutcome.SUCCESS, 3),
+    ]
+
+
+def test_a_rerun_replaces_the_dates_rows_with_what_the_ledger_now_says(world, book):
+    day = dt.date(2026, 6, 15)
+    job_run(name="compliance", run_date=day)
+    pay(world.supervised, "400.00", day, user=world.officer)
+    job_run(name="compliance", run_date=day)
+    rows = {r[0]: r for r in snapshot_rows(day)}
+    assert len(rows) == 3
+    assert rows[book.restitution.pk][1] == Decimal("600.00")
+    assert rows[book.restitution.pk][7] == "current"
+    assert ComplianceSnapshot.objects.filter(as_of=day).count() == 3
+
+
+def test_only_obligations_that_became_delinquent_raise_an_alert(world, book, mailoutbox):
+    # May 13: the restitution is 59 days past due (late); the CVCF judgment is already delinquent.
+    job_run(name="compliance", run_date=dt.date(2026, 5, 13))
+    assert [a.key.rsplit(":", 1)[1] for a in Alert.objects.all()] == [str(book.cvcf.pk)]
+    mailoutbox.clear()
+    job_run(name="compliance", run_date=dt.date(2026, 5, 14))
+    keys = list(Alert.objects.order_by("pk").values_list("key", flat=True))
+    assert keys == [
+        f"restitution:delinquent:2026-05-13:{book.cvcf.pk}",
+        f"restitution:delinquent:2026-05-14:{book.restitution.pk}",
+    ]
+    assert len(mailoutbox) == 1
+    assert "1 new restitution delinquency" in mailoutbox[0].subject
+
+
+def test_the_snapshot_agrees_with_the_live_figures(world, book):
+    day = dt.date(2026, 6, 15)
+    job_run(name="compliance", run_date=day)
+    live = {f.obligation_id: f for f in compliance_for(day, Obligation.objects.all())}
+    for s in ComplianceSnapshot.objects.filter(as_of=day):
+        f = live[s.obligation_id]
+        assert (s.paid, s.balance, s.expected, s.arrears, s.days_past_due, s.past_due_since, s.status) == (
+            f.paid,
+            f.balance,
+            f.expected,
+            f.arrears,
+            f.days_past_due,
+            f.past_due_since,
+            f.status,
+        )
+
+
+def test_obligations_closed_before_the_date_are_left_out(world, book):
+    pay(world.supervised_d10, "250.00", dt.date(2026, 6, 2), user=world.officer_d10)  # pays the rest
+    job_run(name="compliance", run_date=dt.date(2026, 6, 2))
+    job_run(name="compliance", run_date=dt.date(2026, 6, 3))
+    assert ComplianceSnapshot.objects.get(as_of=dt.date(2026, 6, 2), obligation=book.other).status == "paid_in_full"
+    assert not ComplianceSnapshot.objects.filter(as_of=dt.date(2026, 6, 3), obligation=book.other).exists()
