@@ -94,3 +94,30 @@ def test_dashboard_skip_link_and_menus_work_from_the_keyboard(site, page):
     account.focus()
     page.keyboard.press("Enter")
     assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_lockout_page_after_repeated_failures(site, page, settings):
+    """After AXES_FAILURE_LIMIT failures for one username the lockout page says so, and passes axe."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        page.goto(site("/accounts/login/"))
+        page.get_by_label("Username").fill("someone.locked")
+        page.get_by_label("Password").fill("wrong-every-time")
+        with page.expect_navigation():
+            page.get_by_label("Password").press("Enter")
+    assert page.get_by_role("heading", level=1).inner_text() == "Too many failed sign-in attempts"
+    assert_page_is_accessible(page)
+
+
+def test_password_changed_page(site, page):
+    """Change a password through the form (and back): the confirmation page passes axe."""
+    sign_in(page, site, "officer2.d9")
+    new = "a-brand-new-password-2026"
+    for old, password in ((site.password, new), (new, site.password)):
+        page.goto(site("/accounts/password_change/"))
+        page.get_by_label("Old password").fill(old)
+        page.locator("#id_new_password1").fill(password)
+        page.locator("#id_new_password2").fill(password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Change password").click()
+        assert page.get_by_role("heading", level=1).inner_text() == "Password changed"
+    assert_page_is_accessible(page)
