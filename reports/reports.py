@@ -3,9 +3,13 @@
 Found at start-up by core's autodiscovery of ``reports.py`` modules, like every app's.
 """
 
-from core.querysets import VIEW, can
-from core.registry import MenuEntry, registry
+from django.template.loader import render_to_string
 
+from core.choices import Role
+from core.querysets import VIEW, can
+from core.registry import MenuEntry, PanelEntry, registry
+
+from .choices import PhotoStatus
 from .core_reports import ENTRIES
 from .demo import demo_seed_reports
 from .models import Photo
@@ -36,4 +40,14 @@ for item in (
 ):
     registry.menu_item(item)
 
+
+def render_public_panel(request):
+    """Administrators' dashboard: the brochure's age and the photos waiting for their review."""
+    from .services import brochure_current
+
+    context = {"build": brochure_current(), "pending": Photo.objects.filter(status=PhotoStatus.PENDING).count()}
+    return render_to_string("reports/panels/public_story.html", context, request=request)
+
+
+registry.panel(PanelEntry("reports-public", frozenset({Role.ADMINISTRATOR}), render_public_panel, order=90))
 registry.demo_seeder(demo_seed_reports, order=900)

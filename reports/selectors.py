@@ -177,6 +177,14 @@ class Section:
         return bool(self.shown_figures)
 
     @property
+    def summary(self) -> str:
+        """The first paragraph of the text, without its list (for reports that describe a program in a line)."""
+        first = re.split(r"\n\s*\n", (self.body or "").strip())[0]
+        return " ".join(
+            line.strip() for line in first.splitlines() if line.strip() and not line.strip().startswith("- ")
+        )
+
+    @property
     def body_html(self) -> SafeString:
         return text_to_html(self.body)
 

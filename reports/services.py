@@ -372,6 +372,10 @@ def brochure_photos_choose(*, user, photo_ids: list[int]) -> int:
     chosen = list(Photo.objects.public().filter(pk__in=photo_ids).values_list("pk", flat=True))
     if len(chosen) > conf.BROCHURE_PHOTOS:
         raise ValidationError(f"The brochure has room for {conf.BROCHURE_PHOTOS} photos.")
-    Photo.objects.filter(on_brochure=True).exclude(pk__in=chosen).update(on_brochure=False)
-    Photo.objects.filter(pk__in=chosen).update(on_brochure=True)
+    # Saved one by one (a handful of rows) so each change is in the photo's history.
+    for photo in Photo.objects.filter(Q(on_brochure=True) | Q(pk__in=chosen)):
+        wanted = photo.pk in chosen
+        if photo.on_brochure != wanted:
+            photo.on_brochure = wanted
+            photo.save(update_fields=["on_brochure"])
     return len(chosen)

@@ -21,7 +21,7 @@ def _nice_max(value: float) -> float:
         return 1.0
     exponent = len(str(int(value))) - 1 if value >= 1 else 0
     base = 10**exponent
-    for step in (1, 2, 2.5, 5, 10):
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
         if value <= step * base:
             return step * base
     return 10 * base

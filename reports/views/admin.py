@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -33,6 +37,10 @@ class AdministratorMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+REQUESTED_KEY = "brochure_rebuild_requested_at"
+WAIT_FOR_WORKER = dt.timedelta(minutes=10)
+
+
 def _running_build():
     return JobRun.objects.filter(job="brochure", outcome=JobOutcome.RUNNING).order_by("-started_at").first()
 
@@ -49,8 +57,15 @@ class BrochureAdminView(AdministratorMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["build"] = brochure_current()
+        build = brochure_current()
+        context["build"] = build
         context["running"] = _running_build()
+        # After "rebuild now", keep polling until a worker has picked the job up and built a new file.
+        requested = parse_datetime(self.request.session.get(REQUESTED_KEY) or "")
+        if requested and (timezone.now() - requested > WAIT_FOR_WORKER or (build and build.built_at >= requested)):
+            self.request.session.pop(REQUESTED_KEY, None)
+            requested = None
+        context["waiting"] = requested is not None and context["running"] is None
         context["last_run"] = JobRun.objects.filter(job="brochure").order_by("-started_at", "-pk").first()
         if not self.request.htmx:
             context["sections"] = sections(include_hidden=True)
@@ -66,6 +81,7 @@ class BrochureAdminView(AdministratorMixin, TemplateView):
             from core.tasks import run_job_task
 
             user_id = request.user.pk
+            request.session[REQUESTED_KEY] = timezone.now().isoformat()
             transaction.on_commit(lambda: run_job_task.delay("brochure", None, user_id))
             messages.success(request, "The brochure is being rebuilt from today's figures.")
             return redirect("reports:brochure_admin")

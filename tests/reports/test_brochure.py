@@ -165,3 +165,21 @@ def test_brochure_admin_pages_are_for_administrators_only(world, client_for, use
     assert client.post("/reports/brochure/", {"rebuild": "1"}).status_code == 404
     assert client.get("/reports/brochure/blocks/intro/edit/").status_code == 404
     assert not BrochureBuild.objects.exists()
+
+
+def test_rebuild_page_polls_until_a_worker_has_built_it(world, client_for):
+    client = client_for(world.admin)
+    client.post("/reports/brochure/", {"rebuild": "1"})  # queued; no worker runs it in this test
+    partial = client.get("/reports/brochure/", HTTP_HX_REQUEST="true").content.decode()
+    assert "Waiting for a background worker" in partial and 'hx-trigger="every 2s"' in partial
+    assert "Rebuild the brochure now" not in partial
+
+    brochure_build(user=world.admin)
+    partial = client.get("/reports/brochure/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in partial and "Built" in partial
+
+
+def test_dashboard_panel_for_administrators(world, client_for):
+    html = client_for(world.admin).get("/").content.decode()
+    assert "Public page and brochure" in html and "The brochure has not been built yet" in html
+    assert "Public page and brochure" not in client_for(world.staff_jccc).get("/").content.decode()
