@@ -14,7 +14,7 @@ from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -81,7 +81,7 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meta = self.get_model()._meta
-        context["title"] = self.title or meta.verbose_name_plural.capitalize()
+        context["title"] = self.title or capfirst(meta.verbose_name_plural)
         context["intro"] = self.intro
         context["add_url_name"] = self.add_url_name if context["can_add"] else None
         query = self.request.GET.copy()
@@ -239,7 +239,7 @@ class ObjectHistoryView(ScopedMixin, DetailView):
                     "reason": record.history_change_reason,
                     "changes": [
                         {
-                            "field": (field.verbose_name if field is not None else name).capitalize(),
+                            "field": capfirst(field.verbose_name if field is not None else name),
                             "old": _m2m(field, old, lookups)
                             if isinstance(old, list)
                             else _display(field, old, lookups),
