@@ -246,6 +246,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Restorative Justice program records, with the same scope rules as the web pages.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs are for signed-in staff and their programs, not the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # Swagger UI served from our own static files: the browser never needs a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -65,3 +65,14 @@ def test_api_token_replace_and_revoke(world, client_for):
     assert Token.objects.get(user=world.officer).key != first
     client.post("/account/api-token/", {"action": "revoke"})
     assert not Token.objects.filter(user=world.officer).exists()
+
+
+@pytest.mark.django_db
+def test_api_schema_and_docs_need_sign_in(client):
+    assert client.get("/api/v1/schema/").status_code in (401, 403)
+    assert client.get("/api/v1/docs/").status_code in (401, 403)
+
+
+@pytest.mark.django_db
+def test_password_reset_by_email_is_not_offered(client):
+    assert client.get("/accounts/password_reset/").status_code == 404
