@@ -8,6 +8,7 @@ from core.tables import BaseTable
 
 from .choices import ComplianceStatus
 from .models import Disbursement, Obligation, Payee, Payment
+from .money import quantize
 
 BADGE = {
     ComplianceStatus.DELINQUENT: "text-bg-danger",
@@ -26,7 +27,7 @@ def status_badge(status: str) -> str:
 
 
 def money(value) -> str:
-    return f"${value:,.2f}"
+    return f"${quantize(value):,.2f}"
 
 
 class MoneyColumn(tables.Column):
@@ -36,7 +37,7 @@ class MoneyColumn(tables.Column):
         return money(value)
 
     def value(self, value):
-        return value
+        return quantize(value)
 
 
 def offender_link(record):

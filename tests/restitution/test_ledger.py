@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Sum
+from django.db.models import ProtectedError
 
 from restitution import services
 from restitution.choices import ObligationKind, ObligationStatus
@@ -19,8 +19,13 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 
 
+def total(qs) -> Decimal:
+    """An exact sum, row by row (SQLite's SUM of decimals is a float sum)."""
+    return sum(qs.values_list("amount", flat=True), D(0))
+
+
 def paid(o):
-    return Allocation.objects.filter(obligation=o).aggregate(s=Sum("amount"))["s"] or D(0)
+    return total(Allocation.objects.filter(obligation=o))
 
 
 @pytest.fixture
@@ -79,7 +84,7 @@ def test_money_beyond_every_balance_is_held_as_credit_then_used_for_a_new_obliga
     assert paid(new) == 60
     assert credit_by_offender([p.offender.pk]) == {p.offender.pk: D("22.00")}
     # The credit used stays part of the same payment: its lines still sum to its amount.
-    assert payment.allocations.aggregate(s=Sum("amount"))["s"] == D("700.00")
+    assert total(payment.allocations.all()) == D("700.00")
 
 
 def test_a_reversal_points_at_the_original_and_reopens_what_it_paid(world, person):
@@ -89,11 +94,11 @@ def test_a_reversal_points_at_the_original_and_reopens_what_it_paid(world, perso
     assert credit_by_offender([p.offender.pk])[p.offender.pk] == D("332.00")
     reversal = services.payment_reverse(payment=first, reversed_on=dt.date(2026, 6, 10), reason="Returned unpaid")
     assert reversal.payment == first
-    assert first.allocations.aggregate(s=Sum("amount"))["s"] == 0
+    assert total(first.allocations.all()) == 0
     assert all(a.amount < 0 and a.allocated_on == dt.date(2026, 6, 10) for a in reversal.allocations.all())
     # The credit the second payment held went to the balance the reversal reopened.
     assert credit_by_offender([p.offender.pk]) == {p.offender.pk: D("82.00")}
-    assert second.allocations.aggregate(s=Sum("amount"))["s"] == D("700.00")
+    assert total(second.allocations.all()) == D("700.00")
     assert Obligation.objects.filter(offender=p.offender, status=ObligationStatus.PAID).count() == 4
     with pytest.raises(ValidationError, match="already reversed"):
         services.payment_reverse(payment=first, reversed_on=dt.date(2026, 6, 11), reason="Again")

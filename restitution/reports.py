@@ -1,0 +1,227 @@
+"""Restitution's entries in core's registry: menu, reports, the dashboard panel and the demo data loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from core.choices import Role
+from core.forms import DateInput, ScopedFormMixin
+from core.models import District
+from core.querysets import VIEW, can
+from core.registry import MenuEntry, PanelEntry, ReportEntry, registry
+
+from . import selectors
+from .compliance import add_months
+from .models import Disbursement, Obligation, Payee, Payment
+from .money import quantize
+
+COMPLIANCE_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.DISTRICT_SUPERVISOR, Role.PROBATION_OFFICER})
+MONEY_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.VICTIM_SERVICES, Role.DISTRICT_SUPERVISOR})
+PAYEE_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.VICTIM_SERVICES})
+
+
+def _sees_money_out(user) -> bool:
+    return can(user, Disbursement, VIEW)
+
+
+for entry in (
+    MenuEntry(
+        "restitution-caseload", "Restitution", "Caseload compliance", "restitution:caseload", model=Obligation, order=10
+    ),
+    MenuEntry(
+        "restitution-obligations",
+        "Restitution",
+        "Obligations",
+        "restitution:obligation_list",
+        model=Obligation,
+        order=20,
+    ),
+    MenuEntry("restitution-payments", "Restitution", "Payments", "restitution:payment_list", model=Payment, order=30),
+    MenuEntry(
+        "restitution-payees",
+        "Restitution",
+        "Payees and amounts owed",
+        "restitution:payee_list",
+        visible=_sees_money_out,
+        order=40,
+    ),
+    MenuEntry(
+        "restitution-disbursements",
+        "Restitution",
+        "Disbursements",
+        "restitution:disbursement_list",
+        visible=_sees_money_out,
+        order=50,
+    ),
+):
+    registry.menu_item(entry)
+
+
+# Reports ------------------------------------------------------------------------------------------
+
+
+class ComplianceReportForm(ScopedFormMixin, forms.Form):
+    as_of = forms.DateField(label="As of", widget=DateInput(), required=False, help_text="Today when empty.")
+    district = forms.ModelChoiceField(
+        queryset=District.objects.all(), required=False, empty_label="Every district I may see"
+    )
+
+
+class CollectionsReportForm(ScopedFormMixin, forms.Form):
+    start = forms.DateField(label="From", widget=DateInput(), required=False, help_text="Twelve months ago when empty.")
+    end = forms.DateField(label="To", widget=DateInput(), required=False, help_text="Today when empty.")
+
+
+def caseload_compliance(user, params) -> dict:
+    """Per officer and per district: people by compliance status, arrears, balances and late payoffs."""
+    as_of = params.get("as_of") or timezone.localdate()
+    district = params.get("district")
+    data = selectors.compliance_by_officer(user, as_of, district_id=district.pk if district else None)
+    statuses = data["statuses"]
+    columns = ["People", *[s.label for s in statuses], "Arrears", "Balance", "Payoff after supervision ends"]
+
+    def row(bucket):
+        return [
+            bucket["people"],
+            *[bucket[s.value] for s in statuses],
+            bucket["arrears"],
+            bucket["balance"],
+            bucket["flagged"],
+        ]
+
+    tables = [
+        {
+            "title": f"By officer, as of {as_of:%b %-d, %Y}",
+            "columns": ["District", "Officer", *columns],
+            "rows": [[number or "—", name, *row(b)] for (number, name), b in data["officers"]],
+        },
+        {
+            "title": f"By district, as of {as_of:%b %-d, %Y}",
+            "columns": ["District", *columns],
+            "rows": [[name, *row(b)] for (_number, name), b in data["districts"]],
+        },
+    ]
+    return {"as_of": as_of, "tables": tables}
+
+
+def collections_report(user, params) -> dict:
+    """Money collected (allocations net of reversals) by month, kind and district."""
+    end = params.get("end") or timezone.localdate()
+    start = params.get("start") or add_months(end, -12).replace(day=1)
+    rows = selectors.collections(user, start, end)
+    by_month: dict[dt.date, object] = {}
+    for r in rows:
+        by_month[r["month"]] = by_month.get(r["month"], 0) + r["total"]
+    tables = [
+        {
+            "title": f"Collections by month, {start:%b %-d, %Y} to {end:%b %-d, %Y}",
+            "columns": ["Month", "Collected"],
+            "rows": [[f"{m:%B %Y}", total] for m, total in sorted(by_month.items())],
+        },
+        {
+            "title": "By month, district and kind",
+            "columns": ["Month", "District", "Kind", "Collected", "Ledger lines"],
+            "rows": [[f"{r['month']:%B %Y}", r["district"] or "—", r["kind"], r["total"], r["lines"]] for r in rows],
+        },
+    ]
+    return {"start": start, "end": end, "tables": tables}
+
+
+def owed_to_payees(user, params) -> dict:
+    """What each payee was allocated, what was disbursed to them and what is still owed."""
+    payees = selectors.payees_with_owed(Payee.objects.restrict(user, VIEW)).order_by("-owed", "name")
+    rows = []
+    for p in payees:
+        allocated, owed = quantize(p.allocated), quantize(p.owed)
+        rows.append([p.name, p.get_kind_display(), p.reference, allocated, allocated - owed, owed])
+    return {
+        "tables": [
+            {
+                "title": "Owed to payees",
+                "columns": ["Payee", "Kind", "Reference", "Received for them", "Disbursed", "Owed"],
+                "rows": rows,
+            }
+        ]
+    }
+
+
+for entry in (
+    ReportEntry(
+        slug="restitution-caseload-compliance",
+        title="Restitution caseload compliance",
+        app="restitution",
+        description="Per officer and per district: who is current, late or delinquent on restitution and CVCF, "
+        "the arrears and balances, and how many will not have paid by the end of supervision.",
+        build=caseload_compliance,
+        template="restitution/reports/tables.html",
+        roles=COMPLIANCE_ROLES,
+        form_class=ComplianceReportForm,
+    ),
+    ReportEntry(
+        slug="restitution-collections",
+        title="Restitution collections",
+        app="restitution",
+        description="Money collected by month, kind (restitution, CVCF, other, credit held) and district.",
+        build=collections_report,
+        template="restitution/reports/tables.html",
+        roles=MONEY_ROLES,
+        form_class=CollectionsReportForm,
+    ),
+    ReportEntry(
+        slug="restitution-owed-to-payees",
+        title="Restitution owed to payees",
+        app="restitution",
+        description="Each victim, the CVCF fund and other payees: received for them, disbursed, still owed.",
+        build=owed_to_payees,
+        template="restitution/reports/tables.html",
+        roles=PAYEE_ROLES,
+    ),
+):
+    registry.report(entry)
+
+
+# Dashboard panel ----------------------------------------------------------------------------------
+
+
+def caseload_panel(request):
+    user = request.user
+    if not can(user, Obligation, VIEW):
+        return None
+    rows = selectors.caseload(user, timezone.localdate())
+    if not rows:
+        return None
+    counts = selectors.status_counts(rows)
+    return render_to_string(
+        "restitution/panel.html",
+        {
+            "counts": [c for c in counts if c[2]],
+            "worst": [r for r in rows if r.status in ("delinquent", "late")][:5],
+            "flagged": sum(1 for r in rows if r.payoff_after_end),
+            "url": reverse("restitution:caseload"),
+        },
+        request=request,
+    )
+
+
+registry.panel(
+    PanelEntry(
+        "restitution-caseload",
+        roles=frozenset({Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR}),
+        render=caseload_panel,
+        order=20,
+    )
+)
+
+
+def _seed():
+    from .demo import demo_seed
+
+    demo_seed()
+
+
+registry.demo_seeder(_seed, order=40)
