@@ -26,6 +26,7 @@ from .sections import DEFAULTS_BY_KEY, SECTION_DEFAULTS, TEXT_ONLY
 log = logging.getLogger(__name__)
 
 ONE_DECIMAL = Decimal("0.1")
+POUND_UNITS = {"lb", "lbs", "pounds"}
 
 
 def format_number(value) -> str:
@@ -100,6 +101,13 @@ class FigureValue:
         return format_number(self.number)
 
     @property
+    def in_tons(self) -> str:
+        """A weight in pounds also shown in tons (the design: season figures are also shown in tons)."""
+        if self.unit.lower() in POUND_UNITS and not self.is_breakdown and self.number:
+            return f"{format_number(Decimal(str(self.number)) / 2000)} tons"
+        return ""
+
+    @property
     def records_display(self) -> str:
         return format_number(self.value) if not self.is_breakdown and self.value is not None else "—"
 
@@ -111,7 +119,8 @@ class FigureValue:
         """The figure as one line of text (the brochure's snapshot of what it printed)."""
         if self.is_breakdown:
             return "; ".join(f"{label} {n}" for label, n in self.breakdown)
-        return f"{self.display} {self.unit}".strip()
+        text = f"{self.display} {self.unit}".strip()
+        return f"{text} ({self.in_tons})" if self.in_tons else text
 
 
 def _normalize(value):

@@ -183,3 +183,26 @@ def test_dashboard_panel_for_administrators(world, client_for):
     html = client_for(world.admin).get("/").content.decode()
     assert "Public page and brochure" in html and "The brochure has not been built yet" in html
     assert "Public page and brochure" not in client_for(world.staff_jccc).get("/").content.decode()
+
+
+def test_brochure_prints_the_gardens_figures_from_its_selectors(world, tmp_path):
+    """Gardens has landed: its own figures, fed by real harvests this season, are what the brochure prints."""
+    from tests.factories.gardens import HarvestFactory, make_garden_world
+
+    gardens = [e for e in registry.figures.values() if section_of(e) == "gardens"]
+    assert gardens, "the gardens app registers its figures"
+    w = make_garden_world(world)
+    today = timezone.localdate()
+    day = max(w.season.start_date, min(today, w.season.end_date))
+    HarvestFactory(garden=w.garden_jccc, crop=w.tomatoes, date=day, weight_lb=Decimal("1234.5"), entered_by=w.admin)
+    HarvestFactory(garden=w.garden_acc, crop=w.squash, date=day, weight_lb=Decimal("765.4"), entered_by=w.admin)
+
+    text = " ".join(pdf_text(brochure_build().file.read(), tmp_path).split())
+
+    for entry in gardens:
+        value = entry.compute()
+        if value:
+            assert format_number(value) in text, f"{entry.slug}: {format_number(value)} not in the brochure"
+    pounds = next(e for e in gardens if "pound" in e.label.lower())
+    assert pounds.compute() == Decimal("1999.9")
+    assert "1,999.9" in text
