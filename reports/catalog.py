@@ -7,6 +7,7 @@ this module only lays the result out as a page, a PDF, a CSV file or a workbook.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,6 +15,7 @@ from django import forms
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from core.pdf import generated_stamp, render_pdf
 from core.registry import ReportEntry, registry
@@ -65,12 +67,40 @@ class NoParameters(forms.Form):
         self.user = user
 
 
-def parameter_form(entry: ReportEntry, user, data=None) -> forms.Form:
-    form_class = entry.form_class or NoParameters
+def _make_form(form_class, user, data):
     try:
         return form_class(data=data, user=user)
     except TypeError:  # a plain form that takes no user
         return form_class(data=data)
+
+
+def parameter_form(entry: ReportEntry, user, data=None) -> forms.Form:
+    """The entry's parameter form; bound to ``data`` with each missing parameter taken from its initial
+    value, so a plain link (``?format=pdf``) runs the report with its defaults."""
+    form_class = entry.form_class or NoParameters
+    if data is None:
+        return _make_form(form_class, user, None)
+    data = data.copy()
+    unbound = _make_form(form_class, user, None)
+    for name, field in unbound.fields.items():
+        if name in data:
+            continue
+        initial = unbound.get_initial_for_field(field, name)
+        if isinstance(initial, str | int) and not isinstance(initial, bool) and initial != "":
+            data[name] = str(initial)
+    return _make_form(form_class, user, data)
+
+
+def report_params(entry: ReportEntry, form: forms.Form, data) -> dict:
+    """What ``build`` receives: the form's cleaned data; for an entry without a form, the raw query
+    (without ``format``), so a build that reads its own parameters (``season``...) still gets them."""
+    if entry.form_class is not None:
+        return form.cleaned_data
+    if data is None:
+        return {}
+    raw = data.copy()
+    raw.pop("format", None)
+    return raw
 
 
 def params_querydict(params: dict) -> QueryDict:
@@ -131,7 +161,9 @@ def page_context(entry: ReportEntry, user, context: dict, *, parameters: str, fm
     return {
         **context,
         "report": entry,
-        "report_template": entry.template,
+        "entry": entry,
+        "title": context.get("title") or entry.title,
+        "generated": timezone.localtime(),
         "parameters": parameters,
         "generated_stamp": generated_stamp(),
         "generated_for": user,
@@ -148,6 +180,10 @@ class NoTable(Exception):
     """The report has no rows to put in a spreadsheet."""
 
 
+_FULL_DOCUMENT = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
+
+
 def render_output(
     entry: ReportEntry, user, context: dict, fmt: str, *, parameters: str = "", progress: Callable | None = None
 ) -> Output:
@@ -156,9 +192,15 @@ def render_output(
         tables = _tables_or_none(entry, context)
         if progress:
             progress("Laying out the PDF")
-        content = render_pdf(
-            "reports/print/report.html", page_context(entry, user, context, parameters=parameters, fmt=fmt)
-        )
+        full = page_context(entry, user, context, parameters=parameters, fmt=fmt)
+        body = render_to_string(entry.template, full)
+        # A template that is a whole document (with its own print CSS) prints as it is; a fragment goes
+        # into the print layout with its running header, page numbers and generation date.
+        if _FULL_DOCUMENT.match(body):
+            document = {"document": mark_safe(body), "generated_stamp": full["generated_stamp"]}
+            content = render_pdf("reports/print/document.html", document)
+        else:
+            content = render_pdf("reports/print/report.html", {**full, "report_body": mark_safe(body)})
         return Output(content, CONTENT_TYPES[ReportFormat.PDF], filename_for(entry, fmt), row_count(tables or []))
     tables = _tables_or_none(entry, context)
     if tables is None:
@@ -175,6 +217,11 @@ def _tables_or_none(entry, context):
 
 
 def render_html_body(entry: ReportEntry, user, context: dict, *, parameters: str, request=None) -> str:
-    return render_to_string(
+    """The report inside the page; of a template that is a whole document, only its body."""
+    html = render_to_string(
         entry.template, page_context(entry, user, context, parameters=parameters, fmt="html"), request=request
     )
+    if _FULL_DOCUMENT.match(html):
+        match = _BODY.search(html)
+        html = match.group(1) if match else ""
+    return mark_safe(html)  # rendered by the template engine, which escaped every value

@@ -16,13 +16,17 @@ _SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
 def tables_for(entry: ReportEntry, context: dict) -> list[dict]:
-    """The tables of a built report: the entry's ``tabulate``, else ``tables``, else ``columns`` + ``rows``."""
+    """The tables of a built report: the entry's ``tabulate``, else ``tables``, else ``columns`` + ``rows``,
+    else ``csv_rows`` (a header row, then the rows), else a django-tables2 table in the context."""
     if entry.tabulate is not None:
         return list(entry.tabulate(context))
     if context.get("tables"):
         return list(context["tables"])
     if "columns" in context and "rows" in context:
         return [{"title": entry.title, "columns": context["columns"], "rows": context["rows"]}]
+    if context.get("csv_rows"):  # a header row, then the rows
+        header, *rows = context["csv_rows"]
+        return [{"title": entry.title, "columns": header, "rows": rows}]
     try:
         import django_tables2
     except ImportError:  # pragma: no cover

@@ -23,7 +23,7 @@ from core.querysets import VIEW
 from core.registry import ReportEntry, registry
 
 from . import conf
-from .catalog import build_context, parameter_form, params_querydict, render_output
+from .catalog import build_context, parameter_form, params_querydict, render_output, report_params
 from .choices import FILE_FORMATS, PhotoStatus, ReportStatus
 from .images import clean_image
 from .models import BrochureBuild, GeneratedReport, Photo
@@ -77,9 +77,11 @@ def generated_report_run(*, report_id: int) -> GeneratedReport | None:
         entry = registry.reports.get(report.slug)
         if entry is None:
             raise LookupError(f"The report {report.slug!r} is no longer in the catalog.")
-        form = parameter_form(entry, report.user, data=params_querydict(report.params))
+        data = params_querydict(report.params)
+        form = parameter_form(entry, report.user, data=data)
         if not form.is_valid():
             raise ValueError(f"The parameters are no longer valid: {form.errors.as_text()}")
+        params = report_params(entry, form, data)
 
         def progress(done, total=None, note: str = ""):
             if total:
@@ -88,7 +90,7 @@ def generated_report_run(*, report_id: int) -> GeneratedReport | None:
                 _set_progress(report_id, 5, str(done))
 
         _set_progress(report_id, 5, "Reading the records")
-        context = build_context(entry, report.user, form.cleaned_data, progress=progress)
+        context = build_context(entry, report.user, params, progress=progress)
         _set_progress(report_id, 88, "Rendering")
         output = render_output(
             entry,

@@ -25,6 +25,7 @@ from ..catalog import (
     params_display,
     render_html_body,
     render_output,
+    report_params,
     runs_as_task,
 )
 from ..choices import ReportFormat, ReportStatus
@@ -89,7 +90,7 @@ class ReportRunView(LoginRequiredMixin, TemplateView):
             "title": entry.title,
         }
         if fmt and form.is_valid():
-            params = form.cleaned_data
+            params = report_params(entry, form, request.GET)
             parameters = params_display(form)
             context["parameters"] = parameters
             large = runs_as_task(entry, user, params)

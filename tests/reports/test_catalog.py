@@ -249,3 +249,34 @@ def test_failed_task_is_recorded(world, client_for, register_report, django_capt
         client_for(world.admin).get("/reports/run/broken-test/?format=csv")
     report = GeneratedReport.objects.get()
     assert report.status == ReportStatus.FAILED and "the database went away" in report.error
+
+
+def test_entry_with_a_whole_document_template_csv_rows_and_its_own_parameters(
+    world, client_for, register_report, tmp_path
+):
+    """An app's report written before the catalog existed: a whole HTML document, ``csv_rows``, and a
+    build that reads its own parameters from the query."""
+    from django.utils.safestring import mark_safe
+
+    seen = []
+
+    def build(user, params):
+        seen.append(params.get("season"))
+        document = "<!DOCTYPE html><html><head><style>@page { size: letter }</style></head>"
+        document += f"<body><h2>Whole document for {params.get('season')}</h2></body></html>"
+        return {"document": mark_safe(document), "csv_rows": [["crop", "pounds"], ["Kale", 12.5]]}
+
+    register_report(ReportEntry("legacy-test", "Legacy", "core", "", build, "reports/print/document.html"))
+    client = client_for(world.admin)
+    html = client.get("/reports/run/legacy-test/?format=html&season=2025").content.decode()
+    assert "Whole document for 2025" in html and html.count("<html") == 1
+    text = pdf_text(client.get("/reports/run/legacy-test/?format=pdf&season=2025").content, tmp_path)
+    assert text.strip().startswith("Whole document for 2025"), "printed as it is, not inside the print layout"
+    assert rows_of(client.get("/reports/run/legacy-test/?format=csv")) == [["crop", "pounds"], ["Kale", "12.5"]]
+    assert seen == ["2025", "2025", None]
+
+
+def test_a_plain_link_runs_the_report_with_its_default_parameters(world, client_for):
+    response = client_for(world.admin).get("/reports/run/annual-report/?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert str(timezone.localdate().year) in response.content.decode()
