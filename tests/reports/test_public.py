@@ -116,3 +116,16 @@ def _upload(data: bytes, name="photo.jpg"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data, content_type="image/jpeg")
+
+
+def test_demo_seeder_is_idempotent(world):
+    from reports.models import BrochureBlock
+    from reports.sections import SECTION_DEFAULTS
+
+    demo_seed_reports()
+    demo_seed_reports()
+    assert BrochureBlock.objects.count() == len(SECTION_DEFAULTS)
+    photos = Photo.objects.all()
+    assert photos.count() == 4
+    assert all(p.is_public and p.consent_confirmed and p.reviewed_by == world.admin for p in photos)
+    assert photos.filter(on_brochure=True).count() == 4
