@@ -104,7 +104,8 @@ class FigureValue:
     def in_tons(self) -> str:
         """A weight in pounds also shown in tons (the design: season figures are also shown in tons)."""
         if self.unit.lower() in POUND_UNITS and not self.is_breakdown and self.number:
-            return f"{format_number(Decimal(str(self.number)) / 2000)} tons"
+            tons = format_number(Decimal(str(self.number)) / 2000)
+            return f"{tons} ton" if tons == "1" else f"{tons} tons"
         return ""
 
     @property

@@ -30,10 +30,23 @@ class Counter:
         return self.value
 
 
-def _season_tons_figure(register_figure):
-    """The gardens figure of this season's tons if gardens registered one; else a stand-in for this test."""
+def _harvest_this_season(world):
+    """Two harvests in the current season (through the gardens app's own factories)."""
+    from tests.factories.gardens import HarvestFactory, make_garden_world
+
+    w = make_garden_world(world)
+    today = timezone.localdate()
+    day = max(w.season.start_date, min(today, w.season.end_date))
+    HarvestFactory(garden=w.garden_jccc, crop=w.tomatoes, date=day, weight_lb=Decimal("1234.5"), entered_by=w.admin)
+    HarvestFactory(garden=w.garden_acc, crop=w.squash, date=day, weight_lb=Decimal("765.4"), entered_by=w.admin)
+    return w
+
+
+def _season_tons_figure(world, register_figure):
+    """The gardens app's figure of this season's tons, fed by real harvests; a stand-in if it has none."""
     for entry in registry.figures.values():
         if section_of(entry) == "gardens" and "ton" in f"{entry.label} {entry.unit}".lower():
+            _harvest_this_season(world)
             return entry
     return register_figure(
         FigureEntry(
@@ -48,7 +61,7 @@ def _season_tons_figure(register_figure):
 
 
 def test_brochure_task_builds_a_two_page_pdf_with_the_season_tons(world, register_figure, tmp_path):
-    tons = _season_tons_figure(register_figure)
+    tons = _season_tons_figure(world, register_figure)
     expected = format_number(tons.compute())
 
     run = run_job_task.delay("brochure").get()
@@ -187,15 +200,9 @@ def test_dashboard_panel_for_administrators(world, client_for):
 
 def test_brochure_prints_the_gardens_figures_from_its_selectors(world, tmp_path):
     """Gardens has landed: its own figures, fed by real harvests this season, are what the brochure prints."""
-    from tests.factories.gardens import HarvestFactory, make_garden_world
-
     gardens = [e for e in registry.figures.values() if section_of(e) == "gardens"]
     assert gardens, "the gardens app registers its figures"
-    w = make_garden_world(world)
-    today = timezone.localdate()
-    day = max(w.season.start_date, min(today, w.season.end_date))
-    HarvestFactory(garden=w.garden_jccc, crop=w.tomatoes, date=day, weight_lb=Decimal("1234.5"), entered_by=w.admin)
-    HarvestFactory(garden=w.garden_acc, crop=w.squash, date=day, weight_lb=Decimal("765.4"), entered_by=w.admin)
+    _harvest_this_season(world)
 
     text = " ".join(pdf_text(brochure_build().file.read(), tmp_path).split())
 
