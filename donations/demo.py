@@ -307,15 +307,18 @@ def _fundraisers(admin):
 
 
 @transaction.atomic
-def seed() -> None:
+def seed(codes=None) -> None:
+    """Seed every demo facility, or only those whose code is in ``codes``."""
     admin = User.objects.filter(is_superuser=True).order_by("pk").first() or User.objects.order_by("pk").first()
     if admin is None:
         return
     today = timezone.localdate()
-    codes = {code for code, *_ in SHOPS} | set(
+    wanted = {code for code, *_ in SHOPS} | set(
         Facility.objects.filter(harvests__isnull=False).values_list("code", flat=True).distinct()
     )
-    facilities = list(Facility.objects.filter(code__in=codes).order_by("code"))
+    facilities = list(
+        Facility.objects.filter(code__in=wanted if codes is None else wanted & set(codes)).order_by("code")
+    )
     for season in sorted(garden_selectors.seasons(), key=lambda s: s.year):
         if season.start_date > today:
             continue

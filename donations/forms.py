@@ -181,3 +181,19 @@ class FundraiserPurchaseForm(ScopedModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = self.fields["recipient"].queryset.filter(active=True)
+
+
+class SeasonReportForm(forms.Form):
+    """The parameters of the season reports: a season (the current one by default) and a facility."""
+
+    season = forms.ModelChoiceField(
+        queryset=garden_selectors.seasons(), to_field_name="year", required=False, empty_label="The current season"
+    )
+    facility = forms.ModelChoiceField(
+        queryset=Facility.objects.none(), required=False, empty_label="Every facility I may see"
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["facility"].queryset = Facility.objects.restrict(user, "view")

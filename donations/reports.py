@@ -20,21 +20,42 @@ from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, regis
 from gardens import selectors as garden_selectors
 
 from . import selectors
+from .forms import SeasonReportForm
 from .models import Donation, Fundraiser, Item, ProductionLog
 
 REPORT_ROLES = frozenset({Role.FACILITY_STAFF, Role.ADMINISTRATOR, Role.AUDITOR})
 
 
 def _params_season(params) -> object | None:
-    season = garden_selectors.season_for_year(params.get("season")) if params.get("season") else None
+    """A season from the report form's cleaned data (a Season) or a query string (a year)."""
+    value = params.get("season")
+    if value is not None and not isinstance(value, str | int):
+        return value
+    season = garden_selectors.season_for_year(value) if value else None
     return season or garden_selectors.current_season()
 
 
 def _params_facility(user, params):
-    value = str(params.get("facility") or "")
+    """A facility within the user's scope, from cleaned data (a Facility) or a query string (an id)."""
+    value = params.get("facility")
+    if isinstance(value, Facility):
+        value = value.pk
+    value = str(value or "")
     if not value.isdigit():
         return None
     return Facility.objects.restrict(user, VIEW).filter(pk=value).first()
+
+
+def _tabulate(context) -> list[dict]:
+    """The CSV rows as the reports app's tables: one table per section."""
+    rows = context.get("csv_rows") or []
+    if len(rows) < 2:
+        return [{"title": "Report", "columns": rows[0] if rows else [], "rows": []}]
+    columns, body = rows[0], rows[1:]
+    tables = {}
+    for row in body:
+        tables.setdefault(row[0], []).append(row[1:])
+    return [{"title": section.capitalize(), "columns": columns[1:], "rows": data} for section, data in tables.items()]
 
 
 def _scope_label(user, facility) -> str:
@@ -133,8 +154,10 @@ registry.report(
         app="donations",
         description="Produce grown in a season by facility and crop, and where it went, with the season's totals.",
         build=build_season_harvest,
-        template="donations/reports/season_harvest.html",
+        template="donations/reports/_season_harvest_body.html",
         roles=REPORT_ROLES,
+        form_class=SeasonReportForm,
+        tabulate=_tabulate,
     )
 )
 registry.report(
@@ -144,8 +167,10 @@ registry.report(
         app="donations",
         description="What was given in a season, by recipient and by county, with the season's totals.",
         build=build_donations,
-        template="donations/reports/donations.html",
+        template="donations/reports/_donations_body.html",
         roles=REPORT_ROLES,
+        form_class=SeasonReportForm,
+        tabulate=_tabulate,
     )
 )
 
@@ -157,15 +182,14 @@ def donations_panel_context(user, today: dt.date | None = None) -> dict | None:
     if season is None:
         return None
     through = garden_selectors.season_end(season, today)
-    produce = selectors.produce_on_hand(user=user, on=today)
-    items = selectors.items_on_hand(user=user, on=today)
+    on_hand = selectors.on_hand_totals(user=user, on=today)
     return {
         "season": season,
         "totals": selectors.donation_totals(user=user, start=season.start_date, end=through),
         "top_recipients": selectors.by_recipient(user=user, start=season.start_date, end=through, limit=5),
         "items_by_category": selectors.items_by_category(user=user, start=season.start_date, end=through),
-        "produce_on_hand": selectors.one_decimal(sum((r.on_hand for r in produce), Decimal(0))),
-        "items_on_hand": int(sum((r.on_hand for r in items), Decimal(0))),
+        "produce_on_hand": on_hand.pounds,
+        "items_on_hand": on_hand.items,
         "statewide": user.is_administrator or user.role == Role.AUDITOR,
         "can_add": can(user, Donation, ADD),
     }
@@ -181,30 +205,90 @@ def render_donations_panel(request):
 registry.panel(PanelEntry("donations-season", REPORT_ROLES, render_donations_panel, order=21))
 
 
-# Public figures -------------------------------------------------------------------------------
-def _season_totals():
+# Public figures (statewide) ------------------------------------------------------------------
+def _season_totals() -> selectors.DonationTotals | None:
     season = garden_selectors.current_season()
     if season is None:
-        return selectors.DonationTotals()
-    return selectors.donation_totals(user=None, start=season.start_date, end=season.end_date)
+        return None
+    totals = selectors.donation_totals(user=None, start=season.start_date, end=season.end_date)
+    return totals if totals.donations else None
 
 
-registry.figure(
+def _season_value(name: str):
+    totals = _season_totals()
+    return getattr(totals, name) if totals else None
+
+
+def _year_totals(year: int) -> selectors.DonationTotals:
+    return selectors.donation_totals(user=None, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+
+
+def _items_by_kind(start, end) -> dict | None:
+    rows = selectors.items_by_category(user=None, start=start, end=end)
+    return {r["category"]: r["items"] for r in rows} or None
+
+
+def _season_items_by_kind():
+    season = garden_selectors.current_season()
+    return _items_by_kind(season.start_date, season.end_date) if season else None
+
+
+def _raised_this_year():
+    return selectors.fundraiser_totals(user=None, year=timezone.localdate().year)["raised"] or None
+
+
+for figure in (
     FigureEntry(
-        "produce-donated-lb-season", "Pounds of produce donated this season", lambda: _season_totals().pounds, 12
-    )
-)
-registry.figure(
-    FigureEntry("items-donated-season", "Items made and donated this season", lambda: _season_totals().items, 13)
-)
-registry.figure(
+        "produce-donated-lb-season",
+        "Pounds of produce donated this season",
+        lambda: _season_value("pounds"),
+        order=12,
+        app="donations",
+        section="gardens",
+        unit="lb",
+        describe="The produce goes to food banks, pantries, shelters and senior centers near each facility.",
+        compute_year=lambda year: _year_totals(year).pounds,
+    ),
+    FigureEntry(
+        "items-donated-season",
+        "Items made and donated this season",
+        lambda: _season_value("items"),
+        order=13,
+        app="donations",
+        unit="items",
+        describe="Quilts, hats for premature newborns, bicycles, wheelchairs, toys and more, given free of charge.",
+        compute_year=lambda year: _year_totals(year).items,
+    ),
+    FigureEntry(
+        "items-donated-by-kind-season",
+        "Items donated this season, by kind",
+        _season_items_by_kind,
+        order=14,
+        app="donations",
+        compute_year=lambda year: _items_by_kind(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+    ),
     FigureEntry(
         "organizations-served-season",
         "Organizations that received donations this season",
-        lambda: _season_totals().recipients,
-        14,
-    )
-)
+        lambda: _season_value("recipients"),
+        order=15,
+        app="donations",
+        unit="organizations",
+        compute_year=lambda year: _year_totals(year).recipients,
+    ),
+    FigureEntry(
+        "fundraisers-raised-year",
+        "Dollars raised by fundraisers this year",
+        _raised_this_year,
+        order=16,
+        app="donations",
+        section="fundraisers",
+        unit="dollars",
+        describe="Offenders run fundraisers that buy school supplies and send aid after disasters.",
+        compute_year=lambda year: selectors.fundraiser_totals(user=None, year=year)["raised"],
+    ),
+):
+    registry.figure(figure)
 
 
 # Menu -----------------------------------------------------------------------------------------

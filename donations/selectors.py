@@ -27,7 +27,7 @@ from core.querysets import VIEW
 from gardens import selectors as garden_selectors
 
 from .choices import ItemCategory
-from .models import Donation, DonationLine, Item, ProductionLog, Spoilage
+from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
 
 ZERO_LB = Decimal("0.0")
 ZERO_USD = Decimal("0.00")
@@ -282,6 +282,27 @@ def items_on_hand(*, user, facility=None, on: dt.date | None = None, include_emp
     return sorted(rows, key=lambda r: (r.facility.code, r.label))
 
 
+@dataclass(frozen=True)
+class OnHandTotals:
+    pounds: Decimal
+    items: int
+
+
+def on_hand_totals(*, user, on: dt.date | None = None) -> OnHandTotals:
+    """Produce (lb) and items on hand in the user's scope: the same records as the stock page,
+    summed without the per-crop breakdown (five queries)."""
+    on = on or timezone.localdate()
+    harvested = sum(garden_selectors.harvested_pounds(user=user, through=on).values(), ZERO_LB)
+    given = (
+        donation_lines(user)
+        .filter(donation__date__lte=on)
+        .aggregate(pounds=_sum_lb("weight_lb"), items=_sum_int("quantity"))
+    )
+    spoiled = spoilage(user).filter(date__lte=on).aggregate(pounds=_sum_lb("weight_lb"))["pounds"]
+    made = production(user).filter(date__lte=on).aggregate(items=_sum_int("quantity"))["items"]
+    return OnHandTotals(pounds=one_decimal(harvested - given["pounds"] - spoiled), items=made - given["items"])
+
+
 # Donation figures ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class DonationTotals:
@@ -451,6 +472,19 @@ def production_totals(*, user, start: dt.date, end: dt.date, facility=None) -> d
     if facility is not None:
         qs = qs.filter(facility=facility)
     return qs.aggregate(items=_sum_int("quantity"), hours=_sum_lb("volunteer_hours"), entries=Count("pk"))
+
+
+def fundraiser_totals(*, user, year: int) -> dict:
+    """Goal, money raised and money spent on gifts by the fundraisers that started in ``year``."""
+    qs = _scoped(Fundraiser.objects.all(), user).filter(start_date__year=year)
+    head = qs.aggregate(n=Count("pk"), goal=_sum_usd("goal"), raised=_sum_usd("raised"))
+    spent = _scoped(FundraiserPurchase.objects.all(), user).filter(fundraiser__in=qs.values("pk"))
+    return {
+        "fundraisers": head["n"],
+        "goal": money(head["goal"]),
+        "raised": money(head["raised"]),
+        "spent": money(spent.aggregate(t=_sum_usd("amount"))["t"]),
+    }
 
 
 def recipients_for(user):

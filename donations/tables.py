@@ -1,5 +1,7 @@
 """Tables for donation lists. Querysets arrive restricted, joined and annotated from the views."""
 
+from decimal import Decimal
+
 import django_tables2 as tables
 from django.utils.html import format_html
 
@@ -8,6 +10,21 @@ from core.tables import BaseTable
 from .models import Donation, Fundraiser, Item, ProductionLog, Spoilage
 
 RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
+
+
+class FixedDecimalColumn(tables.Column):
+    """A sum shown with a fixed number of decimals (SQLite returns sums without their scale)."""
+
+    def __init__(self, *args, places: int = 1, **kwargs):
+        self.exponent = Decimal(1).scaleb(-places)
+        kwargs.setdefault("attrs", RIGHT)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return f"{Decimal(value).quantize(self.exponent):,}"
+
+    def value(self, value):
+        return str(Decimal(value).quantize(self.exponent))
 
 
 class StatusColumnMixin(tables.Table):
@@ -26,9 +43,9 @@ class DonationTable(StatusColumnMixin, BaseTable):
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     recipient = tables.Column(accessor="recipient__name", verbose_name="Recipient")
     county = tables.Column(accessor="recipient__county", verbose_name="County")
-    total_lb = tables.Column(verbose_name="Pounds", attrs=RIGHT)
+    total_lb = FixedDecimalColumn(verbose_name="Pounds", places=1)
     total_items = tables.Column(verbose_name="Items", attrs=RIGHT)
-    total_value = tables.Column(verbose_name="Estimated value ($)", attrs=RIGHT)
+    total_value = FixedDecimalColumn(verbose_name="Estimated value ($)", places=2)
     acknowledged = tables.BooleanColumn(verbose_name="Acknowledged")
 
     class Meta(BaseTable.Meta):
@@ -82,7 +99,7 @@ class FundraiserTable(BaseTable):
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     goal = tables.Column(verbose_name="Goal ($)", attrs=RIGHT)
     raised = tables.Column(verbose_name="Raised ($)", attrs=RIGHT)
-    spent = tables.Column(verbose_name="Spent ($)", attrs=RIGHT)
+    spent = FixedDecimalColumn(verbose_name="Spent ($)", places=2)
 
     class Meta(BaseTable.Meta):
         model = Fundraiser

@@ -504,6 +504,7 @@ class ReportView(LoginRequiredMixin, View):
 
     slug = ""
     page_template = ""
+    pdf_template = ""
 
     def get(self, request):
         from core.registry import registry
@@ -517,7 +518,7 @@ class ReportView(LoginRequiredMixin, View):
         stem = f"{self.slug}-{season.year if season else 'none'}"
         fmt = request.GET.get("format", "html")
         if fmt == "pdf":
-            return pdf_response(entry.template, context, filename=f"{stem}.pdf", request=request, inline=False)
+            return pdf_response(self.pdf_template, context, filename=f"{stem}.pdf", request=request, inline=False)
         if fmt == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
@@ -534,8 +535,10 @@ class ReportView(LoginRequiredMixin, View):
 class SeasonHarvestReportView(ReportView):
     slug = "season-harvest"
     page_template = "donations/reports/season_harvest_page.html"
+    pdf_template = "donations/reports/season_harvest.html"
 
 
 class DonationsReportView(ReportView):
     slug = "donations"
     page_template = "donations/reports/donations_page.html"
+    pdf_template = "donations/reports/donations.html"

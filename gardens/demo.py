@@ -82,8 +82,9 @@ def seasons() -> dict[int, Season]:
     return out
 
 
-def gardens() -> dict[str, list[Garden]]:
-    facilities = {f.code: f for f in Facility.objects.filter(code__in=[g[0] for g in GARDENS])}
+def gardens(codes=None) -> dict[str, list[Garden]]:
+    wanted = [g[0] for g in GARDENS if codes is None or g[0] in codes]
+    facilities = {f.code: f for f in Facility.objects.filter(code__in=wanted)}
     out: dict[str, list[Garden]] = {}
     for code, plots, _share in GARDENS:
         facility = facilities.get(code)
@@ -142,9 +143,10 @@ def _season_harvests(season: Season, plots: list[Garden], share_tons: float, use
 
 
 @transaction.atomic
-def seed() -> None:
+def seed(codes=None) -> None:
+    """Seed every demo facility, or only those whose code is in ``codes``."""
     season_map = seasons()
-    plots = gardens()
+    plots = gardens(codes)
     admin = User.objects.filter(is_superuser=True).order_by("pk").first() or User.objects.order_by("pk").first()
     if admin is None:
         return

@@ -47,26 +47,60 @@ def render_season_panel(request):
     return render_to_string("gardens/panels/season.html", context, request=request)
 
 
-def produce_this_season():
+def _this_season() -> selectors.SeasonTotals | None:
     season = selectors.current_season()
-    return selectors.season_totals(user=None, season=season).pounds if season else 0
+    return selectors.season_totals(user=None, season=season) if season else None
+
+
+def produce_this_season():
+    totals = _this_season()
+    return totals.pounds if totals and totals.entries else None
+
+
+def produce_tons_this_season():
+    totals = _this_season()
+    return totals.tons if totals and totals.entries else None
 
 
 def garden_volunteer_hours_this_season():
-    season = selectors.current_season()
-    return selectors.season_totals(user=None, season=season).volunteer_hours if season else 0
+    totals = _this_season()
+    return totals.volunteer_hours if totals and totals.entries else None
 
 
 registry.panel(PanelEntry("gardens-season", PANEL_ROLES, render_season_panel, order=20))
-registry.figure(FigureEntry("produce-lb-season", "Pounds of produce grown this season", produce_this_season, order=10))
-registry.figure(
+for figure in (
+    FigureEntry(
+        "produce-lb-season",
+        "Pounds of produce grown this season",
+        produce_this_season,
+        order=10,
+        app="gardens",
+        unit="lb",
+        describe="Offender volunteers weigh every crop they harvest, garden by garden.",
+        compute_year=lambda year: selectors.year_totals(user=None, year=year).pounds,
+    ),
+    FigureEntry(
+        "produce-tons-season",
+        "Tons of produce grown this season",
+        produce_tons_this_season,
+        order=11,
+        app="gardens",
+        unit="tons",
+        describe="The gardens grow about 100 tons of fresh produce a season for food banks and pantries.",
+        compute_year=lambda year: selectors.year_totals(user=None, year=year).tons,
+    ),
     FigureEntry(
         "garden-volunteer-hours-season",
         "Hours offenders worked in the gardens this season",
         garden_volunteer_hours_this_season,
-        order=11,
-    )
-)
+        order=12,
+        app="gardens",
+        unit="hours",
+        describe="Offender volunteers plant, tend and harvest the gardens.",
+        compute_year=lambda year: selectors.year_totals(user=None, year=year).volunteer_hours,
+    ),
+):
+    registry.figure(figure)
 
 for entry in (
     MenuEntry("harvests", "Programs", "Harvests", "gardens:harvest_list", model=Harvest, order=10),

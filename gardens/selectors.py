@@ -127,6 +127,21 @@ def season_totals(*, user, season: Season | None, through: dt.date | None = None
     )
 
 
+def year_totals(*, user, year: int) -> SeasonTotals:
+    """What was harvested in a calendar year (the annual report's year over year)."""
+    row = (
+        harvests(user)
+        .filter(date__year=year)
+        .aggregate(pounds=_sum("weight_lb"), hours=_sum("volunteer_hours"), entries=Count("pk"))
+    )
+    return SeasonTotals(
+        season=None,
+        pounds=one_decimal(row["pounds"]),
+        entries=row["entries"],
+        volunteer_hours=one_decimal(row["hours"]),
+    )
+
+
 def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
