@@ -127,7 +127,7 @@ class HarvestRowForm(forms.Form):
     )
     volunteers = forms.IntegerField(label="Volunteers", min_value=0, max_value=500, required=False)
     volunteer_hours = forms.DecimalField(
-        label="Volunteer hours",
+        label="Hours",
         max_digits=6,
         decimal_places=1,
         min_value=Decimal("0"),

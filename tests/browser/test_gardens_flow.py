@@ -91,7 +91,7 @@ def fill_row(page, index, crop, pounds, volunteers="", hours=""):
     if volunteers:
         row.get_by_label("Volunteers", exact=True).fill(volunteers)
     if hours:
-        row.get_by_label("Volunteer hours").fill(hours)
+        row.get_by_label("Hours").fill(hours)
 
 
 def focused(page) -> str:
