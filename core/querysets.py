@@ -39,3 +39,28 @@ def can(user, model, action: str) -> bool:
 
 
 ALL = Q()
+
+
+def facility_scope_q(user, action: str, *, prefix: str = "") -> Q | None:
+    """The facility rule shared by program records that belong to a facility (harvests, donations...).
+
+    Facility staff see and write their facilities' records; administrators everything; auditors read all.
+    """
+    from core.choices import Role
+
+    if user.role == Role.ADMINISTRATOR:
+        return ALL
+    if action == VIEW and user.role == Role.AUDITOR:
+        return ALL
+    if user.role == Role.FACILITY_STAFF:
+        return Q(**{f"{prefix}facility_id__in": user.facility_ids})
+    return None
+
+
+def catalog_scope_q(user, action: str) -> Q | None:
+    """Catalogs (crops, seasons, craft items) are read by every role and kept by administrators."""
+    from core.choices import Role
+
+    if action == VIEW:
+        return ALL if user.role else None
+    return ALL if user.role == Role.ADMINISTRATOR else None

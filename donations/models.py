@@ -19,10 +19,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import Facility, Organization
-from core.querysets import RestrictedQuerySet
+from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 
 from .choices import DonationPurpose, FundraiserPurpose, ItemCategory
-from .querysets import EntryQuerySet, catalog_scope_q, facility_scope_q, voidable_scope_q
+from .querysets import EntryQuerySet, voidable_scope_q
 
 POUND = Decimal("0.1")
 MAX_LINE_LB = Decimal("20000")  # a full truck; anything over is a typing slip

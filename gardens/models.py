@@ -14,10 +14,10 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import Facility
-from core.querysets import RestrictedQuerySet
+from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 
 from .choices import CropCategory
-from .querysets import EntryQuerySet, catalog_scope_q, entry_scope_q, facility_scope_q
+from .querysets import EntryQuerySet, entry_scope_q
 
 # One entry over this is almost always a typing slip (ounces, or a whole season's total).
 MAX_HARVEST_LB = Decimal("5000")

@@ -8,28 +8,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.choices import Role
-from core.querysets import ALL, VIEW, RestrictedQuerySet
+from core.querysets import VIEW, RestrictedQuerySet, facility_scope_q
 
 # Facility staff may correct their own entries for this long; administrators after that.
 CORRECTION_WINDOW = dt.timedelta(days=7)
-
-
-def facility_scope_q(user, action, *, prefix: str = "") -> Q | None:
-    """The facility rule: staff see and write their facilities' records; administrators all; auditors read all."""
-    if user.role == Role.ADMINISTRATOR:
-        return ALL
-    if action == VIEW and user.role == Role.AUDITOR:
-        return ALL
-    if user.role == Role.FACILITY_STAFF:
-        return Q(**{f"{prefix}facility_id__in": user.facility_ids})
-    return None
-
-
-def catalog_scope_q(user, action) -> Q | None:
-    """Catalogs (crops, seasons) are read by every role and kept by administrators."""
-    if action == VIEW:
-        return ALL if user.role else None
-    return ALL if user.role == Role.ADMINISTRATOR else None
 
 
 def entry_scope_q(user, action, *, prefix: str = "") -> Q | None:

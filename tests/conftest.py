@@ -33,6 +33,8 @@ def _ci_problems() -> list[str]:
             problems.append(f"Redis at REDIS_URL does not answer: {exc}")
     if not CHROMIUM.exists():
         problems.append(f"Chromium is missing at {CHROMIUM}")
+    if shutil.which("pdftotext") is None:
+        problems.append("pdftotext (poppler-utils) is missing: the PDF tests read their text with it")
     return problems
 
 
