@@ -25,37 +25,17 @@ from core.models import Facility
 from core.pdf import pdf_response
 from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import (
+    EditOnlyMixin,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    ServiceErrorMixin,
     scoped_object_or_404,
 )
 
 from . import filters, forms, selectors, services, tables
 from .models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-
-class ServiceErrorMixin:
-    """An edit its service refuses (a rule across rows, such as stock) shows why on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-
-
-class EditOnlyMixin:
-    def get_object(self, queryset=None):
-        if self.kwargs.get(self.pk_url_kwarg) is None:
-            raise Http404
-        return super().get_object(queryset)
 
 
 class CreateOnlyMixin:

@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,39 +16,17 @@ from django.views import View
 
 from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import (
+    EditOnlyMixin,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    ServiceErrorMixin,
     scoped_object_or_404,
 )
 
 from . import filters, forms, selectors, services, tables
 from .models import Crop, Garden, Harvest, Season
-
-
-class ServiceErrorMixin:
-    """An edit whose service refuses it (a rule across rows, such as stock) shows the reason on the form."""
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-            return self.form_invalid(form)
-
-
-class EditOnlyMixin:
-    """Records created by a service elsewhere (the quick entry): this view only edits."""
-
-    def get_object(self, queryset=None):
-        if self.kwargs.get(self.pk_url_kwarg) is None:
-            raise Http404
-        return super().get_object(queryset)
 
 
 # Harvests -------------------------------------------------------------------------------------

@@ -171,6 +171,32 @@ class ObjectEditView(ScopedMixin, UpdateView):
         return context
 
 
+class ServiceErrorMixin:
+    """An edit its service refuses (a rule across rows, such as stock) shows the reason on the form."""
+
+    def form_valid(self, form):
+        from django.core.exceptions import ValidationError
+
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+
+
+class EditOnlyMixin:
+    """For records a service creates elsewhere (a quick entry, a donation with lines): this view only edits."""
+
+    def get_object(self, queryset=None):
+        if self.kwargs.get(self.pk_url_kwarg) is None:
+            raise Http404
+        return super().get_object(queryset)
+
+
 def _display(field, value, lookups):
     if value is None or value == "":
         return "—"
