@@ -167,7 +167,7 @@ def evaluate_obligation(obligation, as_of: dt.date) -> Figures:
 
 
 class _Dialect:
-    """The few expressions that differ between PostgreSQL and SQLite."""
+    """The few expressions that differ between PostgreSQL and SQLite. Money is whole cents inside."""
 
     def __init__(self, vendor: str):
         if vendor not in ("postgresql", "sqlite"):
@@ -175,24 +175,34 @@ class _Dialect:
         self.vendor = vendor
         self.pg = vendor == "postgresql"
 
-    # PostgreSQL computes in exact numeric; SQLite stores decimals as floats, so it sums whole cents.
-    def money(self, x: str) -> str:
-        return x if self.pg else f"CAST(ROUND(({x}) * 100) AS INTEGER)"
+    def cents(self, x: str) -> str:
+        return f"CAST(({x}) * 100 AS bigint)" if self.pg else f"CAST(ROUND(({x}) * 100) AS INTEGER)"
+
+    def sum_cents(self, x: str) -> str:
+        # PostgreSQL sums numeric exactly and faster than it converts every row; SQLite's decimals are
+        # floats, so it sums whole cents.
+        return f"CAST(SUM({x}) * 100 AS bigint)" if self.pg else f"SUM(CAST(ROUND(({x}) * 100) AS INTEGER))"
 
     def money_out(self, x: str) -> str:
-        return x if self.pg else f"(({x}) / 100.0)"
+        return f"(CAST({x} AS numeric) / 100)" if self.pg else f"(({x}) / 100.0)"
 
     @property
     def date_param(self) -> str:
         return "CAST(%s AS date)" if self.pg else "%s"
 
-    def month_number(self, x: str) -> str:
+    def months_between(self, later: str, earlier: str) -> str:
         if self.pg:
-            return f"CAST(date_part('year', {x}) * 12 + date_part('month', {x}) AS integer)"
-        return f"(CAST(strftime('%%Y', {x}) AS INTEGER) * 12 + CAST(strftime('%%m', {x}) AS INTEGER))"
+            return (
+                f"CAST((date_part('year', {later}) - date_part('year', {earlier})) * 12"
+                f" + date_part('month', {later}) - date_part('month', {earlier}) AS integer)"
+            )
+        return (
+            f"((CAST(strftime('%%Y', {later}) AS INTEGER) - CAST(strftime('%%Y', {earlier}) AS INTEGER)) * 12"
+            f" + CAST(strftime('%%m', {later}) AS INTEGER) - CAST(strftime('%%m', {earlier}) AS INTEGER))"
+        )
 
     def day(self, x: str) -> str:
-        return f"CAST(date_part('day', {x}) AS integer)" if self.pg else f"CAST(strftime('%%d', {x}) AS INTEGER)"
+        return f"date_part('day', {x})" if self.pg else f"CAST(strftime('%%d', {x}) AS INTEGER)"
 
     def is_month_end(self, x: str) -> str:
         if self.pg:
@@ -202,13 +212,10 @@ class _Dialect:
     def day_before(self, x: str) -> str:
         return f"({x} - 1)" if self.pg else f"date({x}, '-1 day')"
 
-    def intdiv(self, a: str, b: str) -> str:
-        return f"CAST(FLOOR(({a}) / ({b})) AS integer)" if self.pg else f"(({a}) / ({b}))"
-
     def add_months(self, first: str, months: str) -> str:
         if self.pg:
             # PostgreSQL's month arithmetic already moves the 31st to a shorter month's last day.
-            return f"CAST({first} + make_interval(months => {months}) AS date)"
+            return f"CAST({first} + make_interval(months => CAST({months} AS integer)) AS date)"
         # SQLite overflows into the next month instead: take the month's first day, add the day, clamp.
         return (
             f"min(date({first}, 'start of month', '+' || ({months}) || ' months', "
@@ -223,7 +230,14 @@ class _Dialect:
 
 
 def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool) -> str:
-    """The query text with ``{D}`` for the as-of date and ``{FILTER}`` for a subquery of obligation ids."""
+    """The query text with ``{D}`` for the as-of date and ``{FILTER}`` for a subquery of obligation ids.
+
+    Per active plan: ``e`` is the last day it is in force (the day before the next plan's first due
+    date, or D); ``n`` its installments due by then (a month difference, plus one when e has reached
+    the due day or is its month's last day); ``cum`` the running total of installments over the
+    obligation's plans. The last plan's ``cum`` is the whole schedule due by D, and the plan whose
+    range ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment.
+    """
     flt = " AND o.id IN ({FILTER})" if filtered else ""
     still_open = " AND (o.closed_on IS NULL OR o.closed_on >= {D})" if open_only else ""
 
@@ -233,60 +247,59 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool) -> str:
     D = "{D}"
     return f"""
 WITH ob AS (
-    SELECT o.id, o.offender_id, {d.money("o.ordered_amount")} AS a, o.status, o.closed_on
+    SELECT o.id, o.offender_id, {d.cents("o.ordered_amount")} AS a, o.status, o.closed_on
     FROM restitution_obligation o
     WHERE o.ordered_on <= {D}{still_open}{flt}
 ),
 pd AS (
-    SELECT al.obligation_id AS id, SUM({d.money("al.amount")}) AS paid
+    SELECT al.obligation_id AS id, {d.sum_cents("al.amount")} AS paid
     FROM restitution_allocation al
     WHERE al.obligation_id IS NOT NULL AND al.allocated_on <= {D}{only("al.obligation_id")}
     GROUP BY al.obligation_id
 ),
 pl AS (
-    SELECT p.obligation_id AS id, {d.money("p.monthly_amount")} AS m, p.first_due_on AS f,
+    SELECT p.obligation_id AS id, {d.cents("p.monthly_amount")} AS m, p.first_due_on AS f,
            LEAD(p.first_due_on) OVER (PARTITION BY p.obligation_id ORDER BY p.first_due_on) AS nf
     FROM restitution_paymentplan p
     WHERE p.replaced_at IS NULL{only("p.obligation_id")}
 ),
 s0 AS (
-    SELECT id, m, f, CASE WHEN nf IS NOT NULL AND nf <= {D} THEN {d.day_before("nf")} ELSE {D} END AS e
+    SELECT id, m, f, nf, CASE WHEN nf IS NOT NULL AND nf <= {D} THEN {d.day_before("nf")} ELSE {D} END AS e
     FROM pl
 ),
 s1 AS (
-    SELECT id, m, f,
+    SELECT id, m, f, nf,
            CASE WHEN e < f THEN 0
-                ELSE {d.month_number("e")} - {d.month_number("f")}
+                ELSE {d.months_between("e", "f")}
                      + CASE WHEN {d.day("f")} <= {d.day("e")} OR {d.is_month_end("e")} THEN 1 ELSE 0 END
            END AS n
     FROM s0
 ),
 s2 AS (
-    SELECT id, m, f, m * n AS amt,
-           COALESCE(SUM(m * n) OVER (PARTITION BY id ORDER BY f ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
-               AS before
+    SELECT id, m, f, nf, m * n AS amt,
+           CAST(SUM(m * n) OVER (PARTITION BY id ORDER BY f ROWS UNBOUNDED PRECEDING) AS bigint) AS cum
     FROM s1
 ),
 sc AS (
-    SELECT id, SUM(amt) AS scheduled, COUNT(*) AS plans FROM s2 GROUP BY id
+    SELECT id, cum AS scheduled FROM s2 WHERE nf IS NULL
 ),
 base AS (
-    SELECT ob.id, ob.offender_id, ob.a, COALESCE(pd.paid, 0) AS paid, COALESCE(sc.plans, 0) AS plans,
+    SELECT ob.id, ob.offender_id, ob.a, COALESCE(pd.paid, 0) AS paid,
            CASE WHEN pd.paid > 0 THEN pd.paid ELSE 0 END AS covered,
-           ob.status, ob.closed_on,
-           CASE WHEN sc.scheduled IS NULL THEN 0 WHEN sc.scheduled < ob.a THEN sc.scheduled ELSE ob.a END AS expected
+           CASE WHEN sc.id IS NULL THEN 0 ELSE 1 END AS has_plan, ob.status, ob.closed_on,
+           CASE WHEN sc.id IS NULL THEN 0 WHEN sc.scheduled < ob.a THEN sc.scheduled ELSE ob.a END AS expected
     FROM ob LEFT JOIN pd ON pd.id = ob.id LEFT JOIN sc ON sc.id = ob.id
 ),
 late AS (
-    SELECT b.id, {d.add_months("s2.f", d.intdiv("b.covered - s2.before", "s2.m"))} AS due
+    SELECT b.id, {d.add_months("s2.f", "(b.covered - (s2.cum - s2.amt)) / s2.m")} AS due
     FROM base b JOIN s2 ON s2.id = b.id
-    WHERE b.expected > b.paid AND s2.before <= b.covered AND b.covered < s2.before + s2.amt
+    WHERE b.expected > b.paid AND s2.cum - s2.amt <= b.covered AND b.covered < s2.cum
 ),
 res AS (
     SELECT b.id, b.offender_id, b.a, b.paid, b.expected, late.due,
            CASE WHEN b.status = 'waived' AND b.closed_on <= {D} THEN 'waived'
                 WHEN b.paid >= b.a THEN 'paid_in_full'
-                WHEN b.plans = 0 THEN 'unscheduled'
+                WHEN b.has_plan = 0 THEN 'unscheduled'
                 WHEN b.expected <= b.paid THEN 'current'
                 WHEN {d.days_between(D, "late.due")} >= {DELINQUENT_DAYS} THEN 'delinquent'
                 ELSE 'late'
@@ -337,6 +350,17 @@ def compliance_query(vendor: str, as_of: dt.date, obligations=None, *, open_only
     return _render(template, d, as_of, filter_sql, filter_params)
 
 
+def tune_session(cursor, vendor: str, *, work_mem: str | None = None) -> None:
+    """For the engine's statement, inside a transaction: PostgreSQL's JIT would spend longer compiling
+    (its cost estimates for the CTEs are far too high) than the query takes to run, and a nightly batch
+    may sort and hash in memory rather than on disk. ``SET LOCAL`` ends with the transaction."""
+    if vendor != "postgresql":
+        return
+    cursor.execute("SET LOCAL jit = off")
+    if work_mem:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+
+
 SNAPSHOT_COLUMNS = (
     "as_of, obligation_id, ordered_amount, paid, balance, expected, arrears, days_past_due, past_due_since, status"
 )
@@ -357,8 +381,7 @@ FROM ({_engine_sql(d, filtered=False, open_only=True)}) q
 
 def rows_to_figures(vendor: str, as_of: dt.date, rows) -> list[Figures]:
     """Turn the engine's rows into ``Figures`` (SQLite's are in cents; its dates are strings)."""
-    cents = vendor != "postgresql"
-    money = from_cents if cents else quantize
+    money = from_cents  # the engine works in whole cents on every database
     out = []
     for oid, offender_id, a, paid, balance, expected, arrears, days, since, status in rows:
         if isinstance(since, str):

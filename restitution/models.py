@@ -369,10 +369,19 @@ class DisbursementLine(models.Model):
 
 
 class ComplianceSnapshot(models.Model):
-    """The compliance figures of one obligation as of one date, stored by the nightly job."""
+    """The compliance figures of one obligation as of one date, stored by the nightly job.
+
+    Derived from the ledger and written 600,000 at a time, so the reference to the obligation is
+    kept by Django (PROTECT) without a database constraint: a constraint would check every row at
+    commit and take a key-share lock on every obligation for the length of the job, holding up the
+    posting of payments (which locks obligations) every night. Obligations are never deleted, and
+    the job writes only ids it has just read from the obligation table.
+    """
 
     as_of = models.DateField()
-    obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="snapshots")
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.PROTECT, related_name="snapshots", db_constraint=False, db_index=False
+    )
     ordered_amount = models.DecimalField(**MONEY)
     paid = models.DecimalField(**MONEY)
     balance = models.DecimalField(**MONEY)
@@ -387,8 +396,10 @@ class ComplianceSnapshot(models.Model):
     class Meta:
         ordering = ["-as_of", "obligation_id"]
         constraints = [
-            models.UniqueConstraint(fields=["as_of", "obligation"], name="%(app_label)s_%(class)s_one_per_date"),
+            # Obligation first: it also serves an obligation's history, newest first.
+            models.UniqueConstraint(fields=["obligation", "as_of"], name="%(app_label)s_%(class)s_one_per_date"),
         ]
+        indexes = [models.Index(fields=["as_of"], name="restitution_snapshot_as_of")]
 
     def __str__(self):
         return f"Obligation {self.obligation_id} on {self.as_of}: {self.get_status_display()}"

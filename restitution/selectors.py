@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
@@ -20,7 +21,7 @@ from core.models import Offender
 from core.querysets import VIEW
 
 from .choices import SEVERITY, ComplianceStatus, ObligationKind
-from .compliance import Figures, add_months, compliance_query, rows_to_figures
+from .compliance import Figures, add_months, compliance_query, rows_to_figures, tune_session
 from .models import Allocation, Obligation, Payee, Payment
 from .money import ZERO, quantize
 
@@ -31,7 +32,10 @@ def compliance_for(as_of: dt.date, obligations=None) -> list[Figures]:
     """The design's figures as of ``as_of``, by one SQL statement: for the given obligations
     queryset (closed ones included), or for every obligation open on that date."""
     sql, params = compliance_query(connection.vendor, as_of, obligations)
-    with connection.cursor() as cursor:
+    # SET LOCAL needs a transaction on PostgreSQL; SQLite's would take the write lock for a read.
+    in_transaction = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
+    with in_transaction, connection.cursor() as cursor:
+        tune_session(cursor, connection.vendor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return rows_to_figures(connection.vendor, as_of, rows)

@@ -31,7 +31,7 @@ from .choices import (
     PayeeKind,
     PaymentSource,
 )
-from .compliance import snapshot_insert_query
+from .compliance import snapshot_insert_query, tune_session
 from .models import (
     Allocation,
     ComplianceSnapshot,
@@ -454,6 +454,7 @@ def compliance_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
     with transaction.atomic():
         ComplianceSnapshot.objects.filter(as_of=as_of).delete()
         with connection.cursor() as cursor:
+            tune_session(cursor, connection.vendor, work_mem=getattr(settings, "RESTITUTION_JOB_WORK_MEM", "256MB"))
             cursor.execute(sql, params)
             rows = cursor.rowcount
         new_alerts = _delinquency_alerts(as_of)
@@ -466,42 +467,59 @@ ALERT_PREFIX = "restitution:delinquent:"
 
 
 def _delinquency_alerts(as_of: dt.date) -> list[Alert]:
+    """One alert per obligation that is DELINQUENT on ``as_of`` and was not in the previous snapshot,
+    for the person's supervising officer. Read as plain values: the first night may raise many."""
     previous = ComplianceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
-    became = ComplianceSnapshot.objects.filter(as_of=as_of, status=ComplianceStatus.DELINQUENT)
+    became = ComplianceSnapshot.objects.filter(
+        as_of=as_of,
+        status=ComplianceStatus.DELINQUENT,
+        obligation__offender__supervising_officer__isnull=False,
+    )
     if previous is not None:
         became = became.exclude(
             obligation_id__in=ComplianceSnapshot.objects.filter(
                 as_of=previous, status=ComplianceStatus.DELINQUENT
             ).values("obligation_id")
         )
-    became = became.filter(obligation__offender__supervising_officer__isnull=False).select_related(
-        "obligation__offender", "obligation__case"
-    )
     prefix = f"{ALERT_PREFIX}{as_of.isoformat()}:"
     done = set(Alert.objects.filter(key__startswith=prefix).values_list("key", flat=True))
+    kinds = {k.value: k.label.lower() for k in ObligationKind}
     alerts = []
-    for snap in became.order_by("obligation__offender__last_name", "obligation_id").iterator(chunk_size=2000):
-        key = f"{prefix}{snap.obligation_id}"
+    rows = became.order_by("obligation__offender__last_name", "obligation_id").values_list(
+        "obligation_id",
+        "arrears",
+        "days_past_due",
+        "past_due_since",
+        "balance",
+        "ordered_amount",
+        "obligation__kind",
+        "obligation__case__case_number",
+        "obligation__offender_id",
+        "obligation__offender__first_name",
+        "obligation__offender__last_name",
+        "obligation__offender__supervising_officer_id",
+    )
+    for oid, arrears, days, since, balance, ordered, kind, case, person, first, last, officer in rows.iterator(
+        chunk_size=5000
+    ):
+        key = f"{prefix}{oid}"
         if key in done:
             continue
-        o = snap.obligation
-        person = o.offender
         alerts.append(
             Alert(
-                user_id=person.supervising_officer_id,
+                user_id=officer,
                 title=(
-                    f"{person.first_name} {person.last_name} is delinquent on {o.get_kind_display().lower()}: "
-                    f"${snap.arrears:,} past due since {snap.past_due_since:%b %-d, %Y}"
+                    f"{first} {last} is delinquent on {kinds[kind]}: ${arrears:,} past due since {since:%b %-d, %Y}"
                 ),
                 body=(
-                    f"Case {o.case.case_number}: ${snap.arrears:,} in arrears, {snap.days_past_due} days past due "
-                    f"as of {as_of:%b %-d, %Y}. Balance ${snap.balance:,} of ${snap.ordered_amount:,}."
+                    f"Case {case}: ${arrears:,} in arrears, {days} days past due as of {as_of:%b %-d, %Y}. "
+                    f"Balance ${balance:,} of ${ordered:,}."
                 ),
-                link=f"/restitution/offenders/{person.pk}/",
+                link=f"/restitution/offenders/{person}/",
                 key=key,
             )
         )
-    Alert.objects.bulk_create(alerts, batch_size=2000, ignore_conflicts=True)
+    Alert.objects.bulk_create(alerts, batch_size=5000, ignore_conflicts=True)
     return alerts
 
 
@@ -512,9 +530,16 @@ def _email_officers(as_of: dt.date, alerts: list[Alert]) -> None:
     for alert in alerts:
         by_officer[alert.user_id].append(alert)
     officers = User.objects.filter(pk__in=list(by_officer), is_active=True).exclude(email="")
-    for officer in officers:
+    for officer in officers.only("pk", "email", "first_name", "username"):
         items = by_officer[officer.pk]
-        context = {"officer": officer, "as_of": as_of, "alerts": items, "site_url": settings.SITE_URL}
+        lines = [f"- {a.title}\n  {a.body}\n  {settings.SITE_URL}{a.link}" for a in items]
+        context = {
+            "officer": officer,
+            "as_of": as_of,
+            "count": len(items),
+            "lines": lines,
+            "site_url": settings.SITE_URL,
+        }
         try:
             send_mail(
                 subject=f"RJ Admin: {len(items)} new restitution delinquenc{'y' if len(items) == 1 else 'ies'}",

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from restitution.choices import ObligationStatus
@@ -94,6 +94,24 @@ def reference(o, spec, as_of):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(specs=st.lists(obligation_st, min_size=1, max_size=3), as_of=dates)
+@example(  # paid part of an installment: the earliest unpaid one is found by floor, not rounding
+    specs=[
+        {
+            "amount": Decimal("1000.00"),
+            "ordered_on": dt.date(2024, 1, 1),
+            "plans": [
+                (dt.date(2024, 1, 31), Decimal("100.00"), False),
+                (dt.date(2024, 6, 15), Decimal("75.00"), False),
+            ],
+            "allocations": [
+                (dt.date(2024, 2, 1), Decimal("150.00"), None),
+                (dt.date(2024, 3, 1), Decimal("260.00"), 5),
+            ],
+            "waived_on": None,
+        }
+    ],
+    as_of=dt.date(2024, 9, 30),
+)
 def test_sql_matches_reference_for_any_book(specs, as_of):
     with transaction.atomic():
         made = build(specs)
