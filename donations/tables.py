@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.tables import BaseTable
 
@@ -31,7 +31,7 @@ class StatusColumnMixin(tables.Table):
     status = tables.Column(accessor="voided_at", verbose_name="Status", orderable=False, empty_values=())
 
     def render_status(self, record):
-        return format_html('<span class="badge text-bg-secondary">Void</span>') if record.voided_at else ""
+        return mark_safe('<span class="badge text-bg-secondary">Void</span>') if record.voided_at else ""
 
     def value_status(self, record):
         return "void" if record.voided_at else ""

@@ -1,7 +1,7 @@
 """Tables for garden lists. Querysets arrive restricted (and with their relations joined) from the views."""
 
 import django_tables2 as tables
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from core.tables import BaseTable
 
@@ -33,7 +33,7 @@ class HarvestTable(BaseTable):
 
     def render_status(self, record):
         if record.voided_at:
-            return format_html('<span class="badge text-bg-secondary">Void</span>')
+            return mark_safe('<span class="badge text-bg-secondary">Void</span>')
         return ""
 
     def value_status(self, record):
