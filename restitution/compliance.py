@@ -201,6 +201,11 @@ class _Dialect:
             f" + CAST(strftime('%%m', {later}) AS INTEGER) - CAST(strftime('%%m', {earlier}) AS INTEGER))"
         )
 
+    def month_number(self, x: str) -> str:
+        if self.pg:
+            return f"CAST(date_part('year', {x}) * 12 + date_part('month', {x}) AS integer)"
+        return f"(CAST(strftime('%%Y', {x}) AS INTEGER) * 12 + CAST(strftime('%%m', {x}) AS INTEGER))"
+
     def day(self, x: str) -> str:
         return f"date_part('day', {x})" if self.pg else f"CAST(strftime('%%d', {x}) AS INTEGER)"
 
@@ -233,10 +238,11 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool) -> str:
     """The query text with ``{D}`` for the as-of date and ``{FILTER}`` for a subquery of obligation ids.
 
     Per active plan: ``e`` is the last day it is in force (the day before the next plan's first due
-    date, or D); ``n`` its installments due by then (a month difference, plus one when e has reached
-    the due day or is its month's last day); ``cum`` the running total of installments over the
-    obligation's plans. The last plan's ``cum`` is the whole schedule due by D, and the plan whose
-    range ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment.
+    date, or D, whose month number and day are constants); ``n`` its installments due by then (a
+    month difference, plus one when e has reached the due day or is its month's last day); ``cum``
+    the running total of installments over the obligation's plans. The last plan's ``cum`` is the
+    whole schedule due by D, and the plan whose range ``[cum - amt, cum)`` holds what was paid
+    holds the earliest unpaid installment (one join).
     """
     flt = " AND o.id IN ({FILTER})" if filtered else ""
     still_open = " AND (o.closed_on IS NULL OR o.closed_on >= {D})" if open_only else ""
@@ -264,14 +270,17 @@ pl AS (
     WHERE p.replaced_at IS NULL{only("p.obligation_id")}
 ),
 s0 AS (
-    SELECT id, m, f, nf, CASE WHEN nf IS NOT NULL AND nf <= {D} THEN {d.day_before("nf")} ELSE {D} END AS e
-    FROM pl
+    SELECT id, m, f, nf, {d.day_before("nf")} AS e FROM pl
 ),
 s1 AS (
     SELECT id, m, f, nf,
-           CASE WHEN e < f THEN 0
-                ELSE {d.months_between("e", "f")}
-                     + CASE WHEN {d.day("f")} <= {d.day("e")} OR {d.is_month_end("e")} THEN 1 ELSE 0 END
+           CASE WHEN nf IS NOT NULL AND nf <= {D} THEN
+                    CASE WHEN e < f THEN 0
+                         ELSE {d.months_between("e", "f")}
+                              + CASE WHEN {d.day("f")} <= {d.day("e")} OR {d.is_month_end("e")} THEN 1 ELSE 0 END
+                    END
+                WHEN {D} < f THEN 0
+                ELSE {{D_MONTH}} - {d.month_number("f")} + CASE WHEN {d.day("f")} <= {{D_DAY}} THEN 1 ELSE 0 END
            END AS n
     FROM s0
 ),
@@ -290,21 +299,23 @@ base AS (
            CASE WHEN sc.id IS NULL THEN 0 WHEN sc.scheduled < ob.a THEN sc.scheduled ELSE ob.a END AS expected
     FROM ob LEFT JOIN pd ON pd.id = ob.id LEFT JOIN sc ON sc.id = ob.id
 ),
-late AS (
-    SELECT b.id, {d.add_months("s2.f", "(b.covered - (s2.cum - s2.amt)) / s2.m")} AS due
-    FROM base b JOIN s2 ON s2.id = b.id
-    WHERE b.expected > b.paid AND s2.cum - s2.amt <= b.covered AND b.covered < s2.cum
+j AS (
+    SELECT b.id, b.offender_id, b.a, b.paid, b.expected, b.status, b.closed_on, b.has_plan,
+           CASE WHEN s2.id IS NOT NULL
+                THEN {d.add_months("s2.f", "(b.covered - (s2.cum - s2.amt)) / s2.m")} END AS due
+    FROM base b
+    LEFT JOIN s2 ON s2.id = b.id AND b.expected > b.paid AND s2.cum - s2.amt <= b.covered AND b.covered < s2.cum
 ),
 res AS (
-    SELECT b.id, b.offender_id, b.a, b.paid, b.expected, late.due,
-           CASE WHEN b.status = 'waived' AND b.closed_on <= {D} THEN 'waived'
-                WHEN b.paid >= b.a THEN 'paid_in_full'
-                WHEN b.has_plan = 0 THEN 'unscheduled'
-                WHEN b.expected <= b.paid THEN 'current'
-                WHEN {d.days_between(D, "late.due")} >= {DELINQUENT_DAYS} THEN 'delinquent'
+    SELECT id, offender_id, a, paid, expected, due,
+           CASE WHEN status = 'waived' AND closed_on <= {D} THEN 'waived'
+                WHEN paid >= a THEN 'paid_in_full'
+                WHEN has_plan = 0 THEN 'unscheduled'
+                WHEN expected <= paid THEN 'current'
+                WHEN {d.days_between(D, "due")} >= {DELINQUENT_DAYS} THEN 'delinquent'
                 ELSE 'late'
            END AS status
-    FROM base b LEFT JOIN late ON late.id = b.id
+    FROM j
 )
 SELECT id, offender_id, a, paid, a - paid AS balance, expected,
        CASE WHEN status IN ('late', 'delinquent') THEN expected - paid ELSE 0 END AS arrears,
@@ -319,7 +330,14 @@ _TOKEN = re.compile(r"(\{D\}|\{FILTER\})")
 
 
 def _render(template: str, d: _Dialect, as_of: dt.date, filter_sql: str = "", filter_params=()) -> tuple[str, list]:
-    """Put the placeholders in and collect the parameters in the order they appear."""
+    """Put the placeholders in and collect the parameters in the order they appear.
+
+    D's month number and day go in as integer literals; on the last day of a month every due day
+    from D's day to the 31st has come (the shorter month's last day), hence 31.
+    """
+    month_end = (as_of + dt.timedelta(days=1)).day == 1
+    template = template.replace("{D_MONTH}", str(as_of.year * 12 + as_of.month))
+    template = template.replace("{D_DAY}", "31" if month_end else str(as_of.day))
     date_value = as_of if d.pg else as_of.isoformat()
     parts, params = [], []
     for piece in _TOKEN.split(template):
