@@ -126,12 +126,14 @@ class PayeeForm(ScopedModelForm):
 
 class CaseloadForm(forms.Form):
     as_of = forms.DateField(label="As of", widget=DateInput(), required=False)
+    district = forms.ModelChoiceField(queryset=None, required=False, empty_label="Every district")
     officer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Every officer")
     status = forms.ChoiceField(required=False)
 
-    def __init__(self, *args, officers=None, **kwargs):
+    def __init__(self, *args, officers=None, districts=None, **kwargs):
         from .choices import ComplianceStatus
 
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
+        self.fields["district"].queryset = districts
         self.fields["status"].choices = [("", "Any status"), *ComplianceStatus.choices]

@@ -25,7 +25,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from core.choices import Role
-from core.models import Offender, User
+from core.models import District, Offender, User
 from core.pdf import pdf_response
 from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import (
@@ -97,7 +97,8 @@ class CaseloadView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateVi
 
     @cached_property
     def filter_form(self):
-        return forms.CaseloadForm(self.request.GET or None, officers=self.officers)
+        districts = District.objects.restrict(self.request.user, VIEW)
+        return forms.CaseloadForm(self.request.GET or None, officers=self.officers, districts=districts)
 
     @cached_property
     def as_of(self):
@@ -107,11 +108,12 @@ class CaseloadView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateVi
     def rows(self):
         form = self.filter_form
         params = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        officer = params.get("officer")
+        officer, district = params.get("officer"), params.get("district")
         return selectors.caseload(
             self.request.user,
             self.as_of,
             officer_id=officer.pk if officer else None,
+            district_id=district.pk if district else None,
             status=params.get("status") or None,
         )
 
@@ -136,6 +138,8 @@ class CaseloadView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateVi
             counts=selectors.status_counts(self.rows),
             flagged=sum(1 for r in self.rows if r.payoff_after_end),
             show_officer_filter=user.role != Role.PROBATION_OFFICER,
+            show_district_filter=user.is_superuser
+            or user.role in (Role.ADMINISTRATOR, Role.AUDITOR, Role.VICTIM_SERVICES),
             export_query=self.request.GET.urlencode(),
         )
         return context

@@ -290,3 +290,10 @@ def test_list_exports_are_audited(world, book, client_for):
     response = client_for(world.officer).get(reverse("restitution:payment_list"), {"_export": "csv"})
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action="export_csv", object_type="restitution.Payment").exists()
+
+
+def test_statewide_roles_narrow_the_caseload_to_a_district(world, book, client_for):
+    response = client_for(world.admin).get(reverse("restitution:caseload"), {"district": world.d10.pk})
+    assert names_on(response) == [str(world.supervised_d10.pk)]
+    assert 'name="district"' in response.content.decode()
+    assert 'name="district"' not in client_for(world.supervisor).get(reverse("restitution:caseload")).content.decode()
