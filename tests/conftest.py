@@ -133,5 +133,12 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-def have(program: str) -> bool:
-    return shutil.which(program) is not None
+def require_program(program: str, why: str) -> str:
+    """The path of a program the test needs: skipped locally when missing, a failure under CI=true."""
+    path = shutil.which(program)
+    if path is None:
+        message = f"{program} is not installed: {why}"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

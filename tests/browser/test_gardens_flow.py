@@ -6,13 +6,13 @@ PDF's text; the season figures on the dashboard move. Every page on the way pass
 """
 
 import datetime as dt
-import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
 
 from tests.browser.conftest import assert_page_is_accessible, sign_in
+from tests.conftest import require_program
 
 pytestmark = pytest.mark.browser
 
@@ -181,8 +181,7 @@ def test_staff_record_a_days_harvest_donate_it_and_print_the_receipt(site, garde
         page.get_by_role("link", name="Download receipt (PDF)").click()
     pdf = tmp_path / "receipt.pdf"
     download.value.save_as(pdf)
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_program("pdftotext", "poppler-utils reads the PDF's text")
     text = " ".join(
         subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
     )

@@ -1,10 +1,10 @@
 import datetime as dt
-import shutil
 import subprocess
 from decimal import Decimal
 
 import pytest
 
+from tests.conftest import require_program
 from tests.factories import OrganizationFactory
 from tests.factories.donations import ItemFactory, ProductionLogFactory
 from tests.factories.gardens import HarvestFactory, make_garden_world
@@ -32,8 +32,7 @@ def stocked(gw):
 
 def pdf_text(content: bytes, tmp_path) -> str:
     """The text of a PDF as pdftotext (poppler-utils) reads it, with runs of white space made one space."""
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
+    require_program("pdftotext", "poppler-utils reads the PDF's text")
     path = tmp_path / "doc.pdf"
     path.write_bytes(content)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
