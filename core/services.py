@@ -5,12 +5,50 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.choices import FacilityKind, OffenderStatus, Role
 from core.demo import data
 from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+
+
+def set_history(obj, user, reason: str | None = None) -> None:
+    """Name the author (and the reason) of the history row the next save writes."""
+    if user is not None:
+        obj._history_user = user
+    if reason:
+        obj._change_reason = reason[:100]
+
+
+def lock_facilities(facility_ids) -> None:
+    """Serialize every write that moves one facility's stock (rows locked in id order: no deadlock)."""
+    ids = sorted(set(facility_ids))
+    if ids:
+        list(Facility.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+
+
+def entry_void(*, entry, user, reason: str, noun: str = "entry"):
+    """Void a facility record with a reason (``voided_at``, ``voided_by``, ``void_reason``): it stays, counts nowhere.
+
+    Call inside the caller's transaction; the caller re-checks whatever the void may break (stock).
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Say why this {noun} is void."})
+    lock_facilities([entry.facility_id])
+    entry = type(entry)._default_manager.select_for_update().get(pk=entry.pk)
+    if entry.voided_at is not None:
+        raise ValidationError(f"This {noun} is already void.")
+    entry.voided_at = timezone.now()
+    entry.voided_by = user
+    entry.void_reason = reason[:300]
+    entry.full_clean()
+    set_history(entry, user, f"Voided: {reason}")
+    entry.save()
+    return entry
 
 
 @transaction.atomic

@@ -13,16 +13,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from core.models import Facility, Organization
-from gardens import services as garden_services
+from core.services import entry_void, lock_facilities
+from core.services import set_history as _set_history
 
 from . import selectors
 from .choices import DonationPurpose
 from .models import Donation, DonationLine, Item, ProductionLog, Spoilage
-
-lock_facilities = garden_services.lock_facilities
 
 
 class ShortageError(ValidationError):
@@ -31,13 +29,6 @@ class ShortageError(ValidationError):
     def __init__(self, messages: list[str], shortages: dict[tuple[str, int], Decimal]):
         self.shortages = shortages
         super().__init__(messages)
-
-
-def _set_history(obj, user, reason: str | None = None):
-    if user is not None:
-        obj._history_user = user
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 def _fmt_lb(value) -> str:
@@ -211,20 +202,7 @@ def donation_update(*, donation: Donation, user, **changes) -> Donation:
 @transaction.atomic
 def donation_void(*, donation: Donation, user, reason: str) -> Donation:
     """Void a donation with a reason: it stays (receipt and history) and its lines go back into stock."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why this donation is void."})
-    lock_facilities([donation.facility_id])
-    donation = Donation.objects.select_for_update().get(pk=donation.pk)
-    if donation.voided_at is not None:
-        raise ValidationError("This donation is already void.")
-    donation.voided_at = timezone.now()
-    donation.voided_by = user
-    donation.void_reason = reason[:300]
-    donation.full_clean()
-    _set_history(donation, user, f"Voided: {reason}")
-    donation.save()
-    return donation
+    return entry_void(entry=donation, user=user, reason=reason, noun="donation")
 
 
 # Craft production -----------------------------------------------------------------------------
@@ -285,19 +263,8 @@ def production_correct(*, entry: ProductionLog, user, reason: str = "", **change
 
 @transaction.atomic
 def production_void(*, entry: ProductionLog, user, reason: str) -> ProductionLog:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why this entry is void."})
-    lock_facilities([entry.facility_id])
-    entry = ProductionLog.objects.select_for_update().get(pk=entry.pk)
-    if entry.voided_at is not None:
-        raise ValidationError("This entry is already void.")
-    entry.voided_at = timezone.now()
-    entry.voided_by = user
-    entry.void_reason = reason[:300]
-    entry.full_clean()
-    _set_history(entry, user, f"Voided: {reason}")
-    entry.save()
+    """Void a production entry with a reason. Refused if items on hand would go negative."""
+    entry = entry_void(entry=entry, user=user, reason=reason)
     stock_check_items(facility_id=entry.facility_id, item_ids={entry.item_id})
     return entry
 
@@ -320,17 +287,5 @@ def spoilage_record(*, user, facility: Facility, crop, date: dt.date, weight_lb:
 
 @transaction.atomic
 def spoilage_void(*, entry: Spoilage, user, reason: str) -> Spoilage:
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why this entry is void."})
-    lock_facilities([entry.facility_id])
-    entry = Spoilage.objects.select_for_update().get(pk=entry.pk)
-    if entry.voided_at is not None:
-        raise ValidationError("This entry is already void.")
-    entry.voided_at = timezone.now()
-    entry.voided_by = user
-    entry.void_reason = reason[:300]
-    entry.full_clean()
-    _set_history(entry, user, f"Voided: {reason}")
-    entry.save()
-    return entry
+    """Void a spoilage entry with a reason: the produce counts as on hand again."""
+    return entry_void(entry=entry, user=user, reason=reason)

@@ -14,9 +14,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
-from core.models import Facility
+from core.services import entry_void, lock_facilities
+from core.services import set_history as _set_history
 
 from .models import Crop, Garden, Harvest
 
@@ -31,13 +31,6 @@ def register_stock_check(check: StockCheck) -> StockCheck:
     return check
 
 
-def lock_facilities(facility_ids: Iterable[int]) -> None:
-    """Serialize every write that moves one facility's stock (rows locked in id order: no deadlock)."""
-    ids = sorted(set(facility_ids))
-    if ids:
-        list(Facility.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
-
-
 def _check_stock(pairs: Iterable[tuple[int, int]]) -> None:
     by_facility: dict[int, set[int]] = {}
     for facility_id, crop_id in pairs:
@@ -45,13 +38,6 @@ def _check_stock(pairs: Iterable[tuple[int, int]]) -> None:
     for facility_id, crop_ids in sorted(by_facility.items()):
         for check in _stock_checks:
             check(facility_id=facility_id, crop_ids=crop_ids)
-
-
-def _set_history(obj, user, reason: str | None = None):
-    if user is not None:
-        obj._history_user = user
-    if reason:
-        obj._change_reason = reason[:100]
 
 
 @transaction.atomic
@@ -139,18 +125,6 @@ def harvest_correct(*, harvest: Harvest, user, reason: str = "", **changes) -> H
 @transaction.atomic
 def harvest_void(*, harvest: Harvest, user, reason: str) -> Harvest:
     """Void an entry with a reason. It stays, marked void, and counts nowhere. Refused if stock would go negative."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why this entry is void."})
-    lock_facilities([harvest.facility_id])
-    harvest = Harvest.objects.select_for_update().get(pk=harvest.pk)
-    if harvest.voided_at is not None:
-        raise ValidationError("This entry is already void.")
-    harvest.voided_at = timezone.now()
-    harvest.voided_by = user
-    harvest.void_reason = reason[:300]
-    harvest.full_clean()
-    _set_history(harvest, user, f"Voided: {reason}")
-    harvest.save()
+    harvest = entry_void(entry=harvest, user=user, reason=reason)
     _check_stock({(harvest.facility_id, harvest.crop_id)})
     return harvest
