@@ -23,15 +23,15 @@ from django.views.generic import TemplateView
 from core.filters import scoped
 from core.models import Facility
 from core.pdf import pdf_response
-from core.querysets import ADD, CHANGE, VIEW, can
+from core.querysets import ADD, VIEW, can
 from core.views.generic import (
     EditOnlyMixin,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    ObjectVoidView,
     ServiceErrorMixin,
-    scoped_object_or_404,
 )
 
 from . import filters, forms, selectors, services, tables
@@ -45,41 +45,9 @@ class CreateOnlyMixin:
         return super().get_object(queryset)
 
 
-class VoidView(LoginRequiredMixin, View):
-    """Void a record with a reason: a confirmation page, then the service. Out of scope is 404."""
-
-    model = None
-    service = None
-    service_arg = "entry"
+class VoidView(ObjectVoidView):
+    form_class = forms.VoidForm
     template_name = "donations/void_form.html"
-
-    def get_object(self):
-        return scoped_object_or_404(self.model, self.request.user, self.kwargs["pk"], CHANGE)
-
-    def render_form(self, obj, form, status=200):
-        context = {
-            "object": obj,
-            "form": form,
-            "model_meta": self.model._meta,
-            "title": f"Void {self.model._meta.verbose_name}: {obj}",
-        }
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, pk):
-        return self.render_form(self.get_object(), forms.VoidForm())
-
-    def post(self, request, pk):
-        obj = self.get_object()
-        form = forms.VoidForm(request.POST)
-        if form.is_valid():
-            try:
-                type(self).service(**{self.service_arg: obj}, user=request.user, reason=form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, f"Voided {self.model._meta.verbose_name} “{obj}”.")
-                return redirect(obj.get_absolute_url())
-        return self.render_form(obj, form, status=400)
 
 
 # Donations ------------------------------------------------------------------------------------

@@ -14,15 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from core.querysets import ADD, CHANGE, VIEW, can
+from core.querysets import ADD, VIEW, can
 from core.views.generic import (
     EditOnlyMixin,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    ObjectVoidView,
     ServiceErrorMixin,
-    scoped_object_or_404,
 )
 
 from . import filters, forms, selectors, services, tables
@@ -60,50 +60,12 @@ class HarvestHistoryView(ObjectHistoryView):
     model = Harvest
 
 
-class VoidView(LoginRequiredMixin, View):
-    """Void an entry with a reason: a confirmation page, then the service. Out of scope is 404."""
-
-    model = None
-    template_name = "gardens/void_form.html"
-    form_class = forms.VoidForm
-
-    def void(self, obj, user, reason):
-        raise NotImplementedError
-
-    def get_object(self):
-        return scoped_object_or_404(self.model, self.request.user, self.kwargs["pk"], CHANGE)
-
-    def render_form(self, obj, form, status=200):
-        context = {
-            "object": obj,
-            "form": form,
-            "model_meta": self.model._meta,
-            "title": f"Void {self.model._meta.verbose_name}: {obj}",
-        }
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, pk):
-        return self.render_form(self.get_object(), self.form_class())
-
-    def post(self, request, pk):
-        obj = self.get_object()
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                self.void(obj, request.user, form.cleaned_data["reason"])
-            except ValidationError as exc:
-                form.add_error(None, exc.messages)
-            else:
-                messages.success(request, f"Voided {self.model._meta.verbose_name} “{obj}”.")
-                return redirect(obj.get_absolute_url())
-        return self.render_form(obj, form, status=400)
-
-
-class HarvestVoidView(VoidView):
+class HarvestVoidView(ObjectVoidView):
     model = Harvest
-
-    def void(self, obj, user, reason):
-        return services.harvest_void(harvest=obj, user=user, reason=reason)
+    service = services.harvest_void
+    service_arg = "harvest"
+    form_class = forms.VoidForm
+    template_name = "gardens/void_form.html"
 
 
 ROW_KEY = re.compile(r"^r[0-9a-f]{8}$")

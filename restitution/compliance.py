@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .choices import DELINQUENT_DAYS, ComplianceStatus
 from .money import ZERO, from_cents, quantize
 
@@ -171,7 +173,7 @@ class _Dialect:
 
     def __init__(self, vendor: str):
         if vendor not in ("postgresql", "sqlite"):
-            raise NotImplementedError(f"The compliance engine has no SQL for {vendor}.")
+            raise ImproperlyConfigured(f"The compliance engine has SQL for PostgreSQL and SQLite, not {vendor}.")
         self.vendor = vendor
         self.pg = vendor == "postgresql"
 

@@ -12,9 +12,10 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
+from django.views import View
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -195,6 +196,50 @@ class EditOnlyMixin:
         if self.kwargs.get(self.pk_url_kwarg) is None:
             raise Http404
         return super().get_object(queryset)
+
+
+class ObjectVoidView(LoginRequiredMixin, View):
+    """Void a record with a reason: a confirmation page, then the app's ``<entity>_void`` service.
+
+    Subclasses set ``model``, ``service`` (called as ``service(<service_arg>=obj, user=..., reason=...)``),
+    ``form_class`` (a form with a ``reason`` field) and ``template_name``. Out of scope is 404.
+    """
+
+    model = None
+    service = None
+    service_arg = "entry"
+    form_class = None
+    template_name = None
+
+    def get_object(self):
+        return scoped_object_or_404(self.model, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def render_form(self, obj, form, status=200):
+        context = {
+            "object": obj,
+            "form": form,
+            "model_meta": self.model._meta,
+            "title": f"Void {self.model._meta.verbose_name}: {obj}",
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render_form(self.get_object(), self.form_class())
+
+    def post(self, request, pk):
+        from django.core.exceptions import ValidationError
+
+        obj = self.get_object()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                type(self).service(**{self.service_arg: obj}, user=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, f"Voided {self.model._meta.verbose_name} “{obj}”.")
+                return HttpResponseRedirect(obj.get_absolute_url())
+        return self.render_form(obj, form, status=400)
 
 
 def _display(field, value, lookups):
