@@ -27,12 +27,16 @@ log = logging.getLogger(__name__)
 
 ONE_DECIMAL = Decimal("0.1")
 POUND_UNITS = {"lb", "lbs", "pounds"}
+MONEY_UNITS = {"dollars", "usd", "$"}
+CENTS = Decimal("0.01")
 
 
-def format_number(value) -> str:
-    """A figure as printed: whole numbers with thousands separators, others with one decimal."""
+def format_number(value, unit: str = "") -> str:
+    """A figure as printed: money as $1,234.50; whole numbers with thousands separators; others one decimal."""
     if value is None:
         return ""
+    if unit.lower() in MONEY_UNITS:
+        return f"${Decimal(str(value)).quantize(CENTS):,}"
     if isinstance(value, bool):
         value = int(value)
     if isinstance(value, int):
@@ -74,8 +78,13 @@ class FigureValue:
         return self.entry.label
 
     @property
+    def is_money(self) -> bool:
+        return self.entry.unit.lower() in MONEY_UNITS
+
+    @property
     def unit(self) -> str:
-        return self.entry.unit
+        """The unit printed after the number; money carries its own dollar sign."""
+        return "" if self.is_money else self.entry.unit
 
     @property
     def is_breakdown(self) -> bool:
@@ -98,7 +107,7 @@ class FigureValue:
 
     @property
     def display(self) -> str:
-        return format_number(self.number)
+        return format_number(self.number, self.entry.unit)
 
     @property
     def in_tons(self) -> str:
@@ -110,7 +119,7 @@ class FigureValue:
 
     @property
     def records_display(self) -> str:
-        return format_number(self.value) if not self.is_breakdown and self.value is not None else "—"
+        return format_number(self.value, self.entry.unit) if not self.is_breakdown and self.value is not None else "—"
 
     @property
     def breakdown(self) -> list[tuple[str, str]]:
