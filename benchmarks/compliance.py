@@ -99,13 +99,14 @@ def build(obligations: int) -> dict:
         # Two obligations a person: restitution (a victim) and a CVCF judgment, ordered 3 months to 4 years ago.
         execute(
             """INSERT INTO restitution_obligation (case_id, offender_id, kind, payee_id, ordered_amount, ordered_on,
-                                                   status, waiver_reference, created_at)
+                                                   status, waiver_reference, created_at,
+                                                   paid_total)
                SELECT c.id, c.offender_id, k.kind,
                       CASE WHEN k.kind = 'cvcf' THEN (SELECT id FROM restitution_payee WHERE kind = 'cvcf')
                            ELSE (SELECT min(id) FROM restitution_payee WHERE kind = 'victim') + c.id %% 10000 END,
                       CASE WHEN k.kind = 'cvcf' THEN 46 + (c.id %% 5) * 26
                            ELSE round((300 + random() * 9700)::numeric, 2) END,
-                      %s::date - (90 + (random() * 1370)::int), 'open', '', now()
+                      %s::date - (90 + (random() * 1370)::int), 'open', '', now(), 0
                FROM core_courtcase c CROSS JOIN (VALUES ('restitution'), ('cvcf')) AS k(kind)""",
             [today],
         )
@@ -118,12 +119,16 @@ def build(obligations: int) -> dict:
                       '', now()
                FROM restitution_obligation o"""
         )
+        # The old plan ends where the amended one takes over (as plan_create keeps it).
+        execute(
+            """UPDATE restitution_paymentplan SET ends_on = (first_due_on + interval '7 months')::date
+               WHERE obligation_id %% 10 = 3 AND first_due_on < %s::date - 240""",
+            [today],
+        )
         execute(
             """INSERT INTO restitution_paymentplan (obligation_id, monthly_amount, first_due_on, note, created_at)
-               SELECT p.obligation_id, round(p.monthly_amount * 0.6, 2), (p.first_due_on + interval '7 months')::date,
-                      'amended', now()
-               FROM restitution_paymentplan p WHERE p.obligation_id %% 10 = 3 AND p.first_due_on < %s::date - 240""",
-            [today],
+               SELECT p.obligation_id, round(p.monthly_amount * 0.6, 2), p.ends_on, 'amended', now()
+               FROM restitution_paymentplan p WHERE p.ends_on IS NOT NULL"""
         )
         # Payments: up to 22 monthly installments paid (about 10 on average), never beyond the
         # ordered amount nor after today; one allocation each. Ids are computed so the allocation of
@@ -169,6 +174,13 @@ def build(obligations: int) -> dict:
         for table in ("restitution_payment", "restitution_allocation", "restitution_paymentreversal"):
             execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         execute("DROP TABLE bench_pay")
+        # The ledger's running totals on each obligation, as the posting services keep them.
+        execute(
+            """UPDATE restitution_obligation o SET paid_total = s.total, last_allocated_on = s.last
+               FROM (SELECT obligation_id, SUM(amount) AS total, MAX(allocated_on) AS last
+                     FROM restitution_allocation WHERE obligation_id IS NOT NULL GROUP BY obligation_id) s
+               WHERE s.obligation_id = o.id"""
+        )
     execute("VACUUM ANALYZE")
     return {
         "people": people,

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Allocation, ComplianceSnapshot, Disbursement, Obligation, Payee, Payment, PaymentPlan
+from .models import Allocation, Disbursement, Obligation, Payee, Payment, PaymentPlan
 
 
 class ReadOnlyMixin:
@@ -64,7 +64,5 @@ class DisbursementAdmin(ReadOnlyAdmin):
     list_display = ("payee", "amount", "disbursed_on", "reference")
 
 
-@admin.register(ComplianceSnapshot)
-class ComplianceSnapshotAdmin(ReadOnlyPlainAdmin):
-    list_display = ("as_of", "obligation", "status", "arrears", "days_past_due")
-    list_filter = ("status", "as_of")
+# ComplianceSnapshot is not here: the admin cannot show a model with a composite primary key. The
+# snapshots are read on the obligation and offender pages and through /api/v1/restitution/snapshots/.

@@ -244,7 +244,6 @@ class SnapshotSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComplianceSnapshot
         fields = [
-            "id",
             "as_of",
             "obligation",
             "ordered_amount",
@@ -255,6 +254,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
             "days_past_due",
             "past_due_since",
             "status",
+            "previous_status",
         ]
 
 
@@ -266,10 +266,16 @@ class SnapshotFilter(django_filters.FilterSet):
         fields = ["as_of", "obligation", "status"]
 
 
-class SnapshotViewSet(ReadOnlyScopedViewSet):
+class SnapshotViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Snapshots by date (``?as_of=``), obligation or status. A snapshot is named by its date and
+    obligation, so there is no single-row address: filter by both instead."""
+
     queryset = ComplianceSnapshot.objects.order_by("-as_of", "obligation_id")
     serializer_class = SnapshotSerializer
     filterset_class = SnapshotFilter
+
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, VIEW)
 
 
 class AlertSerializer(serializers.ModelSerializer):

@@ -14,12 +14,12 @@ For an obligation with ordered amount A, as of day D:
   UNSCHEDULED with no plan; CURRENT when arrears = 0; DELINQUENT at 60 days past due or more;
   LATE otherwise. A waived obligation has no arrears.
 
-``evaluate`` reads the rule as written (it walks the installments) and serves one obligation
-live and the tests. ``compliance_query`` computes the same for every obligation at once without
-walking installments: per plan segment, the number of installments due by the cut-off date is a
-month difference plus one when the due day has come, so the job never generates a schedule row.
-The SQL has one text for PostgreSQL and one for SQLite (dates and exact money differ); the tests
-check both against ``evaluate``.
+``evaluate`` reads the rule as written (it walks the installments) and serves the tests.
+``compliance_query`` computes the same for every obligation at once without walking installments
+or summing the whole ledger: per plan, the number of installments due by the cut-off date is a month
+difference plus one when the due day has come, so the job never generates a schedule row, and paid
+comes from the running total the services keep on each obligation. The SQL has one text with a few
+expressions per database (dates and exact money differ); the tests check both against ``evaluate``.
 """
 
 from __future__ import annotations
@@ -169,7 +169,10 @@ def evaluate_obligation(obligation, as_of: dt.date) -> Figures:
 
 
 class _Dialect:
-    """The few expressions that differ between PostgreSQL and SQLite. Money is whole cents inside."""
+    """The few expressions that differ between PostgreSQL and SQLite.
+
+    PostgreSQL keeps money in ``numeric``, which is exact, end to end. SQLite's decimals are floats,
+    so there the engine converts money to whole cents on the way in and back on the way out."""
 
     def __init__(self, vendor: str):
         if vendor not in ("postgresql", "sqlite"):
@@ -178,15 +181,23 @@ class _Dialect:
         self.pg = vendor == "postgresql"
 
     def cents(self, x: str) -> str:
-        return f"CAST(({x}) * 100 AS bigint)" if self.pg else f"CAST(ROUND(({x}) * 100) AS INTEGER)"
+        return x if self.pg else f"CAST(ROUND(({x}) * 100) AS INTEGER)"
 
     def sum_cents(self, x: str) -> str:
-        # PostgreSQL sums numeric exactly and faster than it converts every row; SQLite's decimals are
-        # floats, so it sums whole cents.
-        return f"CAST(SUM({x}) * 100 AS bigint)" if self.pg else f"SUM(CAST(ROUND(({x}) * 100) AS INTEGER))"
+        return f"SUM({x})" if self.pg else f"SUM(CAST(ROUND(({x}) * 100) AS INTEGER))"
 
     def money_out(self, x: str) -> str:
-        return f"(CAST({x} AS numeric) / 100)" if self.pg else f"(({x}) / 100.0)"
+        return x if self.pg else f"(({x}) / 100.0)"
+
+    def int_div(self, a: str, b: str) -> str:
+        """Whole installments in ``a`` (both non-negative; exact in numeric and in integers)."""
+        return f"div({a}, {b})" if self.pg else f"(({a}) / ({b}))"
+
+    @property
+    def fence(self) -> str:
+        """Keeps a subquery from being merged into the one above it, so each of its expressions is
+        computed once per row rather than wherever the outer query repeats it."""
+        return "OFFSET 0" if self.pg else "LIMIT -1 OFFSET 0"
 
     @property
     def date_param(self) -> str:
@@ -236,102 +247,128 @@ class _Dialect:
         return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
 
 
-def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool) -> str:
-    """The query text with ``{D}`` for the as-of date and ``{FILTER}`` for a subquery of obligation ids.
+def _installments(d: _Dialect, first: str, ends: str | None) -> str:
+    """How many installments of a plan starting on ``first`` fall due by D, and before ``ends`` (the
+    next plan's first due date) when there is one: a month difference, plus one when the due day has
+    come in the last month, or that month has ended."""
+    D = "{D}"
+    since_first = (
+        f"CASE WHEN {D} < {first} THEN 0 ELSE {{D_MONTH}} - {d.month_number(first)}"
+        f" + CASE WHEN {d.day(first)} <= {{D_DAY}} THEN 1 ELSE 0 END END"
+    )
+    if ends is None:
+        return since_first
+    e = d.day_before(ends)
+    return (
+        f"CASE WHEN {ends} IS NOT NULL AND {ends} <= {D} THEN"
+        f" CASE WHEN {ends} <= {first} THEN 0 ELSE {d.months_between(e, first)}"
+        f" + CASE WHEN {d.day(first)} <= {d.day(e)} OR {d.is_month_end(e)} THEN 1 ELSE 0 END END"
+        f" ELSE {since_first} END"
+    )
 
-    Per active plan: ``e`` is the last day it is in force (the day before the next plan's first due
-    date, or D, whose month number and day are constants); ``n`` its installments due by then (a
-    month difference, plus one when e has reached the due day or is its month's last day); ``cum``
-    the running total of installments over the obligation's plans. The last plan's ``cum`` is the
-    whole schedule due by D, and the plan whose range ``[cum - amt, cum)`` holds what was paid
-    holds the earliest unpaid installment (one join).
+
+def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool = False) -> str:
+    """The query text with ``{D}`` for the as-of date, ``{FILTER}`` for a subquery of obligation ids
+    and, with ``previous``, ``{P}`` for the date of the snapshot before (its status comes out too).
+
+    One row per obligation, from the obligation itself, its last active plan and nothing else in the
+    common case:
+
+    - paid is the ledger's running total kept on the obligation (``paid_total``) when its last
+      allocation is dated on or before D, else the sum of its allocations up to D;
+    - with one plan, the schedule due by D is a month count times the installment, and the earliest
+      unpaid installment is the one that ``paid`` does not cover: ``first + paid // m`` months;
+    - with several plans (``mseg``: only the obligations that have a plan some later plan took over
+      from), each plan's installments due by then and their running total; the plan whose range
+      ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment.
     """
     flt = " AND o.id IN ({FILTER})" if filtered else ""
+    only = " AND c.obligation_id IN ({FILTER})" if filtered else ""
     still_open = " AND (o.closed_on IS NULL OR o.closed_on >= {D})" if open_only else ""
-
-    def only(col):
-        return f" AND {col} IN (SELECT id FROM ob)" if filtered else ""
-
+    prev_col = "pv.status" if previous else "NULL"
+    prev_join = (
+        "LEFT JOIN restitution_compliancesnapshot pv ON pv.as_of = {P} AND pv.obligation_id = o.id" if previous else ""
+    )
     D = "{D}"
+    paid = (
+        f"CASE WHEN o.last_allocated_on IS NULL THEN 0"
+        f" WHEN o.last_allocated_on <= {D} THEN {d.cents('o.paid_total')}"
+        f" ELSE COALESCE((SELECT {d.sum_cents('al.amount')} FROM restitution_allocation al"
+        f" WHERE al.obligation_id = o.id AND al.allocated_on <= {D}), 0) END"
+    )
     return f"""
-WITH ob AS (
-    SELECT o.id, o.offender_id, {d.cents("o.ordered_amount")} AS a, o.status, o.closed_on
-    FROM restitution_obligation o
-    WHERE o.ordered_on <= {D}{still_open}{flt}
+WITH mseg AS (
+    SELECT id, m, f, n * m AS amt, SUM(n * m) OVER (PARTITION BY id ORDER BY f ROWS UNBOUNDED PRECEDING) AS cum
+    FROM (
+        SELECT p.obligation_id AS id, {d.cents("p.monthly_amount")} AS m, p.first_due_on AS f,
+               {_installments(d, "p.first_due_on", "p.ends_on")} AS n
+        FROM restitution_paymentplan p
+        WHERE p.replaced_at IS NULL AND p.obligation_id IN (
+            SELECT c.obligation_id FROM restitution_paymentplan c
+            WHERE c.replaced_at IS NULL AND c.ends_on IS NOT NULL{only})
+    ) s
 ),
-pd AS (
-    SELECT al.obligation_id AS id, {d.sum_cents("al.amount")} AS paid
-    FROM restitution_allocation al
-    WHERE al.obligation_id IS NOT NULL AND al.allocated_on <= {D}{only("al.obligation_id")}
-    GROUP BY al.obligation_id
+mt AS (
+    SELECT id, MAX(cum) AS scheduled FROM mseg GROUP BY id
 ),
-pl AS (
-    SELECT p.obligation_id AS id, {d.cents("p.monthly_amount")} AS m, p.first_due_on AS f,
-           LEAD(p.first_due_on) OVER (PARTITION BY p.obligation_id ORDER BY p.first_due_on) AS nf
-    FROM restitution_paymentplan p
-    WHERE p.replaced_at IS NULL{only("p.obligation_id")}
-),
-s0 AS (
-    SELECT id, m, f, nf, {d.day_before("nf")} AS e FROM pl
-),
-s1 AS (
-    SELECT id, m, f, nf,
-           CASE WHEN nf IS NOT NULL AND nf <= {D} THEN
-                    CASE WHEN e < f THEN 0
-                         ELSE {d.months_between("e", "f")}
-                              + CASE WHEN {d.day("f")} <= {d.day("e")} OR {d.is_month_end("e")} THEN 1 ELSE 0 END
-                    END
-                WHEN {D} < f THEN 0
-                ELSE {{D_MONTH}} - {d.month_number("f")} + CASE WHEN {d.day("f")} <= {{D_DAY}} THEN 1 ELSE 0 END
-           END AS n
-    FROM s0
-),
-s2 AS (
-    SELECT id, m, f, nf, m * n AS amt,
-           CAST(SUM(m * n) OVER (PARTITION BY id ORDER BY f ROWS UNBOUNDED PRECEDING) AS bigint) AS cum
-    FROM s1
-),
-sc AS (
-    SELECT id, cum AS scheduled FROM s2 WHERE nf IS NULL
-),
-base AS (
-    SELECT ob.id, ob.offender_id, ob.a, COALESCE(pd.paid, 0) AS paid,
-           CASE WHEN pd.paid > 0 THEN pd.paid ELSE 0 END AS covered,
-           CASE WHEN sc.id IS NULL THEN 0 ELSE 1 END AS has_plan, ob.status, ob.closed_on,
-           CASE WHEN sc.id IS NULL THEN 0 WHEN sc.scheduled < ob.a THEN sc.scheduled ELSE ob.a END AS expected
-    FROM ob LEFT JOIN pd ON pd.id = ob.id LEFT JOIN sc ON sc.id = ob.id
-),
-j AS (
-    SELECT b.id, b.offender_id, b.a, b.paid, b.expected, b.status, b.closed_on, b.has_plan,
-           CASE WHEN s2.id IS NOT NULL
-                THEN {d.add_months("s2.f", "(b.covered - (s2.cum - s2.amt)) / s2.m")} END AS due
-    FROM base b
-    LEFT JOIN s2 ON s2.id = b.id AND b.expected > b.paid AND s2.cum - s2.amt <= b.covered AND b.covered < s2.cum
+b AS (
+    SELECT id, offender_id, a, status, closed_on, paid, lm, lf, multi, prev,
+           CASE WHEN scheduled < a THEN scheduled ELSE a END AS expected,
+           CASE WHEN paid > 0 THEN paid ELSE 0 END AS covered
+    FROM (
+        SELECT o.id, o.offender_id, {d.cents("o.ordered_amount")} AS a, o.status, o.closed_on, {paid} AS paid,
+               {d.cents("lp.monthly_amount")} AS lm, lp.first_due_on AS lf,
+               CASE WHEN mt.id IS NULL THEN 0 ELSE 1 END AS multi, {prev_col} AS prev,
+               CASE WHEN mt.id IS NOT NULL THEN mt.scheduled
+                    WHEN lp.id IS NULL THEN 0
+                    ELSE {d.cents("lp.monthly_amount")} * ({_installments(d, "lp.first_due_on", None)})
+               END AS scheduled
+        FROM restitution_obligation o
+        LEFT JOIN restitution_paymentplan lp
+               ON lp.obligation_id = o.id AND lp.replaced_at IS NULL AND lp.ends_on IS NULL
+        LEFT JOIN mt ON mt.id = o.id
+        {prev_join}
+        WHERE o.ordered_on <= {D}{still_open}{flt}
+        {d.fence}
+    ) q
+    {d.fence}
 ),
 res AS (
-    SELECT id, offender_id, a, paid, expected, due,
+    SELECT id, offender_id, a, paid, expected, due, prev,
            CASE WHEN status = 'waived' AND closed_on <= {D} THEN 'waived'
                 WHEN paid >= a THEN 'paid_in_full'
-                WHEN has_plan = 0 THEN 'unscheduled'
+                WHEN lf IS NULL THEN 'unscheduled'
                 WHEN expected <= paid THEN 'current'
                 WHEN {d.days_between(D, "due")} >= {DELINQUENT_DAYS} THEN 'delinquent'
                 ELSE 'late'
            END AS status
-    FROM j
+    FROM (
+        SELECT b.id, b.offender_id, b.a, b.paid, b.expected, b.status, b.closed_on, b.lf, b.prev,
+               CASE WHEN b.lf IS NULL OR b.expected <= b.paid THEN NULL
+                    WHEN b.multi = 0 THEN {d.add_months("b.lf", d.int_div("b.covered", "b.lm"))}
+                    ELSE {d.add_months("x.f", d.int_div("b.covered - (x.cum - x.amt)", "x.m"))}
+               END AS due
+        FROM b
+        LEFT JOIN mseg x ON b.multi = 1 AND x.id = b.id AND b.expected > b.paid
+                        AND x.cum - x.amt <= b.covered AND b.covered < x.cum
+        {d.fence}
+    ) j
 )
 SELECT id, offender_id, a, paid, a - paid AS balance, expected,
        CASE WHEN status IN ('late', 'delinquent') THEN expected - paid ELSE 0 END AS arrears,
        CASE WHEN status IN ('late', 'delinquent') THEN {d.days_between(D, "due")} ELSE 0 END AS days_past_due,
        CASE WHEN status IN ('late', 'delinquent') THEN due END AS past_due_since,
-       status
+       status, prev
 FROM res
 """
 
 
-_TOKEN = re.compile(r"(\{D\}|\{FILTER\})")
+_TOKEN = re.compile(r"(\{D\}|\{P\}|\{FILTER\})")
 
 
-def _render(template: str, d: _Dialect, as_of: dt.date, filter_sql: str = "", filter_params=()) -> tuple[str, list]:
+def _render(
+    template: str, d: _Dialect, as_of: dt.date, filter_sql: str = "", filter_params=(), previous: dt.date | None = None
+) -> tuple[str, list]:
     """Put the placeholders in and collect the parameters in the order they appear.
 
     D's month number and day go in as integer literals; on the last day of a month every due day
@@ -340,12 +377,15 @@ def _render(template: str, d: _Dialect, as_of: dt.date, filter_sql: str = "", fi
     month_end = (as_of + dt.timedelta(days=1)).day == 1
     template = template.replace("{D_MONTH}", str(as_of.year * 12 + as_of.month))
     template = template.replace("{D_DAY}", "31" if month_end else str(as_of.day))
-    date_value = as_of if d.pg else as_of.isoformat()
+
+    def date_value(day):
+        return day if d.pg or day is None else day.isoformat()
+
     parts, params = [], []
     for piece in _TOKEN.split(template):
-        if piece == "{D}":
+        if piece in ("{D}", "{P}"):
             parts.append(d.date_param)
-            params.append(date_value)
+            params.append(date_value(as_of if piece == "{D}" else previous))
         elif piece == "{FILTER}":
             parts.append(filter_sql)
             params.extend(filter_params)
@@ -382,28 +422,31 @@ def tune_session(cursor, vendor: str, *, work_mem: str | None = None) -> None:
 
 
 SNAPSHOT_COLUMNS = (
-    "as_of, obligation_id, ordered_amount, paid, balance, expected, arrears, days_past_due, past_due_since, status"
+    "as_of, obligation_id, ordered_amount, paid, balance, expected, arrears, days_past_due, past_due_since, status,"
+    " previous_status"
 )
 
 
-def snapshot_insert_query(vendor: str, as_of: dt.date) -> tuple[str, list]:
-    """One INSERT ... SELECT that stores every open obligation's figures for ``as_of``."""
+def snapshot_insert_query(vendor: str, as_of: dt.date, previous: dt.date | None) -> tuple[str, list]:
+    """One INSERT ... SELECT that stores every open obligation's figures for ``as_of``, with its status
+    in the snapshot of ``previous`` (the snapshot before, if any), in primary-key order."""
     d = _Dialect(vendor)
     out = d.money_out
     template = f"""
 INSERT INTO restitution_compliancesnapshot ({SNAPSHOT_COLUMNS})
 SELECT {{D}}, q.id, {out("q.a")}, {out("q.paid")}, {out("q.balance")}, {out("q.expected")}, {out("q.arrears")},
-       q.days_past_due, q.past_due_since, q.status
-FROM ({_engine_sql(d, filtered=False, open_only=True)}) q
+       q.days_past_due, q.past_due_since, q.status, COALESCE(q.prev, '')
+FROM ({_engine_sql(d, filtered=False, open_only=True, previous=True)}) q
+ORDER BY q.id
 """
-    return _render(template, d, as_of)
+    return _render(template, d, as_of, previous=previous)
 
 
 def rows_to_figures(vendor: str, as_of: dt.date, rows) -> list[Figures]:
-    """Turn the engine's rows into ``Figures`` (SQLite's are in cents; its dates are strings)."""
-    money = from_cents  # the engine works in whole cents on every database
+    """Turn the engine's rows into ``Figures`` (SQLite's money is in cents and its dates are strings)."""
+    money = quantize if vendor == "postgresql" else from_cents
     out = []
-    for oid, offender_id, a, paid, balance, expected, arrears, days, since, status in rows:
+    for oid, offender_id, a, paid, balance, expected, arrears, days, since, status, _prev in rows:
         if isinstance(since, str):
             since = dt.date.fromisoformat(since)
         out.append(

@@ -8,7 +8,7 @@ to a financial record is ``PROTECT``, and the database's constraints back the ru
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -103,7 +103,13 @@ class Obligation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    # The ledger's running figures, kept by the services in the transaction that writes allocations
+    # (under the offender's lock) and recomputed there from the allocations themselves, so they cannot
+    # drift; the nightly job reads them instead of summing six million allocations. The ledger
+    # (allocations) is their history, so simple-history leaves them out.
+    paid_total = models.DecimalField(**MONEY, default=0, editable=False)
+    last_allocated_on = models.DateField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["paid_total", "last_allocated_on"])
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -161,6 +167,9 @@ class PaymentPlan(models.Model):
     first_due_on = models.DateField()
     note = models.CharField(max_length=300, blank=True)
     replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The first due date of the next active plan, which takes over from then on; empty for the last
+    # plan. Kept by ``plan_create`` for every active plan of the obligation, under the offender's lock.
+    ends_on = models.DateField(null=True, blank=True, editable=False)
     replaced_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced", editable=False
     )
@@ -168,7 +177,7 @@ class PaymentPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["ends_on"])
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -180,6 +189,16 @@ class PaymentPlan(models.Model):
                 fields=["obligation", "first_due_on"],
                 condition=Q(replaced_at__isnull=True),
                 name="%(app_label)s_%(class)s_one_active_per_first_due",
+            ),
+            # One active plan with no end: the last, which the compliance engine reads for each obligation.
+            models.UniqueConstraint(
+                fields=["obligation"],
+                condition=Q(replaced_at__isnull=True, ends_on__isnull=True),
+                name="%(app_label)s_%(class)s_one_last_active",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=F("first_due_on")),
+                name="%(app_label)s_%(class)s_ends_after_first_due",
             ),
         ]
 
@@ -371,13 +390,21 @@ class DisbursementLine(models.Model):
 class ComplianceSnapshot(models.Model):
     """The compliance figures of one obligation as of one date, stored by the nightly job.
 
-    Derived from the ledger and written 600,000 at a time, so the reference to the obligation is
-    kept by Django (PROTECT) without a database constraint: a constraint would check every row at
-    commit and take a key-share lock on every obligation for the length of the job, holding up the
-    posting of payments (which locks obligations) every night. Obligations are never deleted, and
-    the job writes only ids it has just read from the obligation table.
+    Written 600,000 rows a night, so the table carries one index only: its primary key
+    ``(as_of, obligation)``, which the job fills in key order (appending at the index's right
+    edge) and which serves reads by date and, with the dates named, an obligation's history
+    (``selectors.snapshot_history``). The reference to the obligation is kept by Django (PROTECT)
+    without a database constraint: a constraint would check every row at commit and take a
+    key-share lock on every obligation for the length of the job, holding up the posting of
+    payments (which locks obligations). Obligations are never deleted, and the job writes only ids
+    it has just read from the obligation table.
+
+    ``previous_status`` is the obligation's status in the snapshot before this one (blank when it
+    had none), so "became delinquent" is a property of the row; a partial index holds exactly those
+    rows, the few the alerts need each night.
     """
 
+    pk = models.CompositePrimaryKey("as_of", "obligation")
     as_of = models.DateField()
     obligation = models.ForeignKey(
         Obligation, on_delete=models.PROTECT, related_name="snapshots", db_constraint=False, db_index=False
@@ -390,16 +417,21 @@ class ComplianceSnapshot(models.Model):
     days_past_due = models.PositiveIntegerField()
     past_due_since = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=14, choices=ComplianceStatus.choices)
+    previous_status = models.CharField(max_length=14, choices=ComplianceStatus.choices, blank=True, default="")
 
     objects = RestrictedQuerySet.as_manager()
 
+    BECAME_DELINQUENT = Q(status=ComplianceStatus.DELINQUENT) & ~Q(previous_status=ComplianceStatus.DELINQUENT)
+
     class Meta:
         ordering = ["-as_of", "obligation_id"]
-        constraints = [
-            # Obligation first: it also serves an obligation's history, newest first.
-            models.UniqueConstraint(fields=["obligation", "as_of"], name="%(app_label)s_%(class)s_one_per_date"),
+        indexes = [
+            models.Index(
+                fields=["as_of"],
+                condition=Q(status="delinquent") & ~Q(previous_status="delinquent"),
+                name="restitution_snap_new_delinq",
+            )
         ]
-        indexes = [models.Index(fields=["as_of"], name="restitution_snapshot_as_of")]
 
     def __str__(self):
         return f"Obligation {self.obligation_id} on {self.as_of}: {self.get_status_display()}"

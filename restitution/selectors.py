@@ -54,6 +54,49 @@ def credit_by_offender(offenders, as_of: dt.date | None = None) -> dict[int, Dec
     return {r["payment__offender_id"]: quantize(r["total"]) for r in rows if quantize(r["total"]) != 0}
 
 
+# Snapshot history ---------------------------------------------------------------------------------
+
+
+def snapshot_dates(limit: int, before: dt.date | None = None) -> list[dt.date]:
+    """The dates of the latest ``limit`` nightly snapshots (on or before ``before``), newest first.
+
+    One index probe a date (a loose scan of the snapshot's primary key), so it costs the same at
+    600,000 rows a night after a year as after a week."""
+    start = "SELECT MAX(as_of) FROM restitution_compliancesnapshot"
+    params: list = []
+    if before is not None:
+        start += " WHERE as_of <= %s"
+        params.append(before if connection.vendor == "postgresql" else before.isoformat())
+    sql = f"""
+WITH RECURSIVE d(as_of) AS (
+    {start}
+    UNION ALL
+    SELECT (SELECT MAX(s.as_of) FROM restitution_compliancesnapshot s WHERE s.as_of < d.as_of)
+    FROM d WHERE d.as_of IS NOT NULL
+)
+SELECT as_of FROM d WHERE as_of IS NOT NULL LIMIT %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        found = [row[0] for row in cursor.fetchall()]
+    return [dt.date.fromisoformat(day) if isinstance(day, str) else day for day in found]
+
+
+def snapshot_history(obligations, nights: int = 30):
+    """The snapshots of these obligations over the latest ``nights`` nightly runs (or those up to
+    when the last of them closed), newest first: the dates are named, so the primary key serves."""
+    from .models import ComplianceSnapshot
+
+    obligations = list(obligations)
+    ends = [o.closed_on for o in obligations]
+    before = None if not ends or any(day is None for day in ends) else max(ends)
+    dates = snapshot_dates(nights, before)
+    return (
+        ComplianceSnapshot.objects.filter(as_of__in=dates, obligation__in=[o.pk for o in obligations])
+        .select_related("obligation")
+        .order_by("-as_of", "obligation_id")
+    )
+
+
 # The caseload -------------------------------------------------------------------------------------
 
 

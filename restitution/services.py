@@ -21,11 +21,11 @@ from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.choices import Role
 from core.models import Alert, CourtCase, Offender
 
 from .choices import (
     CVCF_PAYEE_NAME,
-    ComplianceStatus,
     ObligationKind,
     ObligationStatus,
     PayeeKind,
@@ -74,13 +74,30 @@ def _paid_totals(obligation_ids) -> dict[int, tuple[Decimal, dt.date | None]]:
     return {r["obligation_id"]: (quantize(r["total"]), r["last"]) for r in rows}
 
 
-def _refresh_status(obligations: list[Obligation], user=None) -> None:
-    """Open or paid in full, from the ledger; closed_on is the last allocation's date."""
+def ledger_totals_refresh(obligations: list[Obligation]) -> dict[int, tuple[Decimal, dt.date | None]]:
+    """Set each obligation's ``paid_total`` and ``last_allocated_on`` from its allocations (the
+    caller holds the offender's lock) and return them. Written with ``update()``: the allocations
+    are their history."""
     totals = _paid_totals(o.pk for o in obligations)
     for o in obligations:
+        paid, last = totals.get(o.pk, (ZERO, None))
+        if (paid, last) != (o.paid_total, o.last_allocated_on):
+            o.paid_total, o.last_allocated_on = paid, last
+            Obligation.objects.filter(pk=o.pk).update(paid_total=paid, last_allocated_on=last)
+    return totals
+
+
+def _refresh_status(obligations: list[Obligation], user=None) -> None:
+    """Open or paid in full, from the ledger; closed_on is the last allocation's date.
+
+    Also the ledger's running figures on each obligation (``paid_total``, ``last_allocated_on``),
+    recomputed here from the allocations after every write to them, under the offender's lock. They
+    are written with ``update()``: the allocations are their history."""
+    totals = ledger_totals_refresh(obligations)
+    for o in obligations:
+        paid, last = totals.get(o.pk, (ZERO, None))
         if o.status == ObligationStatus.WAIVED:
             continue
-        paid, last = totals.get(o.pk, (ZERO, None))
         status, closed_on = (ObligationStatus.PAID, last) if paid >= o.ordered_amount else (ObligationStatus.OPEN, None)
         if (status, closed_on) != (o.status, o.closed_on):
             o.status, o.closed_on = status, closed_on
@@ -206,6 +223,13 @@ def plan_create(
     for old in replaced:
         old.replaced_at = now
         _by(old, user).save(update_fields=["replaced_at"])
+    # Every plan left active starts before the new one, which is therefore the last: the latest of
+    # them now ends where the new one takes over (the others still end where they did).
+    latest = (
+        PaymentPlan.objects.filter(obligation=obligation, replaced_at__isnull=True).order_by("-first_due_on").first()
+    )
+    if latest is not None:
+        PaymentPlan.objects.filter(pk=latest.pk).update(ends_on=first_due_on)
     plan = PaymentPlan(
         obligation=obligation,
         monthly_amount=quantize(monthly_amount),
@@ -450,11 +474,12 @@ def compliance_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
     Idempotent for its date: a re-run gives the same rows, and alerts are keyed by obligation and
     date, so it raises no alert and sends no email twice.
     """
-    sql, params = snapshot_insert_query(connection.vendor, as_of)
     with transaction.atomic():
         ComplianceSnapshot.objects.filter(as_of=as_of).delete()
+        previous = ComplianceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
+        sql, params = snapshot_insert_query(connection.vendor, as_of, previous)
         with connection.cursor() as cursor:
-            tune_session(cursor, connection.vendor, work_mem=getattr(settings, "RESTITUTION_JOB_WORK_MEM", "256MB"))
+            tune_session(cursor, connection.vendor, work_mem=settings.RESTITUTION_JOB_WORK_MEM)
             cursor.execute(sql, params)
             rows = cursor.rowcount
         new_alerts = _delinquency_alerts(as_of)
@@ -467,23 +492,15 @@ ALERT_PREFIX = "restitution:delinquent:"
 
 
 def _delinquency_alerts(as_of: dt.date) -> list[Alert]:
-    """One alert per obligation that is DELINQUENT on ``as_of`` and was not in the previous snapshot,
-    for the person's supervising officer. Read as plain values: the first night may raise many."""
-    previous = ComplianceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
-    became = ComplianceSnapshot.objects.filter(
-        as_of=as_of,
-        status=ComplianceStatus.DELINQUENT,
-        obligation__offender__supervising_officer__isnull=False,
-    )
-    if previous is not None:
-        became = became.exclude(
-            obligation_id__in=ComplianceSnapshot.objects.filter(
-                as_of=previous, status=ComplianceStatus.DELINQUENT
-            ).values("obligation_id")
-        )
+    """One alert per obligation that is DELINQUENT on ``as_of`` and was not in the previous snapshot
+    (the snapshot row says so, and a partial index holds just those rows), for the person's
+    supervising officer or, when they have none, for their district's supervisors, so that nobody
+    falls behind unseen. Read as plain values: the first night may raise many."""
+    became = ComplianceSnapshot.objects.filter(ComplianceSnapshot.BECAME_DELINQUENT, as_of=as_of)
     prefix = f"{ALERT_PREFIX}{as_of.isoformat()}:"
     done = set(Alert.objects.filter(key__startswith=prefix).values_list("key", flat=True))
     kinds = {k.value: k.label.lower() for k in ObligationKind}
+    supervisors = _district_supervisors()
     alerts = []
     rows = became.order_by("obligation__offender__last_name", "obligation_id").values_list(
         "obligation_id",
@@ -498,29 +515,44 @@ def _delinquency_alerts(as_of: dt.date) -> list[Alert]:
         "obligation__offender__first_name",
         "obligation__offender__last_name",
         "obligation__offender__supervising_officer_id",
+        "obligation__offender__district_id",
     )
-    for oid, arrears, days, since, balance, ordered, kind, case, person, first, last, officer in rows.iterator(
-        chunk_size=5000
-    ):
+    for row in rows.iterator(chunk_size=5000):
+        oid, arrears, days, since, balance, ordered, kind, case, person, first, last, officer, district = row
         key = f"{prefix}{oid}"
         if key in done:
             continue
-        alerts.append(
-            Alert(
-                user_id=officer,
-                title=(
-                    f"{first} {last} is delinquent on {kinds[kind]}: ${arrears:,} past due since {since:%b %-d, %Y}"
-                ),
-                body=(
-                    f"Case {case}: ${arrears:,} in arrears, {days} days past due as of {as_of:%b %-d, %Y}. "
-                    f"Balance ${balance:,} of ${ordered:,}."
-                ),
-                link=f"/restitution/offenders/{person}/",
-                key=key,
-            )
+        unassigned = officer is None
+        title = f"{first} {last} is delinquent on {kinds[kind]}: ${arrears:,} past due since {since:%b %-d, %Y}"
+        body = (
+            f"Case {case}: ${arrears:,} in arrears, {days} days past due as of {as_of:%b %-d, %Y}. "
+            f"Balance ${balance:,} of ${ordered:,}."
         )
+        if unassigned:
+            body += " No supervising officer is assigned: please assign one."
+        for user_id in [officer] if not unassigned else supervisors.get(district, []):
+            alerts.append(
+                Alert(
+                    user_id=user_id,
+                    title=title,
+                    body=body,
+                    link=f"/restitution/offenders/{person}/",
+                    key=key,
+                )
+            )
     Alert.objects.bulk_create(alerts, batch_size=5000, ignore_conflicts=True)
     return alerts
+
+
+def _district_supervisors() -> dict[int, list[int]]:
+    from core.models import User
+
+    found: dict[int, list[int]] = defaultdict(list)
+    for pk, district in User.objects.filter(
+        role=Role.DISTRICT_SUPERVISOR, is_active=True, district__isnull=False
+    ).values_list("pk", "district_id"):
+        found[district].append(pk)
+    return found
 
 
 def _email_officers(as_of: dt.date, alerts: list[Alert]) -> None:

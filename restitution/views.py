@@ -38,7 +38,7 @@ from core.views.generic import (
 from . import filters, forms, selectors, services, tables
 from .choices import ObligationKind, PaymentSource
 from .compliance import evaluate_obligation, installments
-from .models import Allocation, ComplianceSnapshot, Disbursement, Obligation, Payee, Payment
+from .models import Allocation, Disbursement, Obligation, Payee, Payment
 from .money import ZERO
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -188,9 +188,7 @@ class OffenderRestitutionView(LoginRequiredMixin, TemplateView):
                 "balance": sum((max(f.balance, ZERO) for f in live), ZERO),
                 "arrears": sum((f.arrears for f in live), ZERO),
             },
-            history=ComplianceSnapshot.objects.filter(obligation__in=[o.pk for o in obligations])
-            .select_related("obligation")
-            .order_by("-as_of", "obligation_id")[:60],
+            history=selectors.snapshot_history(obligations, nights=30),
             can_change=can_change,
             can_post=can_change and can(user, Payment, ADD),
         )
@@ -234,7 +232,7 @@ class ObligationDetailView(ObjectDetailView):
             figures=evaluate_obligation(o, as_of),
             schedule=list(installments(active, as_of))[-12:],
             allocations=sorted(o.allocations.all(), key=lambda a: (a.allocated_on, a.pk)),
-            snapshots=o.snapshots.order_by("-as_of")[:30],
+            snapshots=selectors.snapshot_history([o], nights=30),
             can_plan=context["can_change"] and o.status == "open",
         )
         return context

@@ -212,6 +212,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
+# PostgreSQL work_mem for the nightly compliance statement only (SET LOCAL: that transaction).
+RESTITUTION_JOB_WORK_MEM = env.str("RESTITUTION_JOB_WORK_MEM", default="256MB")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

@@ -5,6 +5,7 @@ are checked against the same reference.
 """
 
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,7 @@ from restitution.choices import ObligationStatus
 from restitution.compliance import add_months, evaluate
 from restitution.models import Allocation, ComplianceSnapshot, Obligation, Payment, PaymentPlan
 from restitution.selectors import compliance_for
-from restitution.services import compliance_snapshot_run
+from restitution.services import compliance_snapshot_run, ledger_totals_refresh
 from tests.factories import CourtCaseFactory, OffenderFactory
 from tests.factories.restitution import ObligationFactory, PayeeFactory
 
@@ -53,12 +54,16 @@ def build(specs):
             Obligation.objects.filter(pk=o.pk).update(
                 status=ObligationStatus.WAIVED, closed_on=spec["waived_on"], waiver_reference="Order 1"
             )
+        # Each active plan ends where the next active one starts (what plan_create keeps).
+        starts = sorted(f for f, _, replaced in spec["plans"] if not replaced)
+        ends = dict(itertools.pairwise(starts))
         for first, monthly, replaced in spec["plans"]:
             PaymentPlan.objects.create(
                 obligation=o,
                 first_due_on=first,
                 monthly_amount=monthly,
                 replaced_at=timezone.now() if replaced else None,
+                ends_on=None if replaced else ends.get(first),
             )
         for i, (day, amount, _) in enumerate(spec["allocations"]):
             payment = Payment.objects.create(
@@ -71,6 +76,7 @@ def build(specs):
             )
             for when, value in lines([spec["allocations"][i]]):
                 Allocation.objects.create(payment=payment, obligation=o, amount=value, allocated_on=when)
+        ledger_totals_refresh([o])
         made.append((o, spec))
     return made
 

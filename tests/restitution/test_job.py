@@ -108,3 +108,54 @@ def test_obligations_closed_before_the_date_are_left_out(world, book):
     job_run(name="compliance", run_date=dt.date(2026, 6, 3))
     assert ComplianceSnapshot.objects.get(as_of=dt.date(2026, 6, 2), obligation=book.other).status == "paid_in_full"
     assert not ComplianceSnapshot.objects.filter(as_of=dt.date(2026, 6, 3), obligation=book.other).exists()
+
+
+def test_each_row_keeps_the_status_of_the_snapshot_before(world, book):
+    job_run(name="compliance", run_date=dt.date(2026, 5, 13))
+    job_run(name="compliance", run_date=dt.date(2026, 5, 14))
+    first = ComplianceSnapshot.objects.get(as_of=dt.date(2026, 5, 13), obligation=book.restitution)
+    second = ComplianceSnapshot.objects.get(as_of=dt.date(2026, 5, 14), obligation=book.restitution)
+    assert (first.previous_status, first.status) == ("", "late")
+    assert (second.previous_status, second.status) == ("late", "delinquent")
+    became = ComplianceSnapshot.objects.filter(ComplianceSnapshot.BECAME_DELINQUENT)
+    assert sorted(became.values_list("as_of", "obligation_id")) == [
+        (dt.date(2026, 5, 13), book.cvcf.pk),
+        (dt.date(2026, 5, 14), book.restitution.pk),
+    ]
+
+
+def test_a_person_with_no_officer_is_reported_to_the_districts_supervisors(world, book, mailoutbox):
+    world.supervised.supervising_officer = None
+    world.supervised.save()
+    job_run(name="compliance", run_date=dt.date(2026, 6, 15))
+    alerts = Alert.objects.filter(key__startswith="restitution:delinquent:")
+    assert sorted(alerts.values_list("user__username", flat=True)) == ["supervisor.d9", "supervisor.d9"]
+    assert all("No supervising officer is assigned" in a.body for a in alerts)
+    assert [m.to for m in mailoutbox] == [[world.supervisor.email]]
+    assert not Alert.objects.filter(user=world.officer).exists()
+
+
+def test_the_running_totals_are_read_only_up_to_the_date(world, book):
+    # A payment dated after the snapshot's date is not counted in it, although the total includes it.
+    book.restitution.refresh_from_db()
+    totals = (book.restitution.paid_total, book.restitution.last_allocated_on)
+    assert totals == (Decimal("200.00"), dt.date(2026, 2, 15))
+    job_run(name="compliance", run_date=dt.date(2026, 2, 1))
+    snap = ComplianceSnapshot.objects.get(as_of=dt.date(2026, 2, 1), obligation=book.restitution)
+    assert snap.paid == Decimal("100.00")
+
+
+def test_history_reads_the_latest_nights_by_date(world, book):
+    from restitution.selectors import snapshot_dates, snapshot_history
+
+    for day in (dt.date(2026, 5, 12), dt.date(2026, 5, 13), dt.date(2026, 5, 14)):
+        job_run(name="compliance", run_date=day)
+    assert snapshot_dates(2) == [dt.date(2026, 5, 14), dt.date(2026, 5, 13)]
+    assert snapshot_dates(5, before=dt.date(2026, 5, 13)) == [dt.date(2026, 5, 13), dt.date(2026, 5, 12)]
+    rows = list(snapshot_history([book.restitution, book.cvcf], nights=2).values_list("as_of", "obligation_id"))
+    assert rows == [
+        (dt.date(2026, 5, 14), book.restitution.pk),
+        (dt.date(2026, 5, 14), book.cvcf.pk),
+        (dt.date(2026, 5, 13), book.restitution.pk),
+        (dt.date(2026, 5, 13), book.cvcf.pk),
+    ]

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +56,13 @@ def check_invariants(offender, payees):
     for o in Obligation.objects.filter(offender=offender):
         paid = total(o.allocations.all())
         assert 0 <= paid <= o.ordered_amount, "a balance went below zero"
+        # The running figures the nightly job reads agree with the ledger.
+        last = o.allocations.aggregate(last=Max("allocated_on"))["last"]
+        assert (o.paid_total, o.last_allocated_on) == (paid, last)
+        # Each active plan ends where the next one takes over; the last never ends.
+        active = o.plans.filter(replaced_at__isnull=True).order_by("first_due_on")
+        starts = list(active.values_list("first_due_on", "ends_on"))
+        assert [e for _, e in starts] == [f for f, _ in starts[1:]] + ([None] if starts else [])
         if o.status != ObligationStatus.WAIVED:
             assert (o.status == ObligationStatus.PAID) == (paid == o.ordered_amount)
             open_balance |= paid < o.ordered_amount
