@@ -280,7 +280,8 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool 
       unpaid installment is the one that ``paid`` does not cover: ``first + paid // m`` months;
     - with several plans (``mseg``: only the obligations that have a plan some later plan took over
       from), each plan's installments due by then and their running total; the plan whose range
-      ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment.
+      ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment (``mt``, which
+      reads paid for just those obligations, so the main pass joins nothing more).
     """
     flt = " AND o.id IN ({FILTER})" if filtered else ""
     only = " AND c.obligation_id IN ({FILTER})" if filtered else ""
@@ -309,20 +310,30 @@ WITH mseg AS (
     ) s
 ),
 mt AS (
-    SELECT id, MAX(cum) AS scheduled FROM mseg GROUP BY id
+    SELECT x.id, MAX(x.cum) AS scheduled,
+           MAX(CASE WHEN x.cum - x.amt <= pc.covered AND pc.covered < x.cum
+                    THEN {d.add_months("x.f", d.int_div("pc.covered - (x.cum - x.amt)", "x.m"))} END) AS due
+    FROM mseg x
+    JOIN (
+        SELECT id, CASE WHEN paid > 0 THEN paid ELSE 0 END AS covered
+        FROM (
+            SELECT o.id, {paid} AS paid FROM restitution_obligation o WHERE o.id IN (SELECT id FROM mseg) {d.fence}
+        ) p0
+    ) pc ON pc.id = x.id
+    GROUP BY x.id
 ),
 b AS (
-    SELECT id, offender_id, a, status, closed_on, paid, lm, lf, multi, prev,
+    SELECT id, offender_id, a, status, closed_on, paid, lm, lf, mdue, multi, prev,
            CASE WHEN scheduled < a THEN scheduled ELSE a END AS expected,
            CASE WHEN paid > 0 THEN paid ELSE 0 END AS covered
     FROM (
         SELECT o.id, o.offender_id, {d.cents("o.ordered_amount")} AS a, o.status, o.closed_on, {paid} AS paid,
-               {d.cents("lp.monthly_amount")} AS lm, lp.first_due_on AS lf,
-               CASE WHEN mt.id IS NULL THEN 0 ELSE 1 END AS multi, {prev_col} AS prev,
+               {d.cents("lp.monthly_amount")} AS lm, lp.first_due_on AS lf, mt.due AS mdue, {prev_col} AS prev,
                CASE WHEN mt.id IS NOT NULL THEN mt.scheduled
                     WHEN lp.id IS NULL THEN 0
                     ELSE {d.cents("lp.monthly_amount")} * ({_installments(d, "lp.first_due_on", None)})
-               END AS scheduled
+               END AS scheduled,
+               CASE WHEN mt.id IS NULL THEN 0 ELSE 1 END AS multi
         FROM restitution_obligation o
         LEFT JOIN restitution_paymentplan lp
                ON lp.obligation_id = o.id AND lp.replaced_at IS NULL AND lp.ends_on IS NULL
@@ -343,14 +354,12 @@ res AS (
                 ELSE 'late'
            END AS status
     FROM (
-        SELECT b.id, b.offender_id, b.a, b.paid, b.expected, b.status, b.closed_on, b.lf, b.prev,
-               CASE WHEN b.lf IS NULL OR b.expected <= b.paid THEN NULL
-                    WHEN b.multi = 0 THEN {d.add_months("b.lf", d.int_div("b.covered", "b.lm"))}
-                    ELSE {d.add_months("x.f", d.int_div("b.covered - (x.cum - x.amt)", "x.m"))}
+        SELECT id, offender_id, a, paid, expected, status, closed_on, lf, prev,
+               CASE WHEN lf IS NULL OR expected <= paid THEN NULL
+                    WHEN multi = 1 THEN mdue
+                    ELSE {d.add_months("lf", d.int_div("covered", "lm"))}
                END AS due
         FROM b
-        LEFT JOIN mseg x ON b.multi = 1 AND x.id = b.id AND b.expected > b.paid
-                        AND x.cum - x.amt <= b.covered AND b.covered < x.cum
         {d.fence}
     ) j
 )
