@@ -4,7 +4,7 @@ import datetime as dt
 
 from core.jobs import register_job
 
-from .services import compliance_snapshot_run
+from .services import compliance_snapshot_run, ledger_check
 
 
 @register_job(
@@ -16,3 +16,14 @@ from .services import compliance_snapshot_run
 )
 def compliance(run_date: dt.date) -> int:
     return compliance_snapshot_run(as_of=run_date)
+
+
+@register_job(
+    "ledger_check",
+    description="Checks each obligation's running paid total against its allocations (the ledger) before the "
+    "compliance job reads them; sets any difference right and alerts the administrators.",
+    hour=1,
+    minute=50,
+)
+def ledger_check_job(run_date: dt.date) -> int:
+    return ledger_check(run_date)

@@ -463,6 +463,59 @@ def disbursement_create(*, payee: Payee, disbursed_on: dt.date, reference: str, 
     return disbursement
 
 
+# The ledger check ---------------------------------------------------------------------------------
+
+
+def ledger_check(as_of: dt.date) -> int:
+    """Check every obligation's running figures (``paid_total``, ``last_allocated_on``) against its
+    allocations, the ledger they are kept from. The compliance engine reads the running figures, so a
+    difference would misstate someone's arrears: each one found is set right from the ledger (under
+    the offender's lock) and reported to every active administrator. Returns the obligations checked.
+    """
+    from core.models import User
+
+    ledger = {
+        row["obligation_id"]: (quantize(row["total"]), row["last"])
+        for row in Allocation.objects.filter(obligation__isnull=False)
+        .values("obligation_id")
+        .annotate(total=Sum("amount"), last=Max("allocated_on"))
+        .order_by()
+        .iterator(chunk_size=20000)
+    }
+    checked, wrong = 0, []
+    for pk, offender_id, paid_total, last in Obligation.objects.values_list(
+        "pk", "offender_id", "paid_total", "last_allocated_on"
+    ).iterator(chunk_size=20000):
+        checked += 1
+        if ledger.get(pk, (ZERO, None)) != (quantize(paid_total), last):
+            wrong.append((pk, offender_id))
+    for pk, offender_id in wrong:
+        with transaction.atomic():
+            ledger_totals_refresh([o for o in _lock(offender_id) if o.pk == pk])
+    if wrong:
+        log.error("Ledger check on %s: running totals of obligations %s differed from the ledger", as_of, wrong)
+        admins = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
+        Alert.objects.bulk_create(
+            [
+                Alert(
+                    user=admin,
+                    title=f"Ledger check: {len(wrong)} obligation total{'s' if len(wrong) != 1 else ''} set right",
+                    body=(
+                        "The running paid totals of these obligations differed from their allocations and were "
+                        f"recomputed from the ledger on {as_of:%b %-d, %Y}: "
+                        + ", ".join(str(pk) for pk, _ in wrong[:50])
+                        + (" and more (see the log)." if len(wrong) > 50 else ".")
+                    ),
+                    link="/restitution/obligations/",
+                    key=f"restitution:ledger-check:{as_of.isoformat()}",
+                )
+                for admin in admins
+            ],
+            ignore_conflicts=True,
+        )
+    return checked
+
+
 # The nightly compliance job -----------------------------------------------------------------------
 
 

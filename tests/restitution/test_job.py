@@ -159,3 +159,16 @@ def test_history_reads_the_latest_nights_by_date(world, book):
         (dt.date(2026, 5, 13), book.restitution.pk),
         (dt.date(2026, 5, 13), book.cvcf.pk),
     ]
+
+
+def test_the_ledger_check_finds_and_sets_right_a_running_total_that_differs(world, book):
+    assert job_run(name="ledger_check", run_date=dt.date(2026, 6, 15)).rows == 3
+    assert not Alert.objects.filter(key__startswith="restitution:ledger-check:").exists()
+    Obligation.objects.filter(pk=book.restitution.pk).update(paid_total=Decimal("900.00"))
+    run = job_run(name="ledger_check", run_date=dt.date(2026, 6, 16))
+    assert run.outcome == JobOutcome.SUCCESS
+    book.restitution.refresh_from_db()
+    assert book.restitution.paid_total == Decimal("200.00")
+    alert = Alert.objects.get(key="restitution:ledger-check:2026-06-16")
+    assert alert.user == world.admin
+    assert str(book.restitution.pk) in alert.body
