@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # A snapshot's status and previous status share one choice set: one named enum for both.
+    "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "restitution.choices.ComplianceStatus"},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
