@@ -100,13 +100,13 @@ def build(obligations: int) -> dict:
         execute(
             """INSERT INTO restitution_obligation (case_id, offender_id, kind, payee_id, ordered_amount, ordered_on,
                                                    status, waiver_reference, created_at,
-                                                   paid_total)
+                                                   paid_total, plan_prior_due)
                SELECT c.id, c.offender_id, k.kind,
                       CASE WHEN k.kind = 'cvcf' THEN (SELECT id FROM restitution_payee WHERE kind = 'cvcf')
                            ELSE (SELECT min(id) FROM restitution_payee WHERE kind = 'victim') + c.id %% 10000 END,
                       CASE WHEN k.kind = 'cvcf' THEN 46 + (c.id %% 5) * 26
                            ELSE round((300 + random() * 9700)::numeric, 2) END,
-                      %s::date - (90 + (random() * 1370)::int), 'open', '', now(), 0
+                      %s::date - (90 + (random() * 1370)::int), 'open', '', now(), 0, 0
                FROM core_courtcase c CROSS JOIN (VALUES ('restitution'), ('cvcf')) AS k(kind)""",
             [today],
         )
@@ -174,6 +174,18 @@ def build(obligations: int) -> dict:
         for table in ("restitution_payment", "restitution_allocation", "restitution_paymentreversal"):
             execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         execute("DROP TABLE bench_pay")
+        # The schedule in brief on each obligation, as plan_create keeps it: the last active plan, and
+        # the installments of the plan before it (seven months of them where a plan was amended).
+        execute(
+            """UPDATE restitution_obligation o SET plan_monthly = p.monthly_amount, plan_first_due_on = p.first_due_on
+               FROM restitution_paymentplan p
+               WHERE p.obligation_id = o.id AND p.replaced_at IS NULL AND p.ends_on IS NULL"""
+        )
+        execute(
+            """UPDATE restitution_obligation o SET plan_prior_due = 7 * p.monthly_amount
+               FROM restitution_paymentplan p
+               WHERE p.obligation_id = o.id AND p.replaced_at IS NULL AND p.ends_on IS NOT NULL"""
+        )
         # The ledger's running totals on each obligation, as the posting services keep them.
         execute(
             """UPDATE restitution_obligation o SET paid_total = s.total, last_allocated_on = s.last

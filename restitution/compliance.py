@@ -271,20 +271,18 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool 
     """The query text with ``{D}`` for the as-of date, ``{FILTER}`` for a subquery of obligation ids
     and, with ``previous``, ``{P}`` for the date of the snapshot before (its status comes out too).
 
-    One row per obligation, from the obligation itself, its last active plan and nothing else in the
-    common case:
+    One row per obligation, from the obligation row alone in the common case:
 
     - paid is the ledger's running total kept on the obligation (``paid_total``) when its last
       allocation is dated on or before D, else the sum of its allocations up to D;
-    - with one plan, the schedule due by D is a month count times the installment, and the earliest
-      unpaid installment is the one that ``paid`` does not cover: ``first + paid // m`` months;
-    - with several plans (``mseg``: only the obligations that have a plan some later plan took over
-      from), each plan's installments due by then and their running total; the plan whose range
-      ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment (``mt``, which
-      reads paid for just those obligations, so the main pass joins nothing more).
+    - from the current plan's first due date on, what is due is the earlier plans' installments
+      (``plan_prior_due``) plus a month count times the current installment, and the earliest unpaid
+      installment is the current plan's ``first + (paid - prior) // m`` months;
+    - otherwise (D before the current plan, or paid short of the earlier plans: ``mseg``, a few
+      obligations), each active plan's installments due by D and their running total: the plan whose
+      range ``[cum - amt, cum)`` holds what was paid holds the earliest unpaid installment (``mt``).
     """
     flt = " AND o.id IN ({FILTER})" if filtered else ""
-    only = " AND c.obligation_id IN ({FILTER})" if filtered else ""
     still_open = " AND (o.closed_on IS NULL OR o.closed_on >= {D})" if open_only else ""
     prev_col = "pv.status" if previous else "NULL"
     prev_join = (
@@ -297,6 +295,12 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool 
         f" ELSE COALESCE((SELECT {d.sum_cents('al.amount')} FROM restitution_allocation al"
         f" WHERE al.obligation_id = o.id AND al.allocated_on <= {D}), 0) END"
     )
+    # Obligations whose earlier plans matter on D: D is before the current plan's first due date, or
+    # what was paid may not cover the earlier plans' installments (a superset; mt checks exactly).
+    walk = (
+        f"o.plan_prior_due > 0 AND (o.plan_first_due_on > {D} OR o.paid_total < o.plan_prior_due"
+        f" OR o.last_allocated_on > {D}){flt}"
+    )
     return f"""
 WITH mseg AS (
     SELECT id, m, f, n * m AS amt, SUM(n * m) OVER (PARTITION BY id ORDER BY f ROWS UNBOUNDED PRECEDING) AS cum
@@ -304,9 +308,7 @@ WITH mseg AS (
         SELECT p.obligation_id AS id, {d.cents("p.monthly_amount")} AS m, p.first_due_on AS f,
                {_installments(d, "p.first_due_on", "p.ends_on")} AS n
         FROM restitution_paymentplan p
-        WHERE p.replaced_at IS NULL AND p.obligation_id IN (
-            SELECT c.obligation_id FROM restitution_paymentplan c
-            WHERE c.replaced_at IS NULL AND c.ends_on IS NOT NULL{only})
+        WHERE p.replaced_at IS NULL AND p.obligation_id IN (SELECT o.id FROM restitution_obligation o WHERE {walk})
     ) s
 ),
 mt AS (
@@ -323,20 +325,19 @@ mt AS (
     GROUP BY x.id
 ),
 b AS (
-    SELECT id, offender_id, a, status, closed_on, paid, lm, lf, mdue, multi, prev,
+    SELECT id, offender_id, a, status, closed_on, paid, lm, lf, prior, walked, mdue, prev,
            CASE WHEN scheduled < a THEN scheduled ELSE a END AS expected,
            CASE WHEN paid > 0 THEN paid ELSE 0 END AS covered
     FROM (
         SELECT o.id, o.offender_id, {d.cents("o.ordered_amount")} AS a, o.status, o.closed_on, {paid} AS paid,
-               {d.cents("lp.monthly_amount")} AS lm, lp.first_due_on AS lf, mt.due AS mdue, {prev_col} AS prev,
-               CASE WHEN mt.id IS NOT NULL THEN mt.scheduled
-                    WHEN lp.id IS NULL THEN 0
-                    ELSE {d.cents("lp.monthly_amount")} * ({_installments(d, "lp.first_due_on", None)})
-               END AS scheduled,
-               CASE WHEN mt.id IS NULL THEN 0 ELSE 1 END AS multi
+               {d.cents("o.plan_monthly")} AS lm, o.plan_first_due_on AS lf, {d.cents("o.plan_prior_due")} AS prior,
+               CASE WHEN mt.id IS NULL THEN 0 ELSE 1 END AS walked, mt.due AS mdue, {prev_col} AS prev,
+               CASE WHEN o.plan_first_due_on IS NULL THEN 0
+                    WHEN mt.id IS NOT NULL THEN mt.scheduled
+                    ELSE {d.cents("o.plan_prior_due")}
+                         + {d.cents("o.plan_monthly")} * ({_installments(d, "o.plan_first_due_on", None)})
+               END AS scheduled
         FROM restitution_obligation o
-        LEFT JOIN restitution_paymentplan lp
-               ON lp.obligation_id = o.id AND lp.replaced_at IS NULL AND lp.ends_on IS NULL
         LEFT JOIN mt ON mt.id = o.id
         {prev_join}
         WHERE o.ordered_on <= {D}{still_open}{flt}
@@ -356,8 +357,8 @@ res AS (
     FROM (
         SELECT id, offender_id, a, paid, expected, status, closed_on, lf, prev,
                CASE WHEN lf IS NULL OR expected <= paid THEN NULL
-                    WHEN multi = 1 THEN mdue
-                    ELSE {d.add_months("lf", d.int_div("covered", "lm"))}
+                    WHEN walked = 1 THEN mdue
+                    ELSE {d.add_months("lf", d.int_div("covered - prior", "lm"))}
                END AS due
         FROM b
         {d.fence}

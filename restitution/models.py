@@ -109,7 +109,16 @@ class Obligation(models.Model):
     # (allocations) is their history, so simple-history leaves them out.
     paid_total = models.DecimalField(**MONEY, default=0, editable=False)
     last_allocated_on = models.DateField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["paid_total", "last_allocated_on"])
+    # The schedule in brief, kept by ``plan_create`` from the active plans: the current (last) plan's
+    # installment and first due date, and what the plans before it fall due in all. From its first due
+    # date on, what is due is ``plan_prior_due`` plus whole months of the current installment. The plans
+    # are their history.
+    plan_monthly = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
+    plan_first_due_on = models.DateField(null=True, blank=True, editable=False)
+    plan_prior_due = models.DecimalField(**MONEY, default=0, editable=False)
+    history = HistoricalRecords(
+        excluded_fields=["paid_total", "last_allocated_on", "plan_monthly", "plan_first_due_on", "plan_prior_due"]
+    )
 
     objects = RestrictedQuerySet.as_manager()
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
@@ -31,7 +31,7 @@ from .choices import (
     PayeeKind,
     PaymentSource,
 )
-from .compliance import snapshot_insert_query, tune_session
+from .compliance import installments, snapshot_insert_query, tune_session
 from .models import (
     Allocation,
     ComplianceSnapshot,
@@ -242,7 +242,27 @@ def plan_create(
     for old in replaced:
         old.replaced_by = plan
         _by(old, user).save(update_fields=["replaced_by"])
+    schedule_summary_refresh(obligation)
     return plan
+
+
+def schedule_summary_refresh(obligation: Obligation) -> None:
+    """Set the obligation's schedule in brief from its active plans (the caller holds the lock): the
+    last plan's installment and first due date, and the installments of the plans before it."""
+    active = [(p.first_due_on, p.monthly_amount) for p in obligation.plans.filter(replaced_at__isnull=True)]
+    if not active:
+        summary = {"plan_monthly": None, "plan_first_due_on": None, "plan_prior_due": ZERO}
+    else:
+        first, monthly = max(active)
+        before = list(installments(active, first - dt.timedelta(days=1)))
+        summary = {
+            "plan_monthly": monthly,
+            "plan_first_due_on": first,
+            "plan_prior_due": sum((m for _, m in before), ZERO),
+        }
+    Obligation.objects.filter(pk=obligation.pk).update(**summary)
+    for field, value in summary.items():
+        setattr(obligation, field, value)
 
 
 @transaction.atomic
@@ -615,6 +635,7 @@ def _email_officers(as_of: dt.date, alerts: list[Alert]) -> None:
     for alert in alerts:
         by_officer[alert.user_id].append(alert)
     officers = User.objects.filter(pk__in=list(by_officer), is_active=True).exclude(email="")
+    messages = []
     for officer in officers.only("pk", "email", "first_name", "username"):
         items = by_officer[officer.pk]
         lines = [f"- {a.title}\n  {a.body}\n  {settings.SITE_URL}{a.link}" for a in items]
@@ -625,12 +646,16 @@ def _email_officers(as_of: dt.date, alerts: list[Alert]) -> None:
             "lines": lines,
             "site_url": settings.SITE_URL,
         }
-        try:
-            send_mail(
+        messages.append(
+            EmailMessage(
                 subject=f"RJ Admin: {len(items)} new restitution delinquenc{'y' if len(items) == 1 else 'ies'}",
-                message=render_to_string("restitution/email/new_delinquencies.txt", context),
-                from_email=None,
-                recipient_list=[officer.email],
+                body=render_to_string("restitution/email/new_delinquencies.txt", context),
+                to=[officer.email],
             )
-        except Exception:  # a mail server outage must not undo the night's snapshot
-            log.exception("Could not email %s about new delinquencies", officer.email)
+        )
+    if not messages:
+        return
+    try:  # one connection to the mail server for the night's messages
+        get_connection().send_messages(messages)
+    except Exception:  # a mail server outage must not undo the night's snapshot (the alerts stay in the app)
+        log.exception("Could not email %d officers about new delinquencies", len(messages))

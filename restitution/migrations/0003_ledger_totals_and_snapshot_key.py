@@ -1,13 +1,19 @@
 """The ledger's running totals on each obligation, each plan's end, and the snapshot keyed by (as_of, obligation).
 
 - ``Obligation.paid_total`` and ``last_allocated_on`` are filled from the allocations;
-- ``PaymentPlan.ends_on`` is the next active plan's first due date;
+- ``PaymentPlan.ends_on`` is the next active plan's first due date, and the obligation's schedule in
+  brief (``plan_monthly``, ``plan_first_due_on``, ``plan_prior_due``) is read from its active plans;
 - the snapshot table is rebuilt with the composite primary key ``(as_of, obligation)`` as its one
   index (Django cannot change a primary key in place); its rows are copied across.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 import django.db.models.deletion
 from django.db import migrations, models
+
+from restitution.compliance import installments  # the rule's own reading of a schedule (a pure function)
 
 
 def fill_totals(apps, schema_editor):
@@ -28,6 +34,16 @@ def fill_totals(apps, schema_editor):
         if ends_on is not None:
             PaymentPlan.objects.filter(pk=plan.pk).update(ends_on=ends_on)
         previous = plan
+    # The schedule in brief: the last active plan, and what the plans before it fall due in all.
+    by_obligation = {}
+    for plan in PaymentPlan.objects.filter(replaced_at__isnull=True).order_by("obligation_id", "first_due_on"):
+        by_obligation.setdefault(plan.obligation_id, []).append((plan.first_due_on, plan.monthly_amount))
+    for obligation_id, plans in by_obligation.items():
+        first, monthly = plans[-1]
+        prior = sum((m for _, m in installments(plans, first - dt.timedelta(days=1))), Decimal("0.00"))
+        Obligation.objects.filter(pk=obligation_id).update(
+            plan_monthly=monthly, plan_first_due_on=first, plan_prior_due=prior
+        )
 
 
 def rename_legacy_key(apps, schema_editor):
@@ -69,6 +85,21 @@ class Migration(migrations.Migration):
             model_name="obligation",
             name="last_allocated_on",
             field=models.DateField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="obligation",
+            name="plan_monthly",
+            field=models.DecimalField(blank=True, decimal_places=2, editable=False, max_digits=12, null=True),
+        ),
+        migrations.AddField(
+            model_name="obligation",
+            name="plan_first_due_on",
+            field=models.DateField(blank=True, editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="obligation",
+            name="plan_prior_due",
+            field=models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=12),
         ),
         migrations.AddField(
             model_name="paymentplan",

@@ -18,7 +18,7 @@ from restitution.choices import ObligationStatus
 from restitution.compliance import add_months, evaluate
 from restitution.models import Allocation, ComplianceSnapshot, Obligation, Payment, PaymentPlan
 from restitution.selectors import compliance_for
-from restitution.services import compliance_snapshot_run, ledger_totals_refresh
+from restitution.services import compliance_snapshot_run, ledger_totals_refresh, schedule_summary_refresh
 from tests.factories import CourtCaseFactory, OffenderFactory
 from tests.factories.restitution import ObligationFactory, PayeeFactory
 
@@ -77,6 +77,7 @@ def build(specs):
             for when, value in lines([spec["allocations"][i]]):
                 Allocation.objects.create(payment=payment, obligation=o, amount=value, allocated_on=when)
         ledger_totals_refresh([o])
+        schedule_summary_refresh(o)
         made.append((o, spec))
     return made
 
