@@ -208,10 +208,16 @@ FLOOR_SQL = """SELECT count(*), sum(s) FROM (
     SELECT obligation_id, SUM(amount) AS s FROM restitution_allocation GROUP BY obligation_id) t"""
 
 
-def time_floor() -> float:
-    start = time.perf_counter()
-    scalar(FLOOR_SQL)
-    return time.perf_counter() - start
+def time_floor(*, sorted_plan: bool = False) -> float:
+    """The bare GROUP BY as the planner runs it; with ``sorted_plan``, as a GroupAggregate over the
+    (obligation, date) index instead, which PostgreSQL may not choose but which can be faster: the
+    benchmark reports the job against both, so the ratio does not hang on the planner's pick."""
+    with transaction.atomic():
+        if sorted_plan:
+            execute("SET LOCAL enable_hashagg = off")
+        start = time.perf_counter()
+        scalar(FLOOR_SQL)
+        return time.perf_counter() - start
 
 
 def time_job(day: dt.date) -> tuple[float, float, object]:
@@ -299,10 +305,9 @@ def main(argv=None) -> int:
             runs.append(run)
             log(f"job for {run.run_date}: {elapsed:.2f} s, {run.rows} rows, peak {peak:.1f} MiB")
         rerun_s, _, _ = time_job(TODAY)  # the same date again: replaces that date's rows
-        floors = []
-        for _ in range(args.runs):
-            floors.append(time_floor())
-        log(f"floor: {', '.join(f'{f:.2f}' for f in floors)} s")
+        floors = [time_floor() for _ in range(args.runs)]
+        sorted_floors = [time_floor(sorted_plan=True) for _ in range(args.runs)]
+        log(f"floor: {[round(f, 2) for f in floors]} s; by the index: {[round(f, 2) for f in sorted_floors]} s")
         naive_sample_s, sampled = time_naive(TODAY + dt.timedelta(days=30), args.naive_sample)
         open_obligations = scalar("SELECT count(*) FROM restitution_obligation WHERE status = 'open'")
         naive_s = naive_sample_s / max(sampled, 1) * open_obligations
@@ -325,9 +330,15 @@ def main(argv=None) -> int:
             "naive_s": round(naive_s, 1),
             "naive_sample": sampled,
             "naive_sample_s": round(naive_sample_s, 2),
+            "floor_index_plan_s": round(statistics.median(sorted_floors), 2),
             "job_over_floor": round(job_s / floor_s, 2),
+            "job_over_fastest_floor": round(job_s / min(floor_s, statistics.median(sorted_floors)), 2),
             "naive_over_job": round(naive_s / job_s, 1),
-            "targets_met": {"job_within_3x_floor": job_s <= 3 * floor_s, "naive_100x_job": naive_s >= 100 * job_s},
+            "targets_met": {
+                "job_within_3x_floor": job_s <= 3 * floor_s,
+                "job_within_3x_fastest_floor": job_s <= 3 * min(floor_s, statistics.median(sorted_floors)),
+                "naive_100x_job": naive_s >= 100 * job_s,
+            },
             "job_peak_mib": round(max(peaks), 1),
             "process_max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "snapshot_rows": runs[-1].rows,
