@@ -4,15 +4,51 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.choices import FacilityKind, OffenderStatus, Role
 from core.demo import data
-from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+from core.models import Alert, CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+
+
+class NewAlert(NamedTuple):
+    user_id: int
+    title: str
+    body: str
+    link: str
+    key: str
+
+
+def alerts_create(alerts: list[NewAlert]) -> None:
+    """Store many alerts at once; one already raised (same user and key) is left as it is.
+
+    On PostgreSQL they are streamed with COPY into a temporary table and inserted from there in one
+    statement (a job's first night may raise hundreds of thousands; Django's bulk_create spends most
+    of that time building SQL). Elsewhere, bulk_create.
+    """
+    if not alerts:
+        return
+    if connection.vendor != "postgresql":
+        Alert.objects.bulk_create([Alert(**a._asdict()) for a in alerts], batch_size=2000, ignore_conflicts=True)
+        return
+    table = Alert._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE new_alerts (user_id bigint, title text, body text, link text, key text) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy("COPY new_alerts (user_id, title, body, link, key) FROM STDIN") as copy:
+            for alert in alerts:
+                copy.write_row(alert)
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, created_at, title, body, link, key) "
+            "SELECT user_id, now(), title, body, link, key FROM new_alerts ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("DROP TABLE new_alerts")
 
 
 def set_history(obj, user, reason: str | None = None) -> None:

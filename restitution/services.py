@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.models import Alert, CourtCase, Offender
+from core.services import NewAlert, alerts_create
 
 from .choices import (
     CVCF_PAYEE_NAME,
@@ -564,7 +565,7 @@ def compliance_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
 ALERT_PREFIX = "restitution:delinquent:"
 
 
-def _delinquency_alerts(as_of: dt.date) -> list[Alert]:
+def _delinquency_alerts(as_of: dt.date) -> list[NewAlert]:
     """One alert per obligation that is DELINQUENT on ``as_of`` and was not in the previous snapshot
     (the snapshot row says so, and a partial index holds just those rows), for the person's
     supervising officer or, when they have none, for their district's supervisors, so that nobody
@@ -603,17 +604,10 @@ def _delinquency_alerts(as_of: dt.date) -> list[Alert]:
         )
         if unassigned:
             body += " No supervising officer is assigned: please assign one."
+        link = f"/restitution/offenders/{person}/"
         for user_id in [officer] if not unassigned else supervisors.get(district, []):
-            alerts.append(
-                Alert(
-                    user_id=user_id,
-                    title=title,
-                    body=body,
-                    link=f"/restitution/offenders/{person}/",
-                    key=key,
-                )
-            )
-    Alert.objects.bulk_create(alerts, batch_size=5000, ignore_conflicts=True)
+            alerts.append(NewAlert(user_id, title, body, link, key))
+    alerts_create(alerts)
     return alerts
 
 
@@ -628,10 +622,10 @@ def _district_supervisors() -> dict[int, list[int]]:
     return found
 
 
-def _email_officers(as_of: dt.date, alerts: list[Alert]) -> None:
+def _email_officers(as_of: dt.date, alerts: list[NewAlert]) -> None:
     from core.models import User
 
-    by_officer: dict[int, list[Alert]] = defaultdict(list)
+    by_officer: dict[int, list[NewAlert]] = defaultdict(list)
     for alert in alerts:
         by_officer[alert.user_id].append(alert)
     officers = User.objects.filter(pk__in=list(by_officer), is_active=True).exclude(email="")
