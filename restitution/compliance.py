@@ -452,6 +452,24 @@ ORDER BY q.id
     return _render(template, d, as_of, previous=previous)
 
 
+def ledger_mismatch_query(vendor: str) -> str:
+    """Obligations (id, offender) whose running figures differ from their allocations: the ledger
+    check's one statement (money compared exactly: numeric on PostgreSQL, whole cents on SQLite)."""
+    d = _Dialect(vendor)
+    return f"""
+SELECT o.id, o.offender_id
+FROM restitution_obligation o
+LEFT JOIN (
+    SELECT al.obligation_id AS id, {d.sum_cents("al.amount")} AS total, MAX(al.allocated_on) AS last
+    FROM restitution_allocation al WHERE al.obligation_id IS NOT NULL GROUP BY al.obligation_id
+) a ON a.id = o.id
+WHERE {d.cents("o.paid_total")} <> COALESCE(a.total, 0)
+   OR o.last_allocated_on <> a.last
+   OR (o.last_allocated_on IS NULL) <> (a.last IS NULL)
+ORDER BY o.id
+"""
+
+
 def rows_to_figures(vendor: str, as_of: dt.date, rows) -> list[Figures]:
     """Turn the engine's rows into ``Figures`` (SQLite's money is in cents and its dates are strings)."""
     money = quantize if vendor == "postgresql" else from_cents

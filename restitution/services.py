@@ -32,7 +32,7 @@ from .choices import (
     PayeeKind,
     PaymentSource,
 )
-from .compliance import installments, snapshot_insert_query, tune_session
+from .compliance import installments, ledger_mismatch_query, snapshot_insert_query, tune_session
 from .models import (
     Allocation,
     ComplianceSnapshot,
@@ -495,26 +495,20 @@ def ledger_check(as_of: dt.date) -> int:
     """
     from core.models import User
 
-    ledger = {
-        row["obligation_id"]: (quantize(row["total"]), row["last"])
-        for row in Allocation.objects.filter(obligation__isnull=False)
-        .values("obligation_id")
-        .annotate(total=Sum("amount"), last=Max("allocated_on"))
-        .order_by()
-        .iterator(chunk_size=20000)
-    }
-    checked, wrong = 0, []
-    for pk, offender_id, paid_total, last in Obligation.objects.values_list(
-        "pk", "offender_id", "paid_total", "last_allocated_on"
-    ).iterator(chunk_size=20000):
-        checked += 1
-        if ledger.get(pk, (ZERO, None)) != (quantize(paid_total), last):
-            wrong.append((pk, offender_id))
+    with connection.cursor() as cursor:
+        cursor.execute(ledger_mismatch_query(connection.vendor))
+        wrong = cursor.fetchall()
+    checked = Obligation.objects.count()
     for pk, offender_id in wrong:
         with transaction.atomic():
             ledger_totals_refresh([o for o in _lock(offender_id) if o.pk == pk])
     if wrong:
-        log.error("Ledger check on %s: running totals of obligations %s differed from the ledger", as_of, wrong)
+        log.error(
+            "Ledger check on %s: the running totals of %d obligations differed from the ledger (first ids: %s)",
+            as_of,
+            len(wrong),
+            [pk for pk, _ in wrong[:50]],
+        )
         admins = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
         Alert.objects.bulk_create(
             [

@@ -172,3 +172,11 @@ def test_the_ledger_check_finds_and_sets_right_a_running_total_that_differs(worl
     alert = Alert.objects.get(key="restitution:ledger-check:2026-06-16")
     assert alert.user == world.admin
     assert str(book.restitution.pk) in alert.body
+    # A last allocation date that went missing is found too; a clean ledger raises nothing.
+    Obligation.objects.filter(pk=book.restitution.pk).update(last_allocated_on=None)
+    job_run(name="ledger_check", run_date=dt.date(2026, 6, 17))
+    book.restitution.refresh_from_db()
+    assert book.restitution.last_allocated_on == dt.date(2026, 2, 15)
+    assert Alert.objects.filter(key="restitution:ledger-check:2026-06-17").exists()
+    job_run(name="ledger_check", run_date=dt.date(2026, 6, 18))
+    assert not Alert.objects.filter(key="restitution:ledger-check:2026-06-18").exists()
