@@ -69,6 +69,12 @@ class PlanForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, help_text="For example: amended by the court on …")
 
 
+class AmendmentForm(forms.Form):
+    ordered_amount = money_field(label="Amended ordered amount ($)")
+    amended_on = forms.DateField(label="Amended on", widget=DateInput(), help_text="The date of the court's order.")
+    reference = forms.CharField(label="Court order reference", max_length=100)
+
+
 class WaiverForm(forms.Form):
     waived_on = forms.DateField(label="Waived on", widget=DateInput())
     reference = forms.CharField(label="Court order reference", max_length=100)

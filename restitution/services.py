@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.models import Alert, CourtCase, Offender
-from core.services import NewAlert, alerts_create
+from core.services import NewAlert, alerts_create, set_history
 
 from .choices import (
     CVCF_PAYEE_NAME,
@@ -282,6 +282,56 @@ def obligation_waive(*, obligation: Obligation, waived_on: dt.date, reference: s
     obligation.waiver_reference = reference.strip()
     obligation.full_clean()
     _by(obligation, user).save(update_fields=["status", "closed_on", "waiver_reference"])
+    return obligation
+
+
+@transaction.atomic
+def obligation_amend(
+    *, obligation: Obligation, ordered_amount: Decimal, amended_on: dt.date, reference: str, user=None
+) -> Obligation:
+    """The court amended the ordered amount (an amended judgment or order).
+
+    The new amount cannot be less than what has already been paid to it: returning money is a refund,
+    which RJ Admin does not record. An obligation paid in full whose amount goes up is open again,
+    and credit the person holds is applied to it at once. The change is kept in the obligation's
+    history with the order's reference. The nightly snapshots already taken keep the amount of their
+    night; figures computed from now on, for any date, use the amended amount."""
+    obligations = _lock(obligation.offender_id)
+    obligation = next(o for o in obligations if o.pk == obligation.pk)
+    amount = quantize(ordered_amount)
+    reference = reference.strip()
+    if obligation.status == ObligationStatus.WAIVED:
+        raise ValidationError("The court waived this obligation: there is no amount left to amend.")
+    errors = {}
+    if not reference:
+        errors["reference"] = "Give the reference of the court's amended order."
+    if amended_on > _today():
+        errors["amended_on"] = "The amended order cannot be dated in the future."
+    elif amended_on < obligation.ordered_on:
+        errors["amended_on"] = f"The amended order cannot come before the order of {obligation.ordered_on:%b %-d, %Y}."
+    paid = _paid_totals([obligation.pk]).get(obligation.pk, (ZERO, None))[0]
+    if amount <= 0:
+        errors["ordered_amount"] = "The amended amount must be more than $0.00."
+    elif amount == obligation.ordered_amount:
+        errors["ordered_amount"] = f"The ordered amount is already ${amount:,}."
+    elif amount < paid:
+        errors["ordered_amount"] = (
+            f"${paid:,} has already been paid to it, so the amended amount cannot be less than that "
+            "(returning money is a refund, which RJ Admin does not record)."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = obligation.ordered_amount
+    obligation.ordered_amount = amount
+    obligation.full_clean()
+    set_history(
+        obligation,
+        user if getattr(user, "is_authenticated", False) else None,
+        f"Amended {amended_on:%b %-d, %Y} ({reference}): ${before:,} to ${amount:,}",
+    )
+    obligation.save(update_fields=["ordered_amount"])
+    _refresh_status(obligations, user)
+    _apply_credit(obligation.offender_id, obligations, on=amended_on, user=user)
     return obligation
 
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("obligations/<int:pk>/history/", views.ObligationHistoryView.as_view(), name="obligation_history"),
     path("obligations/<int:pk>/plans/add/", views.PlanCreateView.as_view(), name="plan_add"),
     path("obligations/<int:pk>/waive/", views.ObligationWaiveView.as_view(), name="obligation_waive"),
+    path("obligations/<int:pk>/amend/", views.ObligationAmendView.as_view(), name="obligation_amend"),
     path("payments/", views.PaymentListView.as_view(), name="payment_list"),
     path("payments/<int:pk>/", views.PaymentDetailView.as_view(), name="payment_detail"),
     path("payments/<int:pk>/history/", views.PaymentHistoryView.as_view(), name="payment_history"),

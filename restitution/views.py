@@ -234,6 +234,7 @@ class ObligationDetailView(ObjectDetailView):
             allocations=sorted(o.allocations.all(), key=lambda a: (a.allocated_on, a.pk)),
             snapshots=selectors.snapshot_history([o], nights=30),
             can_plan=context["can_change"] and o.status == "open",
+            can_amend=context["can_change"] and o.status != "waived",
         )
         return context
 
@@ -328,6 +329,25 @@ class PlanCreateView(_ServiceFormView):
         plan = services.plan_create(obligation=self.target, user=self.request.user, **form.cleaned_data)
         messages.success(self.request, f"The plan of {plan} takes over from its first due date.")
         return self.target
+
+
+class ObligationAmendView(_ServiceFormView):
+    target_model = Obligation
+    form_class = forms.AmendmentForm
+
+    def get_title(self):
+        return f"Record the court's amended order: {self.target}"
+
+    def get_initial(self):
+        return {"ordered_amount": self.target.ordered_amount}
+
+    def perform(self, form):
+        before = self.target.ordered_amount
+        obligation = services.obligation_amend(obligation=self.target, user=self.request.user, **form.cleaned_data)
+        messages.success(
+            self.request, f"Recorded the amended order: ${before:,} is now ${obligation.ordered_amount:,}."
+        )
+        return obligation
 
 
 class ObligationWaiveView(_ServiceFormView):

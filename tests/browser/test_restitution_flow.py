@@ -79,3 +79,33 @@ def test_officer_opens_the_caseload_and_sees_the_delinquent_person(site, page_as
     assert page.get_by_role("heading", level=1).inner_text() == "Restitution: Delia Quentin"
     assert page.get_by_role("heading", name="Obligations").is_visible()
     assert_page_is_accessible(page)
+
+
+def test_officer_records_an_amended_order_from_the_keyboard(site, page_as, delinquent):
+    from django.utils import timezone
+
+    page = page_as("officer.d9")
+    page.goto(site(f"/restitution/offenders/{delinquent.pk}/"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Restitution, case").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Record an amended order").click()
+    amount = page.get_by_label("Amended ordered amount ($)")
+    assert amount.input_value() == "1500.00"
+    assert_page_is_accessible(page)
+    # Less than has been paid: refused, the error announced with its input, nothing lost.
+    amount.fill("50.00")
+    page.get_by_label("Amended on").fill(timezone.localdate().isoformat())
+    page.get_by_label("Court order reference").fill("Amended judgment 26-7")
+    with page.expect_navigation():
+        page.get_by_label("Court order reference").press("Enter")
+    assert page.title().startswith("Error: ")
+    assert "has already been paid to it" in page.get_by_role("alert").first.inner_text()
+    assert page.get_by_label("Court order reference").input_value() == "Amended judgment 26-7"
+    assert_page_is_accessible(page)
+    amount = page.get_by_label("Amended ordered amount ($)")
+    amount.fill("1800.00")
+    with page.expect_navigation():
+        amount.press("Enter")
+    assert "Recorded the amended order: $1,500.00 is now $1,800.00." in page.get_by_role("status").first.inner_text()
+    assert_page_is_accessible(page)

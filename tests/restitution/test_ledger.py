@@ -191,3 +191,68 @@ def test_a_reversal_after_disbursement_is_netted_against_the_next_payout(world, 
     pay(p.offender, "200.00", frozen)
     d = services.disbursement_create(payee=victim, disbursed_on=frozen, reference="CHK 2")
     assert d.amount == D("50.00")  # $200 received, less the $150 paid out before the reversal
+
+
+def test_an_amended_order_changes_the_amount_and_is_kept_in_the_history(world, person):
+    p = person
+    pay(p.offender, "250.00", dt.date(2026, 6, 1))  # the older restitution is paid in full (200), the newer 50
+    amended = services.obligation_amend(
+        obligation=p.old_restitution,
+        ordered_amount=D("450.00"),
+        amended_on=dt.date(2026, 6, 2),
+        reference="Amended judgment 26-114",
+        user=world.officer,
+    )
+    amended.refresh_from_db()
+    assert amended.ordered_amount == D("450.00")
+    latest = amended.history.first()
+    assert latest.history_user == world.officer
+    assert latest.history_change_reason == "Amended Jun 2, 2026 (Amended judgment 26-114): $200.00 to $450.00"
+    # The amendment, then the reopening it caused, both with the order's reference.
+    rows = [(h.ordered_amount, h.status, h.history_change_reason) for h in amended.history.all()[:3]]
+    assert rows == [
+        (D("450.00"), ObligationStatus.OPEN, latest.history_change_reason),
+        (D("450.00"), ObligationStatus.PAID, latest.history_change_reason),
+        (D("200.00"), ObligationStatus.PAID, None),
+    ]
+
+
+def test_an_amended_order_cannot_take_back_what_was_paid(person):
+    p = person
+    pay(p.offender, "250.00", dt.date(2026, 6, 1), obligation=p.old_restitution)
+    with pytest.raises(ValidationError) as caught:
+        services.obligation_amend(
+            obligation=p.old_restitution, ordered_amount=D("150.00"), amended_on=dt.date(2026, 6, 2), reference="A-1"
+        )
+    assert "$200.00 has already been paid to it" in caught.value.message_dict["ordered_amount"][0]
+    for amount, day, reference, field in (
+        ("200.00", dt.date(2026, 6, 2), "A-1", "ordered_amount"),  # the same amount
+        ("0.00", dt.date(2026, 6, 2), "A-1", "ordered_amount"),
+        ("300.00", dt.date(2024, 12, 1), "A-1", "amended_on"),  # before the order
+        ("300.00", dt.date(2026, 6, 2), " ", "reference"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            services.obligation_amend(
+                obligation=p.old_restitution, ordered_amount=D(amount), amended_on=day, reference=reference
+            )
+        assert field in caught.value.message_dict
+
+
+def test_raising_a_paid_in_full_amount_opens_it_again_and_uses_the_credit_held(person):
+    p = person
+    pay(p.offender, "700.00", dt.date(2026, 6, 1))  # pays all four (618) and leaves 82 as credit
+    p.old_restitution.refresh_from_db()
+    assert p.old_restitution.status == ObligationStatus.PAID
+    assert credit_by_offender([p.offender.pk])[p.offender.pk] == D("82.00")
+    services.obligation_amend(
+        obligation=p.old_restitution, ordered_amount=D("300.00"), amended_on=dt.date(2026, 6, 3), reference="A-2"
+    )
+    p.old_restitution.refresh_from_db()
+    assert paid(p.old_restitution) == D("282.00")
+    assert (p.old_restitution.status, p.old_restitution.paid_total) == (ObligationStatus.OPEN, D("282.00"))
+    assert p.offender.pk not in credit_by_offender([p.offender.pk])
+    services.obligation_waive(obligation=p.old_restitution, waived_on=dt.date(2026, 6, 4), reference="W-1")
+    with pytest.raises(ValidationError, match="waived"):
+        services.obligation_amend(
+            obligation=p.old_restitution, ordered_amount=D("500.00"), amended_on=dt.date(2026, 6, 4), reference="A-3"
+        )

@@ -297,3 +297,20 @@ def test_statewide_roles_narrow_the_caseload_to_a_district(world, book, client_f
     assert names_on(response) == [str(world.supervised_d10.pk)]
     assert 'name="district"' in response.content.decode()
     assert 'name="district"' not in client_for(world.supervisor).get(reverse("restitution:caseload")).content.decode()
+
+
+def test_an_amended_order_through_the_page(world, book, client_for):
+    url = reverse("restitution:obligation_amend", args=[book.restitution.pk])
+    assert client_for(world.officer_d10).get(url).status_code == 404  # another district's person
+    client = client_for(world.officer)
+    page = client.get(book.restitution.get_absolute_url()).content.decode()
+    assert url in page  # the button
+    form = client.get(url)
+    assert form.context["form"].initial["ordered_amount"] == Decimal("1200.00")
+    refused = client.post(url, {"ordered_amount": "150.00", "amended_on": "2026-06-10", "reference": "Amended 9"})
+    assert refused.status_code == 200
+    assert "$200.00 has already been paid to it" in refused.content.decode()
+    done = client.post(url, {"ordered_amount": "1500.00", "amended_on": "2026-06-10", "reference": "Amended 9"})
+    assert done.status_code == 302
+    book.restitution.refresh_from_db()
+    assert book.restitution.ordered_amount == Decimal("1500.00")
