@@ -3,8 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,31 +16,9 @@ from tests.factories import (
     OrganizationFactory,
     UserFactory,
 )
+from tests.queries import page_queries, queries_at_1_and_20
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), response
-
-
-def _counts_at_1_and_20(client, url, make_row, marker=None):
-    """Make one row, measure; make 19 more, measure. ``marker(i)`` is text row i shows on the page."""
-    make_row(0)
-    client.get(url)  # warm per-process caches (content types, templates) before counting
-    at_1, response = _queries(client, url)
-    if marker:
-        assert marker(0) in response.content.decode()
-    for i in range(1, 20):
-        make_row(i)
-    at_20, response = _queries(client, url)
-    if marker:
-        html = response.content.decode()
-        assert all(marker(i) in html for i in range(20)), "the 20 rows are not all on the page"
-    return at_1, at_20
 
 
 @pytest.fixture
@@ -57,7 +33,7 @@ def test_facility_list_query_count_is_constant(admin_client):
     def make(i):
         FacilityFactory(name=f"QC Facility {i:02d}", code=f"QC{i:02d}", district=DistrictFactory(number=100 + i))
 
-    at_1, at_20 = _counts_at_1_and_20(
+    at_1, at_20 = queries_at_1_and_20(
         admin_client, reverse("core:facility_list"), make, lambda i: f"QC Facility {i:02d}"
     )
     assert at_1 == at_20
@@ -67,7 +43,7 @@ def test_district_list_query_count_is_constant(admin_client):
     def make(i):
         DistrictFactory(number=200 + i, name=f"QC District {i:02d}")
 
-    at_1, at_20 = _counts_at_1_and_20(
+    at_1, at_20 = queries_at_1_and_20(
         admin_client, reverse("core:district_list"), make, lambda i: f"QC District {i:02d}"
     )
     assert at_1 == at_20
@@ -77,7 +53,7 @@ def test_organization_list_query_count_is_constant(admin_client):
     def make(i):
         OrganizationFactory(name=f"QC Pantry {i:02d}", kinds=["food_pantry", "church"])
 
-    at_1, at_20 = _counts_at_1_and_20(
+    at_1, at_20 = queries_at_1_and_20(
         admin_client, reverse("core:organization_list"), make, lambda i: f"QC Pantry {i:02d}"
     )
     assert at_1 == at_20
@@ -97,7 +73,7 @@ def test_offender_list_query_count_is_constant(admin_client):
                 doc_id=f"55500{i:02d}", status=OffenderStatus.INCARCERATED, facility=facility, district=None
             )
 
-    at_1, at_20 = _counts_at_1_and_20(admin_client, reverse("core:offender_list"), make, lambda i: f"55500{i:02d}")
+    at_1, at_20 = queries_at_1_and_20(admin_client, reverse("core:offender_list"), make, lambda i: f"55500{i:02d}")
     assert at_1 == at_20
 
 
@@ -105,7 +81,7 @@ def test_court_case_list_query_count_is_constant(admin_client):
     def make(i):
         CourtCaseFactory(case_number=f"26QC-CR{i:05d}", offender=OffenderFactory(doc_id=f"66600{i:02d}"))
 
-    at_1, at_20 = _counts_at_1_and_20(admin_client, reverse("core:courtcase_list"), make, lambda i: f"26QC-CR{i:05d}")
+    at_1, at_20 = queries_at_1_and_20(admin_client, reverse("core:courtcase_list"), make, lambda i: f"26QC-CR{i:05d}")
     assert at_1 == at_20
 
 
@@ -122,7 +98,7 @@ def test_user_list_query_count_is_constant(admin_client):
                 facilities=[FacilityFactory(code=f"QU{i:02d}"), FacilityFactory(code=f"QV{i:02d}")],
             )
 
-    at_1, at_20 = _counts_at_1_and_20(admin_client, reverse("core:user_list"), make, lambda i: f"qc.user{i:02d}")
+    at_1, at_20 = queries_at_1_and_20(admin_client, reverse("core:user_list"), make, lambda i: f"qc.user{i:02d}")
     assert at_1 == at_20
 
 
@@ -133,7 +109,7 @@ def test_jobrun_list_query_count_is_constant(admin_client):
             job=f"qc_job_{i:02d}", run_date=dt.date(2026, 1, 1), outcome=JobOutcome.SUCCESS, triggered_by=who
         )
 
-    at_1, at_20 = _counts_at_1_and_20(admin_client, reverse("core:jobrun_list"), make, lambda i: f"qc_job_{i:02d}")
+    at_1, at_20 = queries_at_1_and_20(admin_client, reverse("core:jobrun_list"), make, lambda i: f"qc_job_{i:02d}")
     assert at_1 == at_20
 
 
@@ -141,7 +117,7 @@ def test_alert_list_query_count_is_constant(admin_client):
     def make(i):
         Alert.objects.create(user=admin_client.user, title=f"QC alert {i:02d}", key=f"qc:{i}", link="/offenders/")
 
-    at_1, at_20 = _counts_at_1_and_20(admin_client, reverse("core:alert_list"), make, lambda i: f"QC alert {i:02d}")
+    at_1, at_20 = queries_at_1_and_20(admin_client, reverse("core:alert_list"), make, lambda i: f"QC alert {i:02d}")
     assert at_1 == at_20
 
 
@@ -151,7 +127,7 @@ def test_admin_dashboard_query_count_is_constant(admin_client):
         JobRun.objects.create(job=f"qc_job_{i:02d}", run_date=dt.date(2026, 1, 1), outcome=JobOutcome.FAILED)
         Alert.objects.create(user=admin_client.user, title=f"QC alert {i:02d}", key=f"qc:{i}")
 
-    at_1, at_20 = _counts_at_1_and_20(admin_client, reverse("core:dashboard"), make)
+    at_1, at_20 = queries_at_1_and_20(admin_client, reverse("core:dashboard"), make)
     assert at_1 == at_20
 
 
@@ -169,7 +145,7 @@ def test_officer_dashboard_query_count_is_constant(client):
         )
         Alert.objects.create(user=officer, title=f"QC alert {i:02d}", key=f"qc:{i}", link="/offenders/")
 
-    at_1, at_20 = _counts_at_1_and_20(client, reverse("core:dashboard"), make)
+    at_1, at_20 = queries_at_1_and_20(client, reverse("core:dashboard"), make)
     assert at_1 == at_20
     html = client.get(reverse("core:dashboard")).content.decode()
     assert '<p class="display-6 mb-0">20</p><p class="mb-0 text-body">My caseload</p>' in html
@@ -187,7 +163,7 @@ def test_supervisor_dashboard_query_count_is_constant(client):
         )
         OffenderFactory(doc_id=f"99900{i:02d}", district=district, supervising_officer=officer)
 
-    at_1, at_20 = _counts_at_1_and_20(client, reverse("core:dashboard"), make, lambda i: f"Officer{i:02d}")
+    at_1, at_20 = queries_at_1_and_20(client, reverse("core:dashboard"), make, lambda i: f"Officer{i:02d}")
     assert at_1 == at_20
 
 
@@ -200,7 +176,7 @@ def test_facility_staff_dashboard_query_count_is_constant(client):
         staff.facilities.add(facility)
         OffenderFactory(doc_id=f"44400{i:02d}", status=OffenderStatus.INCARCERATED, facility=facility, district=None)
 
-    at_1, at_20 = _counts_at_1_and_20(client, reverse("core:dashboard"), make, lambda i: f"QC Center {i:02d}")
+    at_1, at_20 = queries_at_1_and_20(client, reverse("core:dashboard"), make, lambda i: f"QC Center {i:02d}")
     assert at_1 == at_20
 
 
@@ -221,10 +197,10 @@ def test_exports_query_count_is_constant(admin_client, fmt):
     for name in ("offender", "courtcase", "user", "organization", "facility"):
         url = reverse(f"core:{name}_list") + f"?_export={fmt}"
         admin_client.get(url)
-        counts[name] = [_queries(admin_client, url)[0]]
+        counts[name] = [page_queries(admin_client, url)[0]]
     for i in range(1, 20):
         make(i)
     for name in counts:
         url = reverse(f"core:{name}_list") + f"?_export={fmt}"
-        counts[name].append(_queries(admin_client, url)[0])
+        counts[name].append(page_queries(admin_client, url)[0])
     assert all(at_1 == at_20 for at_1, at_20 in counts.values()), counts

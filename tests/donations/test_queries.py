@@ -19,6 +19,7 @@ from tests.factories.donations import (
     SpoilageFactory,
 )
 from tests.factories.gardens import CropFactory, HarvestFactory
+from tests.queries import page_queries
 
 
 def add_rows(w, n, start=0):
@@ -58,10 +59,7 @@ URLS = [
 
 
 def count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return page_queries(client, url)[0]
 
 
 @pytest.mark.parametrize("username", ["staff_jccc", "admin"])

@@ -11,13 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from gardens.reports import render_season_panel
 from tests.factories import UserFactory
 from tests.factories.gardens import CropFactory, GardenFactory, HarvestFactory, SeasonFactory
+from tests.queries import page_queries
 
 
 def count(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries)
+    return page_queries(client, url)[0]
 
 
 def add_rows(gw, n, start=0):

@@ -14,27 +14,9 @@ from reports.choices import PhotoStatus, ReportStatus
 from reports.models import GeneratedReport, Photo
 from reports.selectors import compute_figure
 from tests.factories.reports import FigureBaselineFactory
+from tests.queries import queries_at_1_and_20
 
 pytestmark = pytest.mark.django_db
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(ctx.captured_queries), response.content.decode()
-
-
-def _counts(client, url, make_row, marker):
-    make_row(0)
-    client.get(url)  # warm per-process caches before counting
-    at_1, html = _queries(client, url)
-    assert marker(0) in html
-    for i in range(1, 20):
-        make_row(i)
-    at_20, html = _queries(client, url)
-    assert all(marker(i) in html for i in range(20))
-    return at_1, at_20
 
 
 def test_photo_list_query_count_is_constant(world, client_for):
@@ -57,7 +39,7 @@ def test_photo_list_query_count_is_constant(world, client_for):
             reviewed_by=world.admin if i % 3 == 0 else None,
         )
 
-    at_1, at_20 = _counts(client, "/reports/photos/", make, lambda i: f"Photo number {i:02d}")
+    at_1, at_20 = queries_at_1_and_20(client, "/reports/photos/", make, lambda i: f"Photo number {i:02d}")
     assert at_1 == at_20
 
 
@@ -75,7 +57,7 @@ def test_generated_report_list_query_count_is_constant(world, client_for):
             expires_at=timezone.now() + dt.timedelta(days=3) if i % 2 else None,
         )
 
-    at_1, at_20 = _counts(client, "/reports/generated/", make, lambda i: f"Roster {i:02d}")
+    at_1, at_20 = queries_at_1_and_20(client, "/reports/generated/", make, lambda i: f"Roster {i:02d}")
     assert at_1 == at_20
 
 
@@ -91,7 +73,7 @@ def test_baseline_list_grows_only_by_each_figures_own_computation(world, client_
         )
         FigureBaselineFactory(figure=f"qc-figure-{i:02d}", value=Decimal(100 + i), recorded_by=world.admin)
 
-    at_1, at_20 = _counts(client, "/reports/baselines/", make, lambda i: f"Figure {i:02d}")
+    at_1, at_20 = queries_at_1_and_20(client, "/reports/baselines/", make, lambda i: f"Figure {i:02d}")
     with CaptureQueriesContext(connection) as one:
         compute_figure(entries[0])
     assert at_20 - at_1 == 19 * len(one.captured_queries)
@@ -116,12 +98,12 @@ def test_photo_review_and_public_gallery_query_counts_are_constant(world, client
             reviewed_by=world.admin if status == PhotoStatus.APPROVED else None,
         )
 
-    at_1, at_20 = _counts(
+    at_1, at_20 = queries_at_1_and_20(
         admin, "/reports/photos/review/", lambda i: make(i, PhotoStatus.PENDING), lambda i: f"pending photo {i:02d}"
     )
     assert at_1 == at_20
     admin.logout()
-    at_1, at_20 = _counts(
+    at_1, at_20 = queries_at_1_and_20(
         client, "/public/gallery/", lambda i: make(i, PhotoStatus.APPROVED), lambda i: f"approved photo {i:02d}"
     )
     assert at_1 == at_20

@@ -4,13 +4,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from restitution import services
 from tests.factories import CourtCaseFactory, OffenderFactory
 from tests.factories.restitution import obligation, pay
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -43,10 +42,7 @@ def add_people(world, count):
 
 def count_queries(client, name, params, world):
     args = [world.supervised.pk] if name == "restitution:offender" else []
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse(name, args=args), params)
-    assert response.status_code == 200
-    return len(queries)
+    return page_queries(client, reverse(name, args=args), params)[0]
 
 
 @pytest.mark.parametrize(("name", "who", "params"), PAGES)
