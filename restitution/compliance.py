@@ -187,7 +187,13 @@ class _Dialect:
         return f"SUM({x})" if self.pg else f"SUM(CAST(ROUND(({x}) * 100) AS INTEGER))"
 
     def money_out(self, x: str) -> str:
-        return x if self.pg else f"(({x}) / 100.0)"
+        """Whole cents back to money: exact decimal text on SQLite (no float division)."""
+        if self.pg:
+            return x
+        return (
+            f"(CASE WHEN ({x}) < 0 THEN '-' ELSE '' END"
+            f" || (abs({x}) / 100) || '.' || substr('0' || (abs({x}) % 100), -2))"
+        )
 
     def int_div(self, a: str, b: str) -> str:
         """Whole installments in ``a`` (both non-negative; exact in numeric and in integers)."""

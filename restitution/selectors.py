@@ -22,7 +22,7 @@ from core.querysets import VIEW
 
 from .choices import SEVERITY, ComplianceStatus, ObligationKind
 from .compliance import Figures, add_months, compliance_query, rows_to_figures, tune_session
-from .models import Allocation, Obligation, Payee, Payment
+from .models import Allocation, ComplianceSnapshot, Obligation, Payee, Payment
 from .money import ZERO, quantize
 
 MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
@@ -84,8 +84,6 @@ SELECT as_of FROM d WHERE as_of IS NOT NULL LIMIT %s"""
 def snapshot_history(obligations, nights: int = 30):
     """The snapshots of these obligations over the latest ``nights`` nightly runs (or those up to
     when the last of them closed), newest first: the dates are named, so the primary key serves."""
-    from .models import ComplianceSnapshot
-
     obligations = list(obligations)
     ends = [o.closed_on for o in obligations]
     before = None if not ends or any(day is None for day in ends) else max(ends)

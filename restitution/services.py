@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from core.choices import Role
-from core.models import Alert, CourtCase, Offender
+from core.models import Alert, CourtCase, Offender, User
 from core.services import NewAlert, alerts_create, set_history
 
 from .choices import (
@@ -543,8 +543,6 @@ def ledger_check(as_of: dt.date) -> int:
     difference would misstate someone's arrears: each one found is set right from the ledger (under
     the offender's lock) and reported to every active administrator. Returns the obligations checked.
     """
-    from core.models import User
-
     with connection.cursor() as cursor:
         cursor.execute(ledger_mismatch_query(connection.vendor))
         wrong = cursor.fetchall()
@@ -559,24 +557,21 @@ def ledger_check(as_of: dt.date) -> int:
             len(wrong),
             [pk for pk, _ in wrong[:50]],
         )
-        admins = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True)
-        Alert.objects.bulk_create(
+        listed = ", ".join(str(pk) for pk, _ in wrong[:50]) + (" and more (see the log)." if len(wrong) > 50 else ".")
+        alerts_create(
             [
-                Alert(
-                    user=admin,
+                NewAlert(
+                    user_id=admin,
                     title=f"Ledger check: {len(wrong)} obligation total{'s' if len(wrong) != 1 else ''} set right",
                     body=(
                         "The running paid totals of these obligations differed from their allocations and were "
-                        f"recomputed from the ledger on {as_of:%b %-d, %Y}: "
-                        + ", ".join(str(pk) for pk, _ in wrong[:50])
-                        + (" and more (see the log)." if len(wrong) > 50 else ".")
+                        f"recomputed from the ledger on {as_of:%b %-d, %Y}: {listed}"
                     ),
                     link="/restitution/obligations/",
                     key=f"restitution:ledger-check:{as_of.isoformat()}",
                 )
-                for admin in admins
-            ],
-            ignore_conflicts=True,
+                for admin in User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).values_list("pk", flat=True)
+            ]
         )
     return checked
 
@@ -656,8 +651,6 @@ def _delinquency_alerts(as_of: dt.date) -> list[NewAlert]:
 
 
 def _district_supervisors() -> dict[int, list[int]]:
-    from core.models import User
-
     found: dict[int, list[int]] = defaultdict(list)
     for pk, district in User.objects.filter(
         role=Role.DISTRICT_SUPERVISOR, is_active=True, district__isnull=False
@@ -667,8 +660,6 @@ def _district_supervisors() -> dict[int, list[int]]:
 
 
 def _email_officers(as_of: dt.date, alerts: list[NewAlert]) -> None:
-    from core.models import User
-
     by_officer: dict[int, list[NewAlert]] = defaultdict(list)
     for alert in alerts:
         by_officer[alert.user_id].append(alert)
