@@ -192,7 +192,7 @@ class _Dialect:
             return x
         return (
             f"(CASE WHEN ({x}) < 0 THEN '-' ELSE '' END"
-            f" || (abs({x}) / 100) || '.' || substr('0' || (abs({x}) % 100), -2))"
+            f" || (abs({x}) / 100) || '.' || substr('0' || (abs({x}) %% 100), -2))"
         )
 
     def int_div(self, a: str, b: str) -> str:

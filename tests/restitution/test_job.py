@@ -180,3 +180,14 @@ def test_the_ledger_check_finds_and_sets_right_a_running_total_that_differs(worl
     assert Alert.objects.filter(key="restitution:ledger-check:2026-06-17").exists()
     job_run(name="ledger_check", run_date=dt.date(2026, 6, 18))
     assert not Alert.objects.filter(key="restitution:ledger-check:2026-06-18").exists()
+
+
+def test_the_job_runs_with_sql_logging_on(world, book):
+    # DEBUG (make run) logs each statement with its parameters interpolated: the SQL must survive it.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert job_run(name="compliance", run_date=dt.date(2026, 6, 15)).rows == 3
+        compliance_for(dt.date(2026, 6, 15), Obligation.objects.all())
+    assert any("restitution_compliancesnapshot" in q["sql"] for q in ctx.captured_queries)
