@@ -5,7 +5,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | md5sum | cut -c1-12)
 
-.PHONY: install run test lint format bench clean
+ADDR ?= 127.0.0.1:8000
+# Without DATABASE_URL, every command below uses the embedded PostgreSQL in var/pgdata (started when
+# needed; see rjadmin/embedded_pg.py). `make run` and `make test` stop it when they end.
+EMBEDDED := $(PY) -m rjadmin.embedded_pg
+
+.PHONY: install system-deps run test lint format bench clean db-stop db-reset
 
 $(STAMP):
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,16 +20,30 @@ $(STAMP):
 
 install: $(STAMP)
 
-## The whole app with demo data on http://127.0.0.1:8000: web server, Celery worker and beat. Ctrl-C stops all.
+## The whole app with demo data on http://$(ADDR): web server, Celery worker and beat. Ctrl-C stops all,
+## and the embedded PostgreSQL with them.
 run: install
-	$(PY) manage.py migrate --noinput -v 0
-	$(PY) manage.py seed_demo
-	$(PY) manage.py load_schedule
-	$(PY) manage.py run_all
+	@trap '[ -n "$$DATABASE_URL" ] || $(EMBEDDED) stop' EXIT; \
+	$(PY) manage.py migrate --noinput -v 0 && \
+	$(PY) manage.py seed_demo && \
+	$(PY) manage.py load_schedule && \
+	$(PY) manage.py run_all --addr $(ADDR)
 
-## The whole test suite (PostgreSQL when DATABASE_URL is set, else SQLite; Redis when REDIS_URL is set).
-test: install
+## The whole test suite, on the embedded PostgreSQL unless DATABASE_URL is set (Redis when REDIS_URL is
+## set, else the filesystem broker). The run stops the embedded server it started.
+test: install system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Chromium (browser tests), poppler-utils (PDF text) and the fonts WeasyPrint needs, from Debian.
+system-deps:
+	@bash .ci/system-deps
+
+db-stop: install
+	$(EMBEDDED) stop
+
+## Throw the embedded database away; the next command starts a new, empty one.
+db-reset: install
+	$(EMBEDDED) reset
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -36,7 +55,7 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-## Speed and memory figures (needs DATABASE_URL pointing at PostgreSQL for the large ones).
+## Speed and memory figures (the embedded server, or DATABASE_URL's).
 bench: install
 	$(PY) benchmarks/run_all.py
 

@@ -29,7 +29,7 @@ def main(count=20_000, repeats=7):
         demo_seed(offenders=count)
         admin = User.objects.get(username="admin")
         officer = User.objects.get(username="officer.d9")
-        figures = {"benchmark": "pages", "engine": connection.vendor, "offenders": count}
+        figures = {"benchmark": "pages", "offenders": count}
         pages = {
             "offender_list_admin": (admin, "/offenders/"),
             "offender_list_filtered_admin": (admin, "/offenders/?status=supervised&q=smith"),

@@ -27,14 +27,11 @@ class NewAlert(NamedTuple):
 def alerts_create(alerts: list[NewAlert]) -> None:
     """Store many alerts at once; one already raised (same user and key) is left as it is.
 
-    On PostgreSQL they are streamed with COPY into a temporary table and inserted from there in one
-    statement (a job's first night may raise hundreds of thousands; Django's bulk_create spends most
-    of that time building SQL). Elsewhere, bulk_create.
+    They are streamed with COPY into a temporary table and inserted from there in one statement (a
+    job's first night may raise hundreds of thousands; Django's bulk_create spends most of that time
+    building SQL).
     """
     if not alerts:
-        return
-    if connection.vendor != "postgresql":
-        Alert.objects.bulk_create([Alert(**a._asdict()) for a in alerts], batch_size=2000, ignore_conflicts=True)
         return
     table = Alert._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:

@@ -18,8 +18,8 @@ For an obligation with ordered amount A, as of day D:
 ``compliance_query`` computes the same for every obligation at once without walking installments
 or summing the whole ledger: per plan, the number of installments due by the cut-off date is a month
 difference plus one when the due day has come, so the job never generates a schedule row, and paid
-comes from the running total the services keep on each obligation. The SQL has one text with a few
-expressions per database (dates and exact money differ); the tests check both against ``evaluate``.
+comes from the running total the services keep on each obligation. The SQL is PostgreSQL's (money
+stays in exact ``numeric`` end to end); the property tests check it against ``evaluate``.
 """
 
 from __future__ import annotations
@@ -31,10 +31,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured
-
 from .choices import DELINQUENT_DAYS, ComplianceStatus
-from .money import ZERO, from_cents, quantize
+from .money import ZERO, quantize
 
 
 @dataclass(frozen=True)
@@ -168,112 +166,56 @@ def evaluate_obligation(obligation, as_of: dt.date) -> Figures:
 # Set-based SQL ----------------------------------------------------------------------------------
 
 
-class _Dialect:
-    """The few expressions that differ between PostgreSQL and SQLite.
-
-    PostgreSQL keeps money in ``numeric``, which is exact, end to end. SQLite's decimals are floats,
-    so there the engine converts money to whole cents on the way in and back on the way out."""
-
-    def __init__(self, vendor: str):
-        if vendor not in ("postgresql", "sqlite"):
-            raise ImproperlyConfigured(f"The compliance engine has SQL for PostgreSQL and SQLite, not {vendor}.")
-        self.vendor = vendor
-        self.pg = vendor == "postgresql"
-
-    def cents(self, x: str) -> str:
-        return x if self.pg else f"CAST(ROUND(({x}) * 100) AS INTEGER)"
-
-    def sum_cents(self, x: str) -> str:
-        return f"SUM({x})" if self.pg else f"SUM(CAST(ROUND(({x}) * 100) AS INTEGER))"
-
-    def money_out(self, x: str) -> str:
-        """Whole cents back to money: exact decimal text on SQLite (no float division)."""
-        if self.pg:
-            return x
-        return (
-            f"(CASE WHEN ({x}) < 0 THEN '-' ELSE '' END"
-            f" || (abs({x}) / 100) || '.' || substr('0' || (abs({x}) %% 100), -2))"
-        )
-
-    def int_div(self, a: str, b: str) -> str:
-        """Whole installments in ``a`` (both non-negative; exact in numeric and in integers)."""
-        return f"div({a}, {b})" if self.pg else f"(({a}) / ({b}))"
-
-    @property
-    def fence(self) -> str:
-        """Keeps a subquery from being merged into the one above it, so each of its expressions is
-        computed once per row rather than wherever the outer query repeats it."""
-        return "OFFSET 0" if self.pg else "LIMIT -1 OFFSET 0"
-
-    @property
-    def date_param(self) -> str:
-        return "CAST(%s AS date)" if self.pg else "%s"
-
-    def months_between(self, later: str, earlier: str) -> str:
-        if self.pg:
-            return (
-                f"CAST((date_part('year', {later}) - date_part('year', {earlier})) * 12"
-                f" + date_part('month', {later}) - date_part('month', {earlier}) AS integer)"
-            )
-        return (
-            f"((CAST(strftime('%%Y', {later}) AS INTEGER) - CAST(strftime('%%Y', {earlier}) AS INTEGER)) * 12"
-            f" + CAST(strftime('%%m', {later}) AS INTEGER) - CAST(strftime('%%m', {earlier}) AS INTEGER))"
-        )
-
-    def month_number(self, x: str) -> str:
-        if self.pg:
-            return f"CAST(date_part('year', {x}) * 12 + date_part('month', {x}) AS integer)"
-        return f"(CAST(strftime('%%Y', {x}) AS INTEGER) * 12 + CAST(strftime('%%m', {x}) AS INTEGER))"
-
-    def day(self, x: str) -> str:
-        return f"date_part('day', {x})" if self.pg else f"CAST(strftime('%%d', {x}) AS INTEGER)"
-
-    def is_month_end(self, x: str) -> str:
-        if self.pg:
-            return f"date_part('month', {x} + 1) <> date_part('month', {x})"
-        return f"strftime('%%m', {x}, '+1 day') <> strftime('%%m', {x})"
-
-    def day_before(self, x: str) -> str:
-        return f"({x} - 1)" if self.pg else f"date({x}, '-1 day')"
-
-    def add_months(self, first: str, months: str) -> str:
-        if self.pg:
-            # PostgreSQL's month arithmetic already moves the 31st to a shorter month's last day.
-            return f"CAST({first} + make_interval(months => CAST({months} AS integer)) AS date)"
-        # SQLite overflows into the next month instead: take the month's first day, add the day, clamp.
-        return (
-            f"min(date({first}, 'start of month', '+' || ({months}) || ' months', "
-            f"'+' || (CAST(strftime('%%d', {first}) AS INTEGER) - 1) || ' days'), "
-            f"date({first}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day'))"
-        )
-
-    def days_between(self, later: str, earlier: str) -> str:
-        if self.pg:
-            return f"({later} - {earlier})"
-        return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+def _months_between(later: str, earlier: str) -> str:
+    return (
+        f"CAST((date_part('year', {later}) - date_part('year', {earlier})) * 12"
+        f" + date_part('month', {later}) - date_part('month', {earlier}) AS integer)"
+    )
 
 
-def _installments(d: _Dialect, first: str, ends: str | None) -> str:
+def _month_number(x: str) -> str:
+    return f"CAST(date_part('year', {x}) * 12 + date_part('month', {x}) AS integer)"
+
+
+def _day(x: str) -> str:
+    return f"date_part('day', {x})"
+
+
+def _is_month_end(x: str) -> str:
+    return f"date_part('month', {x} + 1) <> date_part('month', {x})"
+
+
+def _add_months(first: str, months: str) -> str:
+    # PostgreSQL's month arithmetic already moves the 31st to a shorter month's last day.
+    return f"CAST({first} + make_interval(months => CAST({months} AS integer)) AS date)"
+
+
+# Keeps a subquery from being merged into the one above it, so each of its expressions is computed
+# once per row rather than wherever the outer query repeats it.
+_FENCE = "OFFSET 0"
+
+
+def _installments(first: str, ends: str | None) -> str:
     """How many installments of a plan starting on ``first`` fall due by D, and before ``ends`` (the
     next plan's first due date) when there is one: a month difference, plus one when the due day has
     come in the last month, or that month has ended."""
     D = "{D}"
     since_first = (
-        f"CASE WHEN {D} < {first} THEN 0 ELSE {{D_MONTH}} - {d.month_number(first)}"
-        f" + CASE WHEN {d.day(first)} <= {{D_DAY}} THEN 1 ELSE 0 END END"
+        f"CASE WHEN {D} < {first} THEN 0 ELSE {{D_MONTH}} - {_month_number(first)}"
+        f" + CASE WHEN {_day(first)} <= {{D_DAY}} THEN 1 ELSE 0 END END"
     )
     if ends is None:
         return since_first
-    e = d.day_before(ends)
+    e = f"({ends} - 1)"
     return (
         f"CASE WHEN {ends} IS NOT NULL AND {ends} <= {D} THEN"
-        f" CASE WHEN {ends} <= {first} THEN 0 ELSE {d.months_between(e, first)}"
-        f" + CASE WHEN {d.day(first)} <= {d.day(e)} OR {d.is_month_end(e)} THEN 1 ELSE 0 END END"
+        f" CASE WHEN {ends} <= {first} THEN 0 ELSE {_months_between(e, first)}"
+        f" + CASE WHEN {_day(first)} <= {_day(e)} OR {_is_month_end(e)} THEN 1 ELSE 0 END END"
         f" ELSE {since_first} END"
     )
 
 
-def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool = False) -> str:
+def _engine_sql(*, filtered: bool, open_only: bool, previous: bool = False) -> str:
     """The query text with ``{D}`` for the as-of date, ``{FILTER}`` for a subquery of obligation ids
     and, with ``previous``, ``{P}`` for the date of the snapshot before (its status comes out too).
 
@@ -297,8 +239,8 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool 
     D = "{D}"
     paid = (
         f"CASE WHEN o.last_allocated_on IS NULL THEN 0"
-        f" WHEN o.last_allocated_on <= {D} THEN {d.cents('o.paid_total')}"
-        f" ELSE COALESCE((SELECT {d.sum_cents('al.amount')} FROM restitution_allocation al"
+        f" WHEN o.last_allocated_on <= {D} THEN o.paid_total"
+        f" ELSE COALESCE((SELECT SUM(al.amount) FROM restitution_allocation al"
         f" WHERE al.obligation_id = o.id AND al.allocated_on <= {D}), 0) END"
     )
     # Obligations whose earlier plans matter on D: D is before the current plan's first due date, or
@@ -311,8 +253,8 @@ def _engine_sql(d: _Dialect, *, filtered: bool, open_only: bool, previous: bool 
 WITH mseg AS (
     SELECT id, m, f, n * m AS amt, SUM(n * m) OVER (PARTITION BY id ORDER BY f ROWS UNBOUNDED PRECEDING) AS cum
     FROM (
-        SELECT p.obligation_id AS id, {d.cents("p.monthly_amount")} AS m, p.first_due_on AS f,
-               {_installments(d, "p.first_due_on", "p.ends_on")} AS n
+        SELECT p.obligation_id AS id, p.monthly_amount AS m, p.first_due_on AS f,
+               {_installments("p.first_due_on", "p.ends_on")} AS n
         FROM restitution_paymentplan p
         WHERE p.replaced_at IS NULL AND p.obligation_id IN (SELECT o.id FROM restitution_obligation o WHERE {walk})
     ) s
@@ -320,12 +262,12 @@ WITH mseg AS (
 mt AS (
     SELECT x.id, MAX(x.cum) AS scheduled,
            MAX(CASE WHEN x.cum - x.amt <= pc.covered AND pc.covered < x.cum
-                    THEN {d.add_months("x.f", d.int_div("pc.covered - (x.cum - x.amt)", "x.m"))} END) AS due
+                    THEN {_add_months("x.f", "div(pc.covered - (x.cum - x.amt), x.m)")} END) AS due
     FROM mseg x
     JOIN (
         SELECT id, CASE WHEN paid > 0 THEN paid ELSE 0 END AS covered
         FROM (
-            SELECT o.id, {paid} AS paid FROM restitution_obligation o WHERE o.id IN (SELECT id FROM mseg) {d.fence}
+            SELECT o.id, {paid} AS paid FROM restitution_obligation o WHERE o.id IN (SELECT id FROM mseg) {_FENCE}
         ) p0
     ) pc ON pc.id = x.id
     GROUP BY x.id
@@ -335,21 +277,21 @@ b AS (
            CASE WHEN scheduled < a THEN scheduled ELSE a END AS expected,
            CASE WHEN paid > 0 THEN paid ELSE 0 END AS covered
     FROM (
-        SELECT o.id, o.offender_id, {d.cents("o.ordered_amount")} AS a, o.status, o.closed_on, {paid} AS paid,
-               {d.cents("o.plan_monthly")} AS lm, o.plan_first_due_on AS lf, {d.cents("o.plan_prior_due")} AS prior,
+        SELECT o.id, o.offender_id, o.ordered_amount AS a, o.status, o.closed_on, {paid} AS paid,
+               o.plan_monthly AS lm, o.plan_first_due_on AS lf, o.plan_prior_due AS prior,
                CASE WHEN mt.id IS NULL THEN 0 ELSE 1 END AS walked, mt.due AS mdue, {prev_col} AS prev,
                CASE WHEN o.plan_first_due_on IS NULL THEN 0
                     WHEN mt.id IS NOT NULL THEN mt.scheduled
-                    ELSE {d.cents("o.plan_prior_due")}
-                         + {d.cents("o.plan_monthly")} * ({_installments(d, "o.plan_first_due_on", None)})
+                    ELSE o.plan_prior_due
+                         + o.plan_monthly * ({_installments("o.plan_first_due_on", None)})
                END AS scheduled
         FROM restitution_obligation o
         LEFT JOIN mt ON mt.id = o.id
         {prev_join}
         WHERE o.ordered_on <= {D}{still_open}{flt}
-        {d.fence}
+        {_FENCE}
     ) q
-    {d.fence}
+    {_FENCE}
 ),
 res AS (
     SELECT id, offender_id, a, paid, expected, due, prev,
@@ -357,22 +299,22 @@ res AS (
                 WHEN paid >= a THEN 'paid_in_full'
                 WHEN lf IS NULL THEN 'unscheduled'
                 WHEN expected <= paid THEN 'current'
-                WHEN {d.days_between(D, "due")} >= {DELINQUENT_DAYS} THEN 'delinquent'
+                WHEN ({D} - due) >= {DELINQUENT_DAYS} THEN 'delinquent'
                 ELSE 'late'
            END AS status
     FROM (
         SELECT id, offender_id, a, paid, expected, status, closed_on, lf, prev,
                CASE WHEN lf IS NULL OR expected <= paid THEN NULL
                     WHEN walked = 1 THEN mdue
-                    ELSE {d.add_months("lf", d.int_div("covered - prior", "lm"))}
+                    ELSE {_add_months("lf", "div(covered - prior, lm)")}
                END AS due
         FROM b
-        {d.fence}
+        {_FENCE}
     ) j
 )
 SELECT id, offender_id, a, paid, a - paid AS balance, expected,
        CASE WHEN status IN ('late', 'delinquent') THEN expected - paid ELSE 0 END AS arrears,
-       CASE WHEN status IN ('late', 'delinquent') THEN {d.days_between(D, "due")} ELSE 0 END AS days_past_due,
+       CASE WHEN status IN ('late', 'delinquent') THEN ({D} - due) ELSE 0 END AS days_past_due,
        CASE WHEN status IN ('late', 'delinquent') THEN due END AS past_due_since,
        status, prev
 FROM res
@@ -383,7 +325,7 @@ _TOKEN = re.compile(r"(\{D\}|\{P\}|\{FILTER\})")
 
 
 def _render(
-    template: str, d: _Dialect, as_of: dt.date, filter_sql: str = "", filter_params=(), previous: dt.date | None = None
+    template: str, as_of: dt.date, filter_sql: str = "", filter_params=(), previous: dt.date | None = None
 ) -> tuple[str, list]:
     """Put the placeholders in and collect the parameters in the order they appear.
 
@@ -394,14 +336,11 @@ def _render(
     template = template.replace("{D_MONTH}", str(as_of.year * 12 + as_of.month))
     template = template.replace("{D_DAY}", "31" if month_end else str(as_of.day))
 
-    def date_value(day):
-        return day if d.pg or day is None else day.isoformat()
-
     parts, params = [], []
     for piece in _TOKEN.split(template):
         if piece in ("{D}", "{P}"):
-            parts.append(d.date_param)
-            params.append(date_value(as_of if piece == "{D}" else previous))
+            parts.append("CAST(%s AS date)")
+            params.append(as_of if piece == "{D}" else previous)
         elif piece == "{FILTER}":
             parts.append(filter_sql)
             params.extend(filter_params)
@@ -410,28 +349,25 @@ def _render(
     return "".join(parts), params
 
 
-def compliance_query(vendor: str, as_of: dt.date, obligations=None, *, open_only: bool | None = None):
+def compliance_query(as_of: dt.date, obligations=None, *, open_only: bool | None = None):
     """SQL and parameters for the figures of every obligation (or of the ``obligations`` queryset).
 
     Without a queryset it covers the obligations open on ``as_of`` (ordered by then, not closed
     before); with one it covers each of them ordered by then, closed or not.
     """
-    d = _Dialect(vendor)
     if open_only is None:
         open_only = obligations is None
     filter_sql, filter_params = "", ()
     if obligations is not None:
         filter_sql, filter_params = obligations.order_by().values("pk").query.sql_with_params()
-    template = _engine_sql(d, filtered=obligations is not None, open_only=open_only)
-    return _render(template, d, as_of, filter_sql, filter_params)
+    template = _engine_sql(filtered=obligations is not None, open_only=open_only)
+    return _render(template, as_of, filter_sql, filter_params)
 
 
-def tune_session(cursor, vendor: str, *, work_mem: str | None = None) -> None:
+def tune_session(cursor, *, work_mem: str | None = None) -> None:
     """For the engine's statement, inside a transaction: PostgreSQL's JIT would spend longer compiling
     (its cost estimates for the CTEs are far too high) than the query takes to run, and a nightly batch
     may sort and hash in memory rather than on disk. ``SET LOCAL`` ends with the transaction."""
-    if vendor != "postgresql":
-        return
     cursor.execute("SET LOCAL jit = off")
     if work_mem:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
@@ -443,59 +379,50 @@ SNAPSHOT_COLUMNS = (
 )
 
 
-def snapshot_insert_query(vendor: str, as_of: dt.date, previous: dt.date | None) -> tuple[str, list]:
+def snapshot_insert_query(as_of: dt.date, previous: dt.date | None) -> tuple[str, list]:
     """One INSERT ... SELECT that stores every open obligation's figures for ``as_of``, with its status
     in the snapshot of ``previous`` (the snapshot before, if any), in primary-key order."""
-    d = _Dialect(vendor)
-    out = d.money_out
     template = f"""
 INSERT INTO restitution_compliancesnapshot ({SNAPSHOT_COLUMNS})
-SELECT {{D}}, q.id, {out("q.a")}, {out("q.paid")}, {out("q.balance")}, {out("q.expected")}, {out("q.arrears")},
+SELECT {{D}}, q.id, q.a, q.paid, q.balance, q.expected, q.arrears,
        q.days_past_due, q.past_due_since, q.status, COALESCE(q.prev, '')
-FROM ({_engine_sql(d, filtered=False, open_only=True, previous=True)}) q
+FROM ({_engine_sql(filtered=False, open_only=True, previous=True)}) q
 ORDER BY q.id
 """
-    return _render(template, d, as_of, previous=previous)
+    return _render(template, as_of, previous=previous)
 
 
-def ledger_mismatch_query(vendor: str) -> str:
-    """Obligations (id, offender) whose running figures differ from their allocations: the ledger
-    check's one statement (money compared exactly: numeric on PostgreSQL, whole cents on SQLite)."""
-    d = _Dialect(vendor)
-    return f"""
+# Obligations (id, offender) whose running figures differ from their allocations: the ledger
+# check's one statement (money compared exactly, in numeric).
+LEDGER_MISMATCH_SQL = """
 SELECT o.id, o.offender_id
 FROM restitution_obligation o
 LEFT JOIN (
-    SELECT al.obligation_id AS id, {d.sum_cents("al.amount")} AS total, MAX(al.allocated_on) AS last
+    SELECT al.obligation_id AS id, SUM(al.amount) AS total, MAX(al.allocated_on) AS last
     FROM restitution_allocation al WHERE al.obligation_id IS NOT NULL GROUP BY al.obligation_id
 ) a ON a.id = o.id
-WHERE {d.cents("o.paid_total")} <> COALESCE(a.total, 0)
+WHERE o.paid_total <> COALESCE(a.total, 0)
    OR o.last_allocated_on <> a.last
    OR (o.last_allocated_on IS NULL) <> (a.last IS NULL)
 ORDER BY o.id
 """
 
 
-def rows_to_figures(vendor: str, as_of: dt.date, rows) -> list[Figures]:
-    """Turn the engine's rows into ``Figures`` (SQLite's money is in cents and its dates are strings)."""
-    money = quantize if vendor == "postgresql" else from_cents
-    out = []
-    for oid, offender_id, a, paid, balance, expected, arrears, days, since, status, _prev in rows:
-        if isinstance(since, str):
-            since = dt.date.fromisoformat(since)
-        out.append(
-            Figures(
-                obligation_id=oid,
-                offender_id=offender_id,
-                as_of=as_of,
-                ordered_amount=money(a),
-                paid=money(paid),
-                balance=money(balance),
-                expected=money(expected),
-                arrears=money(arrears),
-                days_past_due=int(days),
-                past_due_since=since,
-                status=status,
-            )
+def rows_to_figures(as_of: dt.date, rows) -> list[Figures]:
+    """Turn the engine's rows into ``Figures``."""
+    return [
+        Figures(
+            obligation_id=oid,
+            offender_id=offender_id,
+            as_of=as_of,
+            ordered_amount=quantize(a),
+            paid=quantize(paid),
+            balance=quantize(balance),
+            expected=quantize(expected),
+            arrears=quantize(arrears),
+            days_past_due=int(days),
+            past_due_since=since,
+            status=status,
         )
-    return out
+        for oid, offender_id, a, paid, balance, expected, arrears, days, since, status, _prev in rows
+    ]

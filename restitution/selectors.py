@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,14 +30,13 @@ MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
 def compliance_for(as_of: dt.date, obligations=None) -> list[Figures]:
     """The design's figures as of ``as_of``, by one SQL statement: for the given obligations
     queryset (closed ones included), or for every obligation open on that date."""
-    sql, params = compliance_query(connection.vendor, as_of, obligations)
-    # SET LOCAL needs a transaction on PostgreSQL; SQLite's would take the write lock for a read.
-    in_transaction = transaction.atomic() if connection.vendor == "postgresql" else nullcontext()
-    with in_transaction, connection.cursor() as cursor:
-        tune_session(cursor, connection.vendor)
+    sql, params = compliance_query(as_of, obligations)
+    # SET LOCAL needs a transaction.
+    with transaction.atomic(), connection.cursor() as cursor:
+        tune_session(cursor)
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return rows_to_figures(connection.vendor, as_of, rows)
+    return rows_to_figures(as_of, rows)
 
 
 def figures_by_obligation(obligations, as_of: dt.date) -> dict[int, Figures]:
@@ -66,7 +64,7 @@ def snapshot_dates(limit: int, before: dt.date | None = None) -> list[dt.date]:
     params: list = []
     if before is not None:
         start += " WHERE as_of <= %s"
-        params.append(before if connection.vendor == "postgresql" else before.isoformat())
+        params.append(before)
     sql = f"""
 WITH RECURSIVE d(as_of) AS (
     {start}

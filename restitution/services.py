@@ -32,7 +32,7 @@ from .choices import (
     PayeeKind,
     PaymentSource,
 )
-from .compliance import installments, ledger_mismatch_query, snapshot_insert_query, tune_session
+from .compliance import LEDGER_MISMATCH_SQL, installments, snapshot_insert_query, tune_session
 from .models import (
     Allocation,
     ComplianceSnapshot,
@@ -544,7 +544,7 @@ def ledger_check(as_of: dt.date) -> int:
     the offender's lock) and reported to every active administrator. Returns the obligations checked.
     """
     with connection.cursor() as cursor:
-        cursor.execute(ledger_mismatch_query(connection.vendor))
+        cursor.execute(LEDGER_MISMATCH_SQL)
         wrong = cursor.fetchall()
     checked = Obligation.objects.count()
     for pk, offender_id in wrong:
@@ -590,9 +590,9 @@ def compliance_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
     with transaction.atomic():
         ComplianceSnapshot.objects.filter(as_of=as_of).delete()
         previous = ComplianceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
-        sql, params = snapshot_insert_query(connection.vendor, as_of, previous)
+        sql, params = snapshot_insert_query(as_of, previous)
         with connection.cursor() as cursor:
-            tune_session(cursor, connection.vendor, work_mem=settings.RESTITUTION_JOB_WORK_MEM)
+            tune_session(cursor, work_mem=settings.RESTITUTION_JOB_WORK_MEM)
             cursor.execute(sql, params)
             rows = cursor.rowcount
         new_alerts = _delinquency_alerts(as_of)

@@ -105,28 +105,20 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL from DATABASE_URL, else SQLite in var/.
+# Database: PostgreSQL, the only engine. DATABASE_URL names a server (production, CI); without it,
+# the embedded server in var/pgdata is started if need be and used (see rjadmin/embedded_pg.py).
 if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": env.db("DATABASE_URL")}
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "rjadmin.sqlite3",
-            # The web server, the worker and beat share the file: WAL and immediate transactions
-            # keep them from failing with "database is locked".
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
-            # A file, not memory, so a real Celery worker started by a test can open it; one per
-            # test process, so two test runs on one machine never share it.
-            "TEST": {"NAME": str(VAR_DIR / f"test_rjadmin_{os.getpid()}.sqlite3")},
-        }
-    }
+    from rjadmin import embedded_pg
+
+    DATABASES = {"default": embedded_pg.database_settings(VAR_DIR)}
+if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("RJ Admin runs on PostgreSQL 15 or newer only: DATABASE_URL must be postgres://...")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -1,7 +1,8 @@
 """Shared fixtures: a small world with two districts and two facilities, and a user per role.
 
 healthchecks' alice/bob/charlie idea: for every record there is an owner, a supervisor and an
-outsider. Under CI=true a missing PostgreSQL, Redis or Chromium fails the run; it never skips.
+outsider. Nothing skips: a missing Chromium or pdftotext fails its tests, and under CI=true a
+missing PostgreSQL or Redis fails the run at its start.
 """
 
 import os
@@ -43,6 +44,31 @@ def pytest_configure(config):
 
     # Hashing a password the production way costs ~0.3 s; tests make hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.append(report.nodeid)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session, exitstatus):
+    """No server left behind: the embedded PostgreSQL this run started (DATABASE_URL unset) stops
+    with it; one that was already running (``make run`` beside the tests) is left running."""
+    from rjadmin import embedded_pg
+
+    if embedded_pg.started_here:
+        from django.conf import settings
+        from django.db import connections
+
+        connections.close_all()
+        embedded_pg.stop(settings.VAR_DIR)
+    if _SKIPPED:  # a skipped test is a defect here: it hides what it was meant to check
+        print(f"\n{len(_SKIPPED)} test(s) skipped, which this suite does not allow: {_SKIPPED[:10]}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_sessionstart(session):
@@ -114,9 +140,7 @@ def client_for(client):
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright launches Debian's Chromium; it cannot download its own browser here."""
     if not CHROMIUM.exists():
-        if IN_CI:
-            pytest.fail(f"Chromium is missing at {CHROMIUM}")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+        pytest.fail(f"Chromium is missing at {CHROMIUM}: `make system-deps` installs it (make test does)")
     return {
         **browser_type_launch_args,
         "executable_path": str(CHROMIUM),
@@ -134,11 +158,8 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 def require_program(program: str, why: str) -> str:
-    """The path of a program the test needs: skipped locally when missing, a failure under CI=true."""
+    """The path of a program the test needs; a missing one fails the test (never a skip)."""
     path = shutil.which(program)
     if path is None:
-        message = f"{program} is not installed: {why}"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"{program} is not installed: {why}. `make system-deps` installs it (make test does).")
     return path

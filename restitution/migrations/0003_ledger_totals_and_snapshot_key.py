@@ -7,13 +7,36 @@
   index (Django cannot change a primary key in place); its rows are copied across.
 """
 
+import calendar
 import datetime as dt
 from decimal import Decimal
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from restitution.compliance import installments  # the rule's own reading of a schedule (a pure function)
+
+
+# Frozen here from restitution.compliance as it stood when this migration landed: a migration must
+# not change meaning when the app's code does.
+def add_months(first, months):
+    year, month0 = divmod(first.month - 1 + months, 12)
+    year += first.year
+    last = calendar.monthrange(year, month0 + 1)[1]
+    return dt.date(year, month0 + 1, min(first.day, last))
+
+
+def installments(plans, until):
+    """The due dates (on or before ``until``) of active plans ``(first_due_on, monthly_amount)``."""
+    ordered = sorted(plans)
+    for index, (first, monthly) in enumerate(ordered):
+        takeover = ordered[index + 1][0] if index + 1 < len(ordered) else None
+        k = 0
+        while True:
+            due = add_months(first, k)
+            if due > until or (takeover is not None and due >= takeover):
+                break
+            yield due, monthly
+            k += 1
 
 
 def fill_totals(apps, schema_editor):
@@ -48,10 +71,9 @@ def fill_totals(apps, schema_editor):
 
 def rename_legacy_key(apps, schema_editor):
     # PostgreSQL keeps the old table's primary key index name across a table rename; free it for the new table.
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "ALTER INDEX IF EXISTS restitution_compliancesnapshot_pkey RENAME TO restitution_legacysnapshot_pkey"
-        )
+    schema_editor.execute(
+        "ALTER INDEX IF EXISTS restitution_compliancesnapshot_pkey RENAME TO restitution_legacysnapshot_pkey"
+    )
 
 
 COPY = """INSERT INTO restitution_compliancesnapshot

@@ -30,16 +30,14 @@ TIMEOUT = 60
 def test_database_url() -> str:
     """DATABASE_URL of the database this test runs against (pytest-django's test database)."""
     db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return "sqlite:///" + str(Path(db["NAME"]).resolve())  # sqlite:////abs/path
-    if connection.vendor == "postgresql":
-        auth = quote(db["USER"] or "", safe="")
-        if db.get("PASSWORD"):
-            auth += ":" + quote(db["PASSWORD"], safe="")
-        host = db.get("HOST") or "127.0.0.1"
-        port = f":{db['PORT']}" if db.get("PORT") else ""
-        return f"postgres://{auth}@{host}{port}/{db['NAME']}"
-    raise AssertionError(f"no worker database URL for {connection.vendor}")
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    if host.startswith("/"):  # a Unix-socket folder (the embedded server)
+        return f"postgres://{auth}@/{db['NAME']}?host={quote(host)}"
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
 
 
 test_database_url.__test__ = False  # a helper, not a test

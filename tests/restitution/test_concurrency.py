@@ -1,7 +1,6 @@
-"""Several clerks posting for the same person at the same moment (PostgreSQL: real row locks).
+"""Several clerks posting for the same person at the same moment (real PostgreSQL row locks).
 
-SQLite serialises every write, so this only means something on PostgreSQL: it is skipped on
-SQLite locally and always runs in CI (CI=true uses PostgreSQL and never skips).
+Always runs: locally on the embedded server, in CI on the system PostgreSQL.
 """
 
 import datetime as dt
@@ -9,22 +8,16 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connection
 from django.db.models import Sum
 
 from restitution import services
 from restitution.choices import ObligationKind, ObligationStatus
 from restitution.models import Allocation, Obligation, Payment
-from tests.conftest import IN_CI
 from tests.factories import CourtCaseFactory
 from tests.factories.restitution import obligation
 
-ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not ON_POSTGRES and not IN_CI, reason="row locks need PostgreSQL (CI runs it)"),
-]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 THREADS = 8
 
 
@@ -53,7 +46,6 @@ def run_at_once(target, count):
 
 
 def test_concurrent_payments_for_one_person_end_with_exact_totals(world):
-    assert connection.vendor == "postgresql"
     person = world.supervised
     first = obligation(world.case, amount="500.00", ordered_on=dt.date(2025, 1, 1))
     second = obligation(
