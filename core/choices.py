@@ -59,6 +59,31 @@ class OffenderStatus(models.TextChoices):
     INCARCERATED = "incarcerated", "Incarcerated"
     SUPERVISED = "supervised", "Supervised"
     DISCHARGED = "discharged", "Discharged"
+    ESCAPED = "escaped", "Escaped"
+    DECEASED = "deceased", "Deceased"
+
+
+class OffenderEventKind(models.TextChoices):
+    """What an offender event says changed (core.events): the programs react to these."""
+
+    STATUS = "status", "Status changed"
+    FACILITY = "facility", "Transferred"
+    DISTRICT = "district", "District changed"
+    OFFICER = "officer", "Supervising officer changed"
+    PAROLE_HEARING = "parole_hearing", "Parole hearing recorded"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed (gave up)"
+
+
+class ParoleOutcome(models.TextChoices):
+    GRANTED = "granted", "Parole granted"
+    DENIED = "denied", "Parole denied"
+    CONTINUED = "continued", "Continued to a later date"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 class OffenseClass(models.TextChoices):

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
 
-from core.choices import FacilityKind, OffenderStatus, Role
+from core.choices import FacilityKind, OffenderStatus, ParoleOutcome, Role
 from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
 from core.querysets import VIEW
 
@@ -223,3 +223,29 @@ class RunJobForm(forms.Form):
         kwargs.setdefault("auto_id", "id_run_%s")  # the job list's filter form above it has id_job and id_run_date
         super().__init__(*args, **kwargs)
         self.fields["job"].choices = [(j.name, j.name.replace("_", " ").capitalize()) for j in jobs]
+
+
+class ParoleHearingForm(forms.Form):
+    """A parole hearing as staff record it from the board's decision."""
+
+    hearing_date = forms.DateField(widget=DateInput())
+    outcome = forms.ChoiceField(choices=[("", "Choose the outcome"), *ParoleOutcome.choices])
+    next_hearing_date = forms.DateField(
+        widget=DateInput(), required=False, help_text="When the board continued the case or set the next review."
+    )
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)
+
+    def clean(self):
+        data = super().clean()
+        heard, following = data.get("hearing_date"), data.get("next_hearing_date")
+        if heard and following and following <= heard:
+            self.add_error("next_hearing_date", "The next hearing must come after this one.")
+        return data
+
+
+class TimelineFilterForm(forms.Form):
+    program = forms.ChoiceField(required=False, label="Program")
+
+    def __init__(self, *args, programs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].choices = [("", "All programs"), *programs]

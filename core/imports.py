@@ -383,7 +383,7 @@ class OffenderImporter(Importer):
         return ("update" if existing else "create"), offender
 
     def apply(self, offender):
-        if self.user is not None:
-            offender._history_user = self.user
-        offender.save()
-        return offender
+        from core.services import offender_save
+
+        # check() ran full_clean; the service emits the events of what the row changed.
+        return offender_save(offender=offender, user=self.user, clean=False)

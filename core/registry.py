@@ -1,4 +1,8 @@
-"""Where the program apps enter what the reports app and the dashboards read.
+"""Where the program apps enter what core, the reports app and the dashboards read.
+
+Reports, public figures, dashboard panels, menu items and demo seeders; and the three hooks the
+programs fill: offender event handlers (core.events), person timeline providers (core.timeline)
+and conflict checkers (core.conflicts).
 
 Each app fills these from its ``reports.py`` (found at start-up by ``CoreConfig.ready``), so
 ``core`` and ``reports`` never import a program app directly.
@@ -97,6 +101,44 @@ class MenuEntry:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class EventHandlerEntry:
+    """Runs after an offender event is committed: ``handle(event)`` gets a ``core.models.OffenderEvent``.
+
+    ``kinds`` empty: every kind. A handler that raises is logged and retried with backoff (core.events);
+    it never rolls back the change. Handlers must be idempotent: a retry may follow a partial run."""
+
+    slug: str
+    handle: Callable
+    kinds: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class TimelineProvider:
+    """One program's part of a person's timeline: ``events(offender, user)`` returns ``TimelineItem`` s
+    (core.timeline), restricted to what ``user`` may see (through ``.restrict(user)``), in any order.
+    ``program`` is the filter's value and ``label`` its name on the page."""
+
+    slug: str
+    program: str
+    label: str
+    events: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ConflictChecker:
+    """Is the person being added somewhere someone protected in relation to this offender?
+
+    ``check(offender, person)`` gets a ``core.conflicts.PersonDetails`` (already normalized) and
+    returns an opaque reference string when it finds a possible conflict, else None. It must never
+    return or log the protected person's details: the caller shows only "possible conflict, refer
+    to victim services" and the reference."""
+
+    slug: str
+    check: Callable
+
+
 MENU_GROUPS = ["Programs", "Restitution", "People", "Places", "Reports", "Administration"]
 
 
@@ -106,7 +148,22 @@ class Registry:
         self.figures: dict[str, FigureEntry] = {}
         self.panels: dict[str, PanelEntry] = {}
         self.menu: dict[str, MenuEntry] = {}
+        self.event_handlers: dict[str, EventHandlerEntry] = {}
+        self.timeline: dict[str, TimelineProvider] = {}
+        self.conflict_checkers: dict[str, ConflictChecker] = {}
         self._seeders: list[tuple[int, Callable[[], None]]] = []
+
+    def event_handler(self, entry: EventHandlerEntry):
+        return self._add(self.event_handlers, entry)
+
+    def timeline_provider(self, entry: TimelineProvider):
+        return self._add(self.timeline, entry)
+
+    def conflict_checker(self, entry: ConflictChecker):
+        return self._add(self.conflict_checkers, entry)
+
+    def timeline_providers(self) -> list[TimelineProvider]:
+        return sorted(self.timeline.values(), key=lambda p: (p.order, p.slug))
 
     def menu_item(self, entry: MenuEntry):
         return self._add(self.menu, entry)

@@ -11,9 +11,20 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.choices import FacilityKind, OffenderStatus, Role
+from core import events
+from core.choices import FacilityKind, OffenderEventKind, OffenderStatus, Role
 from core.demo import data
-from core.models import Alert, CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+from core.models import (
+    Alert,
+    CourtCase,
+    District,
+    Facility,
+    Offender,
+    Organization,
+    OrganizationKind,
+    ParoleHearing,
+    User,
+)
 
 
 class NewAlert(NamedTuple):
@@ -46,6 +57,98 @@ def alerts_create(alerts: list[NewAlert]) -> None:
             "SELECT user_id, now(), title, body, link, key FROM new_alerts ON CONFLICT DO NOTHING"
         )
         cursor.execute("DROP TABLE new_alerts")
+
+
+# People: every change of status, facility, district or officer goes through offender_save, which
+# emits the offender events the programs react to (core.events), after commit. ---------------------
+
+
+@transaction.atomic
+def offender_save(*, offender: Offender, user=None, reason: str | None = None, clean: bool = True) -> Offender:
+    """Save a person (new or changed) and emit an event for each of status, facility, district and
+    supervising officer that changed. The previous values are read under a row lock, so two
+    concurrent edits each emit what they changed."""
+    previous = None
+    if offender.pk:
+        previous = Offender.objects.select_for_update().filter(pk=offender.pk).values(*events.TRACKED).first()
+    if clean:
+        offender.full_clean()
+    set_history(offender, user, reason)
+    offender.save()
+    if previous is not None:
+        events.emit_changes(offender=offender, previous=previous, user=user)
+    return offender
+
+
+def offender_release_to_supervision(
+    *, offender: Offender, district: District, officer: User | None, user, end_date: dt.date | None = None
+) -> Offender:
+    """Released from a facility to probation or parole in ``district``."""
+    offender.status = OffenderStatus.SUPERVISED
+    offender.facility = None
+    offender.district = district
+    offender.supervising_officer = officer
+    if end_date is not None:
+        offender.supervision_end_date = end_date
+    return offender_save(offender=offender, user=user, reason="Released to supervision")
+
+
+def offender_status_set(*, offender: Offender, status: str, user, reason: str | None = None) -> Offender:
+    """Discharged, escaped or deceased (the facility and district are kept as the last known ones;
+    a discharged person keeps no supervising officer)."""
+    if status not in (OffenderStatus.DISCHARGED, OffenderStatus.ESCAPED, OffenderStatus.DECEASED):
+        raise ValidationError({"status": "Use the release or transfer services for this status."})
+    offender.status = status
+    if status == OffenderStatus.DISCHARGED:
+        offender.supervising_officer = None
+    return offender_save(offender=offender, user=user, reason=reason or OffenderStatus(status).label)
+
+
+def offender_transfer(*, offender: Offender, facility: Facility, user) -> Offender:
+    """Moved to another facility."""
+    if offender.status != OffenderStatus.INCARCERATED:
+        raise ValidationError({"facility": "Only an incarcerated person is transferred between facilities."})
+    offender.facility = facility
+    return offender_save(offender=offender, user=user, reason=f"Transferred to {facility}")
+
+
+@transaction.atomic
+def caseload_reassign(*, offenders, officer: User, user) -> int:
+    """Give ``officer`` these people's supervision (one event each). Returns how many changed."""
+    changed = 0
+    for offender in offenders.select_for_update().order_by("pk"):
+        if offender.supervising_officer_id == officer.pk:
+            continue
+        offender.supervising_officer = officer
+        offender_save(offender=offender, user=user, reason=f"Caseload reassigned to {officer}")
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def parole_hearing_record(
+    *,
+    offender: Offender,
+    hearing_date: dt.date,
+    outcome: str,
+    user,
+    next_hearing_date: dt.date | None = None,
+    notes: str = "",
+) -> ParoleHearing:
+    """Record a parole hearing (entered or imported by staff) and emit its event."""
+    hearing = ParoleHearing(
+        offender=offender,
+        hearing_date=hearing_date,
+        outcome=outcome,
+        next_hearing_date=next_hearing_date,
+        notes=notes,
+        entered_by=user,
+    )
+    hearing.full_clean()
+    set_history(hearing, user)
+    hearing.save()
+    events.emit(offender=offender, kind=OffenderEventKind.PAROLE_HEARING, after=outcome, user=user, hearing=hearing)
+    return hearing
 
 
 def set_history(obj, user, reason: str | None = None) -> None:

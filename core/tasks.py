@@ -20,3 +20,11 @@ def run_job_task(name: str, run_date: str | None = None, user_id: int | None = N
 @shared_task(name="core.ping")
 def ping() -> str:
     return "pong"
+
+
+@shared_task(acks_late=True, name="core.deliver_offender_events")
+def deliver_offender_events_task() -> int:
+    """Every few minutes (beat): run the offender event deliveries that are due (retries, leftovers)."""
+    from core.events import deliver
+
+    return deliver()

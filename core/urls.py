@@ -25,6 +25,12 @@ urlpatterns = [
     path("imports/", ops.ImportStartView.as_view(), name="import_start"),
     path("imports/<int:pk>/", ops.ImportPreviewView.as_view(), name="import_preview"),
     path("imports/<int:pk>/discard/", ops.ImportDiscardView.as_view(), name="import_discard"),
+    path("offenders/<int:pk>/timeline/", records.OffenderTimelineView.as_view(), name="offender_timeline"),
+    path(
+        "offenders/<int:pk>/parole-hearings/add/",
+        records.ParoleHearingAddView.as_view(),
+        name="offender_parole_hearing_add",
+    ),
     *crud(
         "facilities",
         "facility",

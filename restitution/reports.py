@@ -13,11 +13,11 @@ from core.choices import Role
 from core.forms import DateInput, ScopedFormMixin
 from core.models import District
 from core.querysets import VIEW, can
-from core.registry import MenuEntry, PanelEntry, ReportEntry, registry
+from core.registry import MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 
 from . import selectors
 from .compliance import add_months
-from .models import Disbursement, Obligation, Payee, Payment
+from .models import Disbursement, Obligation, Payee, Payment, PaymentPlan, PaymentReversal
 from .money import quantize
 
 COMPLIANCE_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.DISTRICT_SUPERVISOR, Role.PROBATION_OFFICER})
@@ -225,3 +225,75 @@ def _seed():
 
 
 registry.demo_seeder(_seed, order=40)
+
+
+# The person's timeline: obligations, plans, payments and reversals (never a payee's name: a payee
+# may be a victim, and the timeline is read by every role that sees the person). -----------------
+
+
+def _money(value) -> str:
+    return f"${quantize(value):,.2f}"
+
+
+def _timeline(offender, user) -> list:
+    from core.timeline import TimelineItem
+
+    items = []
+    obligations = Obligation.objects.restrict(user, VIEW).filter(offender=offender).select_related("case")
+    for o in obligations.order_by():
+        items.append(
+            TimelineItem(
+                date=o.ordered_on,
+                program="restitution",
+                kind=f"{o.get_kind_display()} ordered",
+                text=f"{_money(o.ordered_amount)} on case {o.case.case_number}",
+                url=o.get_absolute_url(),
+                source=f"restitution.Obligation:{o.pk}",
+                sort_key=(o.created_at.isoformat(), o.pk),
+            )
+        )
+    plans = PaymentPlan.objects.restrict(user, VIEW).filter(obligation__offender=offender).select_related("obligation")
+    for p in plans.order_by():
+        replaced = " (later replaced)" if p.replaced_at else ""
+        items.append(
+            TimelineItem(
+                date=timezone.localdate(p.created_at),
+                program="restitution",
+                kind="Payment plan",
+                text=f"{_money(p.monthly_amount)} a month from {p.first_due_on:%b %-d, %Y}{replaced}",
+                url=p.obligation.get_absolute_url(),
+                source=f"restitution.PaymentPlan:{p.pk}",
+                sort_key=(p.created_at.isoformat(), p.pk),
+            )
+        )
+    for p in Payment.objects.restrict(user, VIEW).filter(offender=offender).order_by():
+        items.append(
+            TimelineItem(
+                date=p.received_on,
+                program="restitution",
+                kind="Payment",
+                text=f"{_money(p.amount)}, receipt {p.receipt_number}",
+                url=p.get_absolute_url(),
+                source=f"restitution.Payment:{p.pk}",
+                sort_key=(p.created_at.isoformat(), p.pk),
+            )
+        )
+    reversals = PaymentReversal.objects.restrict(user, VIEW).filter(payment__offender=offender)
+    for r in reversals.select_related("payment").order_by():
+        items.append(
+            TimelineItem(
+                date=r.reversed_on,
+                program="restitution",
+                kind="Payment reversed",
+                text=f"{_money(r.payment.amount)}, receipt {r.payment.receipt_number}",
+                url=r.payment.get_absolute_url(),
+                source=f"restitution.PaymentReversal:{r.pk}",
+                sort_key=(r.created_at.isoformat(), r.pk),
+            )
+        )
+    return items
+
+
+registry.timeline_provider(
+    TimelineProvider(slug="restitution", program="restitution", label="Restitution and CVCF", events=_timeline)
+)

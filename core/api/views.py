@@ -1,8 +1,10 @@
 """Core's API endpoints: facilities, districts, organizations, offenders, court cases."""
 
 import django_filters
+from django.db import transaction
 from rest_framework import serializers
 
+from core import events
 from core.api.base import ReadOnlyScopedViewSet, ScopedModelSerializer, ScopedModelViewSet
 from core.api.router import router
 from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind
@@ -105,6 +107,14 @@ class OrganizationViewSet(ScopedModelViewSet):
 class OffenderViewSet(ScopedModelViewSet):
     queryset = Offender.objects.all()
     serializer_class = OffenderSerializer
+
+    def perform_update(self, serializer):
+        # The serializer validated the model's rules; the events of what changed go with the save.
+        with transaction.atomic():
+            previous = events.tracked_values(serializer.instance)
+            super().perform_update(serializer)
+            events.emit_changes(offender=serializer.instance, previous=previous, user=self.request.user)
+
     filterset_fields = ["doc_id", "status", "facility", "district", "supervising_officer"]
 
 

@@ -1,3 +1,4 @@
+from .events import OffenderEvent, OffenderEventDelivery, ParoleHearing
 from .ops import Alert, AuditEvent, ImportBatch, JobRun
 from .people import CourtCase, Offender, User
 from .places import District, Facility, Organization, OrganizationKind
@@ -11,7 +12,10 @@ __all__ = [
     "ImportBatch",
     "JobRun",
     "Offender",
+    "OffenderEvent",
+    "OffenderEventDelivery",
     "Organization",
     "OrganizationKind",
+    "ParoleHearing",
     "User",
 ]

@@ -154,6 +154,9 @@ class Offender(models.Model):
     def full_name(self):
         return f"{self.first_name} {self.last_name}"
 
+    # Tabs beside Details and History on the person's pages: (tab, label, URL name).
+    detail_tabs = [("timeline", "Timeline", "core:offender_timeline")]
+
     def get_absolute_url(self):
         return reverse("core:offender_detail", args=[self.pk])
 

@@ -144,7 +144,7 @@ class ObjectEditView(ScopedMixin, UpdateView):
     def form_valid(self, form):
         creating = self.object is None
         with transaction.atomic():
-            self.object = form.save()
+            self.object = self.save(form)
             action = ADD if creating else CHANGE
             in_scope = self.base_queryset().restrict(self.request.user, action).filter(pk=self.object.pk).exists()
             if not in_scope:
@@ -157,6 +157,10 @@ class ObjectEditView(ScopedMixin, UpdateView):
         verb = "Added" if creating else "Saved"
         messages.success(self.request, f"{verb} {self.get_model()._meta.verbose_name} “{self.object}”.")
         return HttpResponseRedirect(self.get_success_url())
+
+    def save(self, form):
+        """Save the valid form (inside the view's transaction); a model with a service overrides this."""
+        return form.save()
 
     def get_success_url(self):
         return self.object.get_absolute_url()

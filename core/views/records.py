@@ -1,12 +1,20 @@
 """Pages for core records: facilities, districts, organizations, offenders, court cases, users."""
 
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.views.generic import FormView
 
-from core import filters, forms, tables
+from core import filters, forms, tables, timeline
 from core.models import CourtCase, District, Facility, Offender, Organization, User
-from core.querysets import VIEW
+from core.querysets import CHANGE, VIEW
+from core.services import offender_save, parole_hearing_record
 
-from .generic import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView
+from .generic import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView, scoped_object_or_404
 
 
 # Facilities -----------------------------------------------------------------------------------
@@ -110,9 +118,72 @@ class OffenderDetailView(ObjectDetailView):
         return context
 
 
+class OffenderTimelineView(ObjectDetailView):
+    """Everything the person has done across the programs, newest first, as the viewer may see it."""
+
+    queryset = Offender.objects.select_related("facility", "district", "supervising_officer")
+    template_name = "core/offender_timeline.html"
+    tab = "timeline"
+    paginate_by = 25
+
+    def get_template_names(self):
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = forms.TimelineFilterForm(self.request.GET or None, programs=timeline.programs())
+        program = form.cleaned_data["program"] if form.is_valid() else ""
+        items = timeline.timeline_for(self.object, self.request.user, program=program or None)
+        page = Paginator(items, self.paginate_by).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter_form=form,
+            program=program,
+            page_obj=page,
+            page_query=query.urlencode(),
+            title=f"Timeline of {self.object}",
+            can_record_hearing=context["can_change"],
+        )
+        return context
+
+
+class ParoleHearingAddView(LoginRequiredMixin, FormView):
+    """Record a parole hearing of a person the user may change."""
+
+    template_name = "core/object_form.html"
+    form_class = forms.ParoleHearingForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.offender = scoped_object_or_404(Offender, request.user, kwargs["pk"], CHANGE)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = f"Record a parole hearing: {self.offender}"
+        context["cancel_url"] = reverse("core:offender_timeline", args=[self.offender.pk])
+        return context
+
+    def form_valid(self, form):
+        try:
+            parole_hearing_record(offender=self.offender, user=self.request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, "Recorded the parole hearing.")
+        return HttpResponseRedirect(reverse("core:offender_timeline", args=[self.offender.pk]))
+
+
 class OffenderEditView(ObjectEditView):
     model = Offender
     form_class = forms.OffenderForm
+
+    def save(self, form):
+        # Through the service: a change of status, facility, district or officer is an offender event.
+        return offender_save(offender=form.save(commit=False), user=self.request.user, clean=False)
 
 
 class OffenderHistoryView(ObjectHistoryView):

@@ -4,11 +4,13 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from core.jobs import JOBS
 
 PREFIX = "rjadmin:"
+# Frequent tasks that are not dated jobs (no JobRun row each time): (name, task, every N minutes).
+FREQUENT = [("offender_events", "core.deliver_offender_events", 5)]
 
 
 class Command(BaseCommand):
@@ -40,6 +42,14 @@ class Command(BaseCommand):
                     "enabled": True,
                     "description": job.description,
                 },
+            )
+        for short, task, minutes in FREQUENT:
+            name = f"{PREFIX}{short}"
+            declared.add(name)
+            every, _ = IntervalSchedule.objects.get_or_create(every=minutes, period=IntervalSchedule.MINUTES)
+            PeriodicTask.objects.update_or_create(
+                name=name,
+                defaults={"task": task, "interval": every, "crontab": None, "args": "[]", "enabled": True},
             )
         removed, _ = PeriodicTask.objects.filter(name__startswith=PREFIX).exclude(name__in=declared).delete()
         self.stdout.write(
