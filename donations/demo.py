@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.models import Facility, Organization, User
+from core.money import quantize
 from gardens import selectors as garden_selectors
 
 from . import selectors, services
@@ -264,7 +265,7 @@ def _write_donations(donations, facility, user, rng):
                         donation=donation,
                         crop=obj,
                         weight_lb=amount,
-                        estimated_value=selectors.money(amount * obj.value_per_lb),
+                        estimated_value=quantize(amount * obj.value_per_lb),
                     )
                 )
             else:
@@ -273,7 +274,7 @@ def _write_donations(donations, facility, user, rng):
                         donation=donation,
                         item=obj,
                         quantity=amount,
-                        estimated_value=selectors.money(amount * obj.estimated_value),
+                        estimated_value=quantize(amount * obj.estimated_value),
                     )
                 )
     bulk_create_with_history(lines, DonationLine, batch_size=1000, default_user=user, default_change_reason="Demo data")

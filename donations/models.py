@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import Facility, Organization
+from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 
 from .choices import DonationPurpose, FundraiserPurpose, ItemCategory
@@ -64,10 +65,8 @@ class Item(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     category = models.CharField(max_length=20, choices=ItemCategory.choices)
-    estimated_value = models.DecimalField(
+    estimated_value = MoneyField(
         "estimated value (each)",
-        max_digits=12,
-        decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
         help_text="What one is worth to the recipient, in dollars. Used on receipts and reports.",
     )
@@ -283,9 +282,7 @@ class DonationLine(models.Model):
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="donation_lines")
     quantity = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
-    estimated_value = models.DecimalField(
-        max_digits=12, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))]
-    )
+    estimated_value = MoneyField(default=Decimal("0.00"), validators=[MinValueValidator(Decimal("0"))])
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -339,13 +336,9 @@ class Fundraiser(models.Model):
     purpose = models.CharField(max_length=20, choices=FundraiserPurpose.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    goal = models.DecimalField(
-        "goal ($)", max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
-    raised = models.DecimalField(
+    goal = MoneyField("goal ($)", validators=[MinValueValidator(Decimal("0"))])
+    raised = MoneyField(
         "money raised ($)",
-        max_digits=12,
-        decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
@@ -387,9 +380,7 @@ class FundraiserPurchase(models.Model):
     date = models.DateField()
     description = models.CharField("what was bought", max_length=200)
     quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
-    amount = models.DecimalField(
-        "amount spent ($)", max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
-    )
+    amount = MoneyField("amount spent ($)", validators=[MinValueValidator(Decimal("0"))])
     recipient = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,

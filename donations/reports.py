@@ -15,8 +15,10 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.models import Facility
+from core.money import quantize
 from core.querysets import ADD, VIEW, can
 from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, registry
+from core.units import one_decimal, to_tons
 from gardens import selectors as garden_selectors
 
 from . import selectors
@@ -24,6 +26,8 @@ from .forms import SeasonReportForm
 from .models import Donation, Fundraiser, Item, ProductionLog
 
 REPORT_ROLES = frozenset({Role.FACILITY_STAFF, Role.ADMINISTRATOR, Role.AUDITOR})
+SEASON_HARVEST_TITLE = "Season harvest report"
+DONATIONS_TITLE = "Donations report"
 
 
 def _params_season(params) -> object | None:
@@ -71,6 +75,7 @@ def build_season_harvest(user, params) -> dict:
     season = _params_season(params)
     facility = _params_facility(user, params)
     context = {
+        "title": f"{SEASON_HARVEST_TITLE}: {season}" if season else SEASON_HARVEST_TITLE,
         "season": season,
         "facility": facility,
         "scope": _scope_label(user, facility),
@@ -86,7 +91,7 @@ def build_season_harvest(user, params) -> dict:
     by_recipient = selectors.produce_by_recipient(
         user=user, start=season.start_date, end=season.end_date, facility=facility
     )
-    donated = selectors.one_decimal(sum((r.pounds for r in by_recipient), Decimal(0)))
+    donated = one_decimal(sum((r.pounds for r in by_recipient), Decimal(0)))
     spoiled = selectors.spoiled_pounds(user=user, start=season.start_date, end=season.end_date, facility=facility)
     context.update(
         through=through,
@@ -95,9 +100,9 @@ def build_season_harvest(user, params) -> dict:
         by_crop=by_crop,
         by_recipient=by_recipient,
         donated_lb=donated,
-        donated_tons=selectors.to_tons(donated),
+        donated_tons=to_tons(donated),
         spoiled_lb=spoiled,
-        recipients_value=selectors.money(sum((r.value for r in by_recipient), Decimal(0))),
+        recipients_value=quantize(sum((r.value for r in by_recipient), Decimal(0))),
     )
     rows = [["section", "code", "name", "pounds", "tons", "entries", "volunteer_hours"]]
     for r in by_facility:
@@ -108,7 +113,7 @@ def build_season_harvest(user, params) -> dict:
     rows.append(["crop", "", "Total", totals.pounds, totals.tons, totals.entries, totals.volunteer_hours])
     for r in by_recipient:
         rows.append(["recipient", r.county, r.name, r.pounds, r.tons, r.donations, ""])
-    rows.append(["recipient", "", "Total given", donated, selectors.to_tons(donated), "", ""])
+    rows.append(["recipient", "", "Total given", donated, to_tons(donated), "", ""])
     context["csv_rows"] = rows
     return context
 
@@ -118,6 +123,7 @@ def build_donations(user, params) -> dict:
     season = _params_season(params)
     facility = _params_facility(user, params)
     context = {
+        "title": f"{DONATIONS_TITLE}: {season}" if season else DONATIONS_TITLE,
         "season": season,
         "facility": facility,
         "scope": _scope_label(user, facility),
@@ -150,7 +156,7 @@ def build_donations(user, params) -> dict:
 registry.report(
     ReportEntry(
         slug="season-harvest",
-        title="Season harvest report",
+        title=SEASON_HARVEST_TITLE,
         app="donations",
         description="Produce grown in a season by facility and crop, and where it went, with the season's totals.",
         build=build_season_harvest,
@@ -163,7 +169,7 @@ registry.report(
 registry.report(
     ReportEntry(
         slug="donations",
-        title="Donations report",
+        title=DONATIONS_TITLE,
         app="donations",
         description="What was given in a season, by recipient and by county, with the season's totals.",
         build=build_donations,
@@ -311,6 +317,8 @@ for entry in (
     ),
     MenuEntry("stock", "Programs", "Stock on hand", "donations:stock", visible=_may_view_donations, order=32),
     MenuEntry("fundraisers", "Programs", "Fundraisers", "donations:fundraiser_list", model=Fundraiser, order=40),
+    # A menu entry names a URL without arguments, so these two go through the old report addresses,
+    # which send the user on to the report catalog's page of the report (reports:run).
     MenuEntry(
         "report-season-harvest",
         "Programs",

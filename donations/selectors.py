@@ -16,28 +16,21 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import Facility, Organization
+from core.money import ZERO as ZERO_USD
+from core.money import quantize
 from core.querysets import VIEW
+from core.units import ZERO_LB, one_decimal, to_tons
 from gardens import selectors as garden_selectors
 
 from .choices import ItemCategory
 from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-ZERO_LB = Decimal("0.0")
-ZERO_USD = Decimal("0.00")
-one_decimal = garden_selectors.one_decimal
-to_tons = garden_selectors.to_tons
-
-
-def money(value) -> Decimal:
-    """The one rounding rule for dollars: cents, half up."""
-    return Decimal(value or 0).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def _sum_lb(name):
@@ -330,7 +323,7 @@ def donation_totals(*, user, start: dt.date | None, end: dt.date | None, facilit
         recipients=head["recipients"],
         pounds=one_decimal(body["pounds"]),
         items=body["items"],
-        value=money(body["value"]),
+        value=quantize(body["value"]),
     )
 
 
@@ -379,7 +372,7 @@ def by_recipient(*, user, start: dt.date, end: dt.date, facility=None, limit: in
             donations=r["donations"],
             pounds=one_decimal(r["pounds"]),
             items=r["items"],
-            value=money(r["value"]),
+            value=quantize(r["value"]),
         )
         for r in rows
     ]
@@ -407,7 +400,7 @@ def by_county(*, user, start: dt.date, end: dt.date, facility=None) -> list[dict
             "pounds": one_decimal(r["pounds"]),
             "tons": to_tons(r["pounds"]),
             "items": r["items"],
-            "value": money(r["value"]),
+            "value": quantize(r["value"]),
         }
         for r in rows
     ]
@@ -433,7 +426,7 @@ def produce_by_recipient(*, user, start: dt.date, end: dt.date, facility=None) -
             donations=r["donations"],
             pounds=one_decimal(r["pounds"]),
             items=0,
-            value=money(r["value"]),
+            value=quantize(r["value"]),
         )
         for r in rows
     ]
@@ -454,7 +447,7 @@ def items_by_category(*, user, start: dt.date, end: dt.date, facility=None) -> l
         {
             "category": labels.get(r["item__category"], r["item__category"]),
             "items": r["items"],
-            "value": money(r["value"]),
+            "value": quantize(r["value"]),
         }
         for r in rows
     ]
@@ -481,9 +474,9 @@ def fundraiser_totals(*, user, year: int) -> dict:
     spent = _scoped(FundraiserPurchase.objects.all(), user).filter(fundraiser__in=qs.values("pk"))
     return {
         "fundraisers": head["n"],
-        "goal": money(head["goal"]),
-        "raised": money(head["raised"]),
-        "spent": money(spent.aggregate(t=_sum_usd("amount"))["t"]),
+        "goal": quantize(head["goal"]),
+        "raised": quantize(head["raised"]),
+        "spent": quantize(spent.aggregate(t=_sum_usd("amount"))["t"]),
     }
 
 

@@ -15,8 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.models import Facility, Organization
+from core.money import quantize
 from core.services import entry_void, lock_facilities
 from core.services import set_history as _set_history
+from core.units import one_decimal
 
 from . import selectors
 from .choices import DonationPurpose
@@ -32,7 +34,7 @@ class ShortageError(ValidationError):
 
 
 def _fmt_lb(value) -> str:
-    return f"{selectors.one_decimal(value):,} lb"
+    return f"{one_decimal(value):,} lb"
 
 
 # Stock checks ---------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def donation_create(
     donation.save()
     lines = [
         DonationLine(
-            donation=donation, crop=crop, weight_lb=pounds, estimated_value=selectors.money(pounds * crop.value_per_lb)
+            donation=donation, crop=crop, weight_lb=pounds, estimated_value=quantize(pounds * crop.value_per_lb)
         )
         for crop, pounds in produce
     ] + [
@@ -159,7 +161,7 @@ def donation_create(
             donation=donation,
             item=item,
             quantity=quantity,
-            estimated_value=selectors.money(quantity * item.estimated_value),
+            estimated_value=quantize(quantity * item.estimated_value),
         )
         for item, quantity in items
     ]

@@ -50,6 +50,11 @@ urlpatterns = [
         name="fundraiserpurchase_edit",
     ),
     *crud("items", "item", views.ItemListView, views.ItemDetailView, views.ItemEditView, views.ItemHistoryView),
-    path("reports/season-harvest/", views.SeasonHarvestReportView.as_view(), name="report_season_harvest"),
-    path("reports/donations/", views.DonationsReportView.as_view(), name="report_donations"),
+    # The reports run in the report catalog (reports:run); these old addresses send bookmarks there.
+    path(
+        "reports/season-harvest/",
+        views.ReportRedirectView.as_view(slug="season-harvest"),
+        name="report_season_harvest",
+    ),
+    path("reports/donations/", views.ReportRedirectView.as_view(slug="donations"), name="report_donations"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import re
 
@@ -13,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +21,11 @@ from django.views.generic import TemplateView
 
 from core.filters import scoped
 from core.models import Facility
+from core.money import quantize
 from core.pdf import pdf_response
 from core.querysets import ADD, VIEW, can
+from core.registry import registry
+from core.units import one_decimal, to_tons
 from core.views.generic import (
     EditOnlyMixin,
     ObjectDetailView,
@@ -88,17 +90,17 @@ def receipt_context(donation) -> dict:
     lines = list(donation.lines.select_related("crop", "item"))
     produce = [line for line in lines if line.crop_id]
     items = [line for line in lines if line.item_id]
-    total_lb = selectors.one_decimal(sum((line.weight_lb for line in produce), 0))
+    total_lb = one_decimal(sum((line.weight_lb for line in produce), 0))
     return {
         "donation": donation,
         "produce": produce,
         "items": items,
         "total_lb": total_lb,
-        "total_tons": selectors.to_tons(total_lb),
+        "total_tons": to_tons(total_lb),
         "total_items": sum(line.quantity for line in items),
-        "total_value": selectors.money(sum((line.estimated_value for line in lines), 0)),
-        "produce_value": selectors.money(sum((line.estimated_value for line in produce), 0)),
-        "items_value": selectors.money(sum((line.estimated_value for line in items), 0)),
+        "total_value": quantize(sum((line.estimated_value for line in lines), 0)),
+        "produce_value": quantize(sum((line.estimated_value for line in produce), 0)),
+        "items_value": quantize(sum((line.estimated_value for line in items), 0)),
     }
 
 
@@ -227,7 +229,7 @@ class DonationCreateView(LoginRequiredMixin, View):
                 if available is not None:
                     field = "weight_lb" if form.key()[0] == "crop" else "quantity"
                     unit = " lb" if field == "weight_lb" else ""
-                    amount = selectors.one_decimal(available) if unit else int(available)
+                    amount = one_decimal(available) if unit else int(available)
                     form.add_error(field, f"Only {amount}{unit} on hand on that date.")
             return None
         except ValidationError as exc:
@@ -307,7 +309,7 @@ class StockView(LoginRequiredMixin, TemplateView):
             can_give=can(user, Donation, ADD),
             can_spoil=can(user, Spoilage, ADD),
         )
-        context["produce_total"] = selectors.one_decimal(sum((r.on_hand for r in context["produce"]), 0))
+        context["produce_total"] = one_decimal(sum((r.on_hand for r in context["produce"]), 0))
         context["items_total"] = int(sum((r.on_hand for r in context["items"]), 0))
         return context
 
@@ -447,46 +449,20 @@ class ItemHistoryView(ObjectHistoryView):
 
 
 # Reports --------------------------------------------------------------------------------------
-class ReportView(LoginRequiredMixin, View):
-    """A registered report as an HTML page, a PDF (``?format=pdf``) or a CSV (``?format=csv``)."""
+class ReportRedirectView(LoginRequiredMixin, View):
+    """The old address of a donations report: on to the report catalog's page for the same report.
+
+    Bookmarks keep working: the query (``season``, ``facility``, ``format``) goes along, and without
+    a ``format`` the catalog shows the report as a page straight away, as the old page did. A role
+    that may not run the report gets a 404 here, as before.
+    """
 
     slug = ""
-    page_template = ""
-    pdf_template = ""
 
     def get(self, request):
-        from core.registry import registry
-
         entry = registry.reports[self.slug]
         if not (request.user.is_superuser or request.user.role in entry.roles):
             raise Http404
-        context = entry.build(request.user, request.GET)
-        context.update(title=entry.title, entry=entry, generated=timezone.localtime())
-        season = context.get("season")
-        stem = f"{self.slug}-{season.year if season else 'none'}"
-        fmt = request.GET.get("format", "html")
-        if fmt == "pdf":
-            return pdf_response(self.pdf_template, context, filename=f"{stem}.pdf", request=request, inline=False)
-        if fmt == "csv":
-            response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
-            writer = csv.writer(response)
-            writer.writerows(context["csv_rows"])
-            return response
         query = request.GET.copy()
-        query.pop("format", None)
-        context["query"] = query.urlencode()
-        context["facilities"] = scoped(Facility)(request)
-        return render(request, self.page_template, context)
-
-
-class SeasonHarvestReportView(ReportView):
-    slug = "season-harvest"
-    page_template = "donations/reports/season_harvest_page.html"
-    pdf_template = "donations/reports/season_harvest.html"
-
-
-class DonationsReportView(ReportView):
-    slug = "donations"
-    page_template = "donations/reports/donations_page.html"
-    pdf_template = "donations/reports/donations.html"
+        query.setdefault("format", "html")
+        return redirect(f"{reverse('reports:run', args=[self.slug])}?{query.urlencode()}")

@@ -14,7 +14,9 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.models import Facility
+from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
+from core.units import LB_PER_TON
 
 from .choices import CropCategory
 from .querysets import EntryQuerySet, entry_scope_q
@@ -67,10 +69,8 @@ class Crop(models.Model):
 
     name = models.CharField(max_length=60, unique=True)
     category = models.CharField(max_length=20, choices=CropCategory.choices)
-    value_per_lb = models.DecimalField(
+    value_per_lb = MoneyField(
         "estimated value per pound",
-        max_digits=12,
-        decimal_places=2,
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
         help_text="Used to estimate the value of a donation of this crop.",
@@ -127,7 +127,7 @@ class Season(models.Model):
 
     @property
     def goal_lb(self) -> Decimal:
-        return self.goal_tons * 2000
+        return self.goal_tons * LB_PER_TON
 
     def clean(self):
         errors = {}

@@ -10,31 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.querysets import VIEW
+from core.units import ZERO_LB, one_decimal, to_tons
 
 from .models import Crop, Garden, Harvest, Season
 
-LB_PER_TON = Decimal(2000)
-ZERO = Decimal("0.0")
+ZERO = ZERO_LB
 
 
 def _sum(field_name: str):
     return Coalesce(Sum(field_name), Value(ZERO), output_field=DecimalField(max_digits=14, decimal_places=1))
-
-
-def one_decimal(value) -> Decimal:
-    """The one rounding rule for pounds and tons: one decimal, half up."""
-    return Decimal(value or 0).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def to_tons(pounds) -> Decimal:
-    return one_decimal(Decimal(pounds or 0) / LB_PER_TON)
 
 
 # Seasons -------------------------------------------------------------------------------------
@@ -333,7 +324,6 @@ def facility_garden_lookup(facility_ids) -> dict[tuple[int, str], Garden]:
 
 
 __all__ = [
-    "LB_PER_TON",
     "Breakdown",
     "SeasonComparison",
     "SeasonTotals",
@@ -342,7 +332,6 @@ __all__ = [
     "harvested_pounds",
     "harvested_pounds_by_day",
     "harvests",
-    "one_decimal",
     "pounds_by_crop",
     "pounds_by_facility",
     "pounds_by_garden",
@@ -351,5 +340,4 @@ __all__ = [
     "season_for_year",
     "season_totals",
     "seasons",
-    "to_tons",
 ]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views import View
 
 from core.querysets import ADD, VIEW, can
+from core.units import one_decimal
 from core.views.generic import (
     EditOnlyMixin,
     ObjectDetailView,
@@ -41,7 +42,7 @@ class HarvestListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # The total of exactly the rows the filter shows (one aggregate, whatever the page size).
-        context["filtered_total"] = selectors.one_decimal(
+        context["filtered_total"] = one_decimal(
             self.object_list.filter(voided_at__isnull=True).aggregate(total=Sum("weight_lb"))["total"]
         )
         return context
@@ -136,7 +137,7 @@ class HarvestDayView(LoginRequiredMixin, View):
                 problems.extend(exc.messages)
             else:
                 garden, day = header.cleaned_data["garden"], header.cleaned_data["date"]
-                total = selectors.one_decimal(sum(h.weight_lb for h in saved))
+                total = one_decimal(sum(h.weight_lb for h in saved))
                 messages.success(
                     request,
                     f"Saved {len(saved)} harvest{'s' if len(saved) != 1 else ''} at {forms.garden_label(garden)} "
@@ -180,7 +181,7 @@ class GardenDetailView(ObjectDetailView):
         context["season"] = season
         if season is not None:
             qs = selectors.season_harvests(user=self.request.user, season=season).filter(garden=self.object)
-            context["season_pounds"] = selectors.one_decimal(qs.aggregate(t=Sum("weight_lb"))["t"])
+            context["season_pounds"] = one_decimal(qs.aggregate(t=Sum("weight_lb"))["t"])
         context["recent"] = selectors.harvests(self.request.user).filter(garden=self.object).select_related("crop")[:10]
         context["can_add_harvest"] = can(self.request.user, Harvest, ADD)
         return context

@@ -18,17 +18,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from core.models import Offender
+from core.money import format_money
 from core.registry import FigureEntry, registry
+from core.units import LB_PER_TON, one_decimal
 
 from .models import BrochureBlock, FigureBaseline, Photo
 from .sections import DEFAULTS_BY_KEY, SECTION_DEFAULTS, TEXT_ONLY
 
 log = logging.getLogger(__name__)
 
-ONE_DECIMAL = Decimal("0.1")
 POUND_UNITS = {"lb", "lbs", "pounds"}
 MONEY_UNITS = {"dollars", "usd", "$"}
-CENTS = Decimal("0.01")
 
 
 def format_number(value, unit: str = "") -> str:
@@ -36,7 +36,7 @@ def format_number(value, unit: str = "") -> str:
     if value is None:
         return ""
     if unit.lower() in MONEY_UNITS:
-        return f"${Decimal(str(value)).quantize(CENTS):,}"
+        return format_money(Decimal(str(value)))
     if isinstance(value, bool):
         value = int(value)
     if isinstance(value, int):
@@ -44,7 +44,7 @@ def format_number(value, unit: str = "") -> str:
     value = Decimal(str(value))
     if value == value.to_integral_value():
         return f"{int(value):,}"
-    return f"{value.quantize(ONE_DECIMAL):,}"
+    return f"{one_decimal(value):,}"
 
 
 def section_of(entry: FigureEntry) -> str:
@@ -113,7 +113,7 @@ class FigureValue:
     def in_tons(self) -> str:
         """A weight in pounds also shown in tons (the design: season figures are also shown in tons)."""
         if self.unit.lower() in POUND_UNITS and not self.is_breakdown and self.number:
-            tons = format_number(Decimal(str(self.number)) / 2000)
+            tons = format_number(Decimal(str(self.number)) / LB_PER_TON)
             return f"{tons} ton" if tons == "1" else f"{tons} tons"
         return ""
 

@@ -1,18 +1,15 @@
 """Forms of the restitution app. They collect input; the services hold the rules."""
 
-from decimal import Decimal
-
 from django import forms
 from django.utils import timezone
 
 from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
 from core.models import CourtCase
+from core.money import CENT
 
 from .choices import ObligationKind, ObligationStatus, PayeeKind, PaymentMethod
 from .models import Obligation, Payee
 from .services import new_idempotency_key
-
-CENT = Decimal("0.01")
 
 
 def money_field(**kwargs):

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from core.choices import Role
 from core.models import CourtCase, Offender
+from core.money import MoneyField
 from core.querysets import ADD, ALL, VIEW, RestrictedQuerySet
 
 from .choices import (
@@ -26,7 +27,6 @@ from .choices import (
     PaymentSource,
 )
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
 OFFICE_ROLES = {Role.ADMINISTRATOR, Role.VICTIM_SERVICES}
 
 
@@ -92,7 +92,7 @@ class Obligation(models.Model):
     offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="obligations")
     kind = models.CharField(max_length=12, choices=ObligationKind.choices)
     payee = models.ForeignKey(Payee, on_delete=models.PROTECT, related_name="obligations")
-    ordered_amount = models.DecimalField(**MONEY)
+    ordered_amount = MoneyField()
     ordered_on = models.DateField()
     status = models.CharField(max_length=8, choices=ObligationStatus.choices, default=ObligationStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True, editable=False)
@@ -107,15 +107,15 @@ class Obligation(models.Model):
     # (under the offender's lock) and recomputed there from the allocations themselves, so they cannot
     # drift; the nightly job reads them instead of summing six million allocations. The ledger
     # (allocations) is their history, so simple-history leaves them out.
-    paid_total = models.DecimalField(**MONEY, default=0, editable=False)
+    paid_total = MoneyField(default=0, editable=False)
     last_allocated_on = models.DateField(null=True, blank=True, editable=False)
     # The schedule in brief, kept by ``plan_create`` from the active plans: the current (last) plan's
     # installment and first due date, and what the plans before it fall due in all. From its first due
     # date on, what is due is ``plan_prior_due`` plus whole months of the current installment. The plans
     # are their history.
-    plan_monthly = models.DecimalField(**MONEY, null=True, blank=True, editable=False)
+    plan_monthly = MoneyField(null=True, blank=True, editable=False)
     plan_first_due_on = models.DateField(null=True, blank=True, editable=False)
-    plan_prior_due = models.DecimalField(**MONEY, default=0, editable=False)
+    plan_prior_due = MoneyField(default=0, editable=False)
     history = HistoricalRecords(
         excluded_fields=["paid_total", "last_allocated_on", "plan_monthly", "plan_first_due_on", "plan_prior_due"]
     )
@@ -172,7 +172,7 @@ class PaymentPlan(models.Model):
     plans that would start on or after it are marked replaced, never deleted, so the history stays."""
 
     obligation = models.ForeignKey(Obligation, on_delete=models.PROTECT, related_name="plans")
-    monthly_amount = models.DecimalField(**MONEY)
+    monthly_amount = MoneyField()
     first_due_on = models.DateField()
     note = models.CharField(max_length=300, blank=True)
     replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -229,7 +229,7 @@ class Payment(models.Model):
     offender = models.ForeignKey(
         Offender, on_delete=models.PROTECT, related_name="restitution_payments", db_index=False
     )
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField()
     received_on = models.DateField()
     method = models.CharField(max_length=20, choices=PaymentMethod.choices)
     receipt_number = models.CharField(max_length=40, unique=True)
@@ -304,7 +304,7 @@ class Allocation(models.Model):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations", db_index=False
     )
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField()
     allocated_on = models.DateField()
     reversal = models.ForeignKey(
         PaymentReversal, on_delete=models.PROTECT, null=True, blank=True, related_name="allocations"
@@ -345,7 +345,7 @@ class Disbursement(models.Model):
     payee = models.ForeignKey(Payee, on_delete=models.PROTECT, related_name="disbursements")
     disbursed_on = models.DateField()
     reference = models.CharField(max_length=60, help_text="Check number or transfer reference.")
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -381,7 +381,7 @@ class DisbursementLine(models.Model):
 
     disbursement = models.ForeignKey(Disbursement, on_delete=models.PROTECT, related_name="lines")
     allocation = models.OneToOneField(Allocation, on_delete=models.PROTECT, related_name="disbursement_line")
-    amount = models.DecimalField(**MONEY)
+    amount = MoneyField()
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -418,11 +418,11 @@ class ComplianceSnapshot(models.Model):
     obligation = models.ForeignKey(
         Obligation, on_delete=models.PROTECT, related_name="snapshots", db_constraint=False, db_index=False
     )
-    ordered_amount = models.DecimalField(**MONEY)
-    paid = models.DecimalField(**MONEY)
-    balance = models.DecimalField(**MONEY)
-    expected = models.DecimalField(**MONEY)
-    arrears = models.DecimalField(**MONEY)
+    ordered_amount = MoneyField()
+    paid = MoneyField()
+    balance = MoneyField()
+    expected = MoneyField()
+    arrears = MoneyField()
     days_past_due = models.PositiveIntegerField()
     past_due_since = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=14, choices=ComplianceStatus.choices)

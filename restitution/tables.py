@@ -4,11 +4,11 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from core.money import format_money, quantize
 from core.tables import BaseTable
 
 from .choices import ComplianceStatus
 from .models import Disbursement, Obligation, Payee, Payment
-from .money import quantize
 
 BADGE = {
     ComplianceStatus.DELINQUENT: "text-bg-danger",
@@ -26,8 +26,7 @@ def status_badge(status: str) -> str:
     )
 
 
-def money(value) -> str:
-    return f"${quantize(value):,.2f}"
+money = format_money  # restitution's name for it (its template filter and tables use it)
 
 
 class MoneyColumn(tables.Column):

@@ -26,6 +26,7 @@ from django_tables2.export import ExportMixin
 
 from core.choices import Role
 from core.models import District, Offender, User
+from core.money import ZERO
 from core.pdf import pdf_response
 from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import (
@@ -39,7 +40,6 @@ from . import filters, forms, selectors, services, tables
 from .choices import ObligationKind, PaymentSource
 from .compliance import evaluate_obligation, installments
 from .models import Allocation, Disbursement, Obligation, Payee, Payment
-from .money import ZERO
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 

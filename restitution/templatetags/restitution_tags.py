@@ -1,17 +1,12 @@
+from decimal import Decimal
+
 from django import template
 
-from restitution.tables import money as _money
+from core.templatetags.rj_tags import money
 from restitution.tables import status_badge as _status_badge
 
 register = template.Library()
-
-
-@register.filter
-def money(value):
-    """``$1,234.50``; an empty value shows as a dash."""
-    if value is None or value == "":
-        return "—"
-    return _money(value)
+register.filter("money", money)  # core's: ``$1,234.50``; an empty value shows as a dash
 
 
 @register.filter
@@ -21,6 +16,4 @@ def status_badge(status):
 
 @register.filter
 def is_money(value) -> bool:
-    from decimal import Decimal
-
     return isinstance(value, Decimal)

@@ -104,25 +104,50 @@ def test_season_report_is_scoped(season_data):
     assert entry.build(season_data.staff_acc, {"season": "2026", "facility": season_data.jccc.pk})["facility"] is None
 
 
+def catalog_csv(response) -> dict[str, list[list[str]]]:
+    """The catalog's CSV of a report with several tables: each table's title row, its header, its
+    rows, then an empty row. Returns ``{title: rows}`` (the header left out)."""
+    assert response["Content-Type"].startswith("text/csv")
+    tables: dict[str, list[list[str]]] = {}
+    title = None
+    for row in csv.reader(io.StringIO(response.content.decode("utf-8-sig"))):
+        if not row:
+            title = None
+        elif title is None:
+            title = row[0]
+            tables[title] = []
+        else:
+            tables[title].append(row)
+    return {name: rows[1:] for name, rows in tables.items()}
+
+
+def test_old_report_addresses_redirect_to_the_catalog(season_data, client_for):
+    client = client_for(season_data.staff_jccc)
+    response = client.get("/donations/reports/season-harvest/?season=2026")
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/run/season-harvest/?season=2026&format=html"
+    response = client.get("/donations/reports/donations/?format=csv")
+    assert response["Location"] == "/reports/run/donations/?format=csv"
+    assert client.get("/donations/reports/donations/", follow=True).redirect_chain == [
+        ("/reports/run/donations/?format=html", 302)
+    ]
+
+
 def test_season_report_html_csv_pdf_agree(season_data, client_for, tmp_path):
     client = client_for(season_data.admin)
     expected = sum(h.weight_lb for h in season_entries())
-    page = client.get("/donations/reports/season-harvest/?season=2026")
+    page = client.get("/donations/reports/season-harvest/?season=2026", follow=True)
     assert page.status_code == 200
     html = page.content.decode()
     assert f"{expected:,} lb" in html
-    rows = list(
-        csv.reader(
-            io.StringIO(client.get("/donations/reports/season-harvest/?season=2026&format=csv").content.decode())
-        )
-    )
-    facility_rows = [r for r in rows[1:] if r[0] == "facility" and r[2] != "Total"]
-    assert sum(Decimal(r[3]) for r in facility_rows) == expected
-    facility_total = next(r for r in rows if r[0] == "facility" and r[2] == "Total")
-    assert facility_total[:4] == ["facility", "", "Total", str(expected)]
-    crop_total = next(r for r in rows if r[0] == "crop" and r[2] == "Total")
-    assert Decimal(crop_total[3]) == expected
-    pdf = client.get("/donations/reports/season-harvest/?season=2026&format=pdf")
+    tables = catalog_csv(client.get("/donations/reports/season-harvest/?season=2026&format=csv", follow=True))
+    facility_rows = [r for r in tables["Facility"] if r[1] != "Total"]
+    assert sum(Decimal(r[2]) for r in facility_rows) == expected
+    facility_total = next(r for r in tables["Facility"] if r[1] == "Total")
+    assert facility_total[:3] == ["", "Total", str(expected)]
+    crop_total = next(r for r in tables["Crop"] if r[1] == "Total")
+    assert Decimal(crop_total[2]) == expected
+    pdf = client.get("/donations/reports/season-harvest/?season=2026&format=pdf", follow=True)
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content, tmp_path)
     assert "Season harvest report: 2026 season" in text
@@ -132,7 +157,7 @@ def test_season_report_html_csv_pdf_agree(season_data, client_for, tmp_path):
 
 def test_donations_report(season_data, client_for, tmp_path):
     client = client_for(season_data.staff_jccc)
-    page = client.get("/donations/reports/donations/?season=2026")
+    page = client.get("/donations/reports/donations/?season=2026", follow=True)
     totals = page.context["totals"]
     assert (totals.donations, totals.pounds, totals.items, totals.recipients) == (2, Decimal("180.5"), 4, 2)
     assert totals.value == Decimal("150") * Decimal("1.80") + Decimal("30.5") * Decimal("2.50") + 4 * Decimal("60.00")
@@ -140,11 +165,10 @@ def test_donations_report(season_data, client_for, tmp_path):
     assert sum(r["pounds"] for r in page.context["by_county"]) == totals.pounds
     assert [c["county"] for c in page.context["by_county"]] == ["Boone", "Cole"]
     assert page.context["items_by_category"][0]["items"] == 4
-    rows = list(
-        csv.reader(io.StringIO(client.get("/donations/reports/donations/?season=2026&format=csv").content.decode()))
-    )
-    assert rows[-1][:5] == ["total", "", "Total", "2", "180.5"]
-    text = pdf_text(client.get("/donations/reports/donations/?season=2026&format=pdf").content, tmp_path)
+    tables = catalog_csv(client.get("/donations/reports/donations/?season=2026&format=csv", follow=True))
+    assert tables["Total"][-1][:4] == ["", "Total", "2", "180.5"]
+    pdf = client.get("/donations/reports/donations/?season=2026&format=pdf", follow=True)
+    text = pdf_text(pdf.content, tmp_path)
     assert "Donations report: 2026 season" in text and "Boone" in text
 
 
