@@ -20,6 +20,13 @@ LIST_PATHS = {
     "user": "/users/",
 }
 
+TIMELINE = [
+    ("offender", ADMIN, "/offenders/{offender}/timeline/"),
+    ("offender-auditor", "auditor", "/offenders/{offender}/timeline/"),
+    ("offender-one-program", ADMIN, "/offenders/{offender}/timeline/?program=restitution"),
+    ("parole-hearing-add", ADMIN, "/offenders/{offender}/parole-hearings/add/"),
+]
+
 PAGES = [
     # Every role's dashboard.
     *[
@@ -43,6 +50,8 @@ PAGES = [
     *[(f"edit-{name}", ADMIN, f"{LIST_PATHS[name]}{{{name}}}/edit/") for name in RECORDS],
     *[(f"add-{name}", ADMIN, f"{LIST_PATHS[name]}add/") for name in RECORDS],
     ("detail-offender-auditor", "auditor", "/offenders/{offender}/"),
+    # The person's timeline and the parole hearing form.
+    *[(f"timeline-{name}", user, path) for name, user, path in TIMELINE],
     ("add-courtcase-for-offender", ADMIN, "/cases/add/?offender={offender}"),
     # Search, imports, account, errors.
     ("search-empty", "officer.d9", "/search/"),
@@ -84,6 +93,35 @@ def test_page_has_no_axe_violations(site, page_as, user, path):
     response = page.goto(site(path.format(**site.ids)))
     assert response is not None
     assert response.status < 500
+    assert_page_is_accessible(page)
+
+
+@pytest.mark.parametrize(("user", "path"), [t[1:] for t in TIMELINE], ids=[t[0] for t in TIMELINE])
+def test_timeline_pages_at_tablet_width(site, page_as, user, path):
+    page = page_as(user)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    try:
+        response = page.goto(site(path.format(**site.ids)))
+        assert response is not None and response.status == 200
+        assert_page_is_accessible(page)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})
+
+
+def test_parole_hearing_form_from_the_keyboard_with_an_error(site, page_as):
+    """Tab through the form, submit a next hearing before the hearing: the error is announced, tied
+    to its field, and the page passes axe."""
+    page = page_as(ADMIN)
+    page.goto(site(f"/offenders/{site.ids['offender']}/parole-hearings/add/"))
+    page.get_by_label("Hearing date", exact=False).first.fill("2026-11-03")
+    page.get_by_label("Outcome").select_option("continued")
+    page.get_by_label("Next hearing date").fill("2026-10-01")
+    page.get_by_label("Next hearing date").press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the focus is in the form: Enter submits it
+    field = page.get_by_label("Next hearing date")
+    assert field.get_attribute("aria-invalid") == "true"
+    assert "must come after" in page.content()
     assert_page_is_accessible(page)
 
 
