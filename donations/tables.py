@@ -13,7 +13,7 @@ RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class FixedDecimalColumn(tables.Column):
-    """A sum shown with a fixed number of decimals (SQLite returns sums without their scale)."""
+    """A sum shown with a fixed number of decimals (a SUM over numeric keeps whatever scale it has)."""
 
     def __init__(self, *args, places: int = 1, **kwargs):
         self.exponent = Decimal(1).scaleb(-places)

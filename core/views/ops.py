@@ -273,9 +273,9 @@ def readyz(request):
     except Exception as exc:  # report, don't raise: this is a probe
         checks["database"] = f"error: {type(exc).__name__}"
     try:
-        from rjadmin.celery import app
+        from celery import current_app  # the project's app (rjadmin loads it): core imports no project module
 
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         checks["broker"] = "ok"
     except Exception as exc:

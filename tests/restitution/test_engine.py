@@ -1,7 +1,7 @@
 """The set-based SQL gives, for any book, the same figures as the plain-Python reading of the rule.
 
-Runs on whichever database the suite uses (SQLite locally, PostgreSQL in CI), so both SQL texts
-are checked against the same reference.
+Runs on the suite's PostgreSQL (18 embedded locally, 15 in CI), so the one SQL text is checked
+against the reference on both ends of the supported range.
 """
 
 import datetime as dt

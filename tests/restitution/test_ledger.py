@@ -20,7 +20,7 @@ D = Decimal
 
 
 def total(qs) -> Decimal:
-    """An exact sum, row by row (SQLite's SUM of decimals is a float sum)."""
+    """An exact sum, row by row in Python: the oracle does not trust the database's SUM."""
     return sum(qs.values_list("amount", flat=True), D(0))
 
 

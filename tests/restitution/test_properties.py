@@ -36,7 +36,7 @@ operation = st.one_of(
 
 
 def total(qs) -> Decimal:
-    """An exact sum: row by row in Python (SQLite's SUM of decimals is a float sum)."""
+    """An exact sum: row by row in Python (the oracle does not trust the database's SUM)."""
     return sum(qs.values_list("amount", flat=True), Decimal(0))
 
 
