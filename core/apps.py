@@ -10,6 +10,6 @@ class CoreConfig(AppConfig):
         # core's registries from these modules, found the way Django admin finds admin.py.
         from django.utils.module_loading import autodiscover_modules
 
-        from core import imports, jobs, navigation, timeline  # noqa: F401  (core's own entries)
+        from core import dashboards, imports, jobs, navigation, timeline  # noqa: F401  (core's own entries)
 
         autodiscover_modules("reports", "jobs", "importers", "api")

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,12 +13,12 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.choices import ImportStatus, JobOutcome, OffenderStatus, Role
+from core.choices import ImportStatus, Role
 from core.filters import JobRunFilterSet
 from core.forms import ImportUploadForm, RunJobForm
 from core.imports import IMPORTERS, import_run, importers_for
 from core.jobs import JOBS
-from core.models import Alert, Facility, ImportBatch, JobRun, Offender, Organization, User
+from core.models import Alert, ImportBatch, JobRun
 from core.querysets import VIEW, can
 from core.registry import registry
 from core.tables import JobRunTable
@@ -30,7 +27,8 @@ from .generic import ObjectListView
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
-    """One page per role: what core knows for that role, then the panels the apps registered."""
+    """The panels registered for the user's role, in order (core's in core/dashboards.py, the apps' in
+    their registration modules). No role branch lives here."""
 
     template_name = "core/dashboard.html"
 
@@ -38,63 +36,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         role = Role.ADMINISTRATOR if user.is_superuser and not user.role else user.role
-        offenders = Offender.objects.restrict(user, VIEW)
-        today = timezone.localdate()
-        cards = []
-        if role in (Role.ADMINISTRATOR, Role.AUDITOR):
-            counts = offenders.aggregate(
-                incarcerated=Count("pk", filter=Q(status=OffenderStatus.INCARCERATED)),
-                supervised=Count("pk", filter=Q(status=OffenderStatus.SUPERVISED)),
-            )
-            cards = [
-                ("Incarcerated", counts["incarcerated"], reverse("core:offender_list") + "?status=incarcerated"),
-                ("Supervised", counts["supervised"], reverse("core:offender_list") + "?status=supervised"),
-                ("Facilities", Facility.objects.filter(active=True).count(), reverse("core:facility_list")),
-                (
-                    "Partner organizations",
-                    Organization.objects.filter(active=True).count(),
-                    reverse("core:organization_list"),
-                ),
-            ]
-            context["failed_jobs"] = JobRun.objects.filter(
-                outcome=JobOutcome.FAILED, started_at__gte=timezone.now() - dt.timedelta(days=7)
-            )[:5]
-            context["recent_jobs"] = JobRun.objects.all()[:5]
-        elif role in (Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR, Role.BOARD_COORDINATOR):
-            supervised = offenders.filter(status=OffenderStatus.SUPERVISED)
-            label = "My caseload" if role == Role.PROBATION_OFFICER else "Supervised in my district"
-            ending = supervised.filter(
-                supervision_end_date__gte=today, supervision_end_date__lte=today + dt.timedelta(days=60)
-            )
-            cards = [
-                (label, supervised.count(), reverse("core:offender_list") + "?status=supervised"),
-                (
-                    "Supervision ends within 60 days",
-                    ending.count(),
-                    reverse("core:offender_list")
-                    + f"?status=supervised&supervision_ends_before={today + dt.timedelta(days=60):%Y-%m-%d}",
-                ),
-            ]
-            if role == Role.DISTRICT_SUPERVISOR:
-                context["officers"] = (
-                    User.objects.filter(
-                        district_id=user.district_id,
-                        is_active=True,
-                        role__in=[Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR],
-                    )
-                    .annotate(caseload_count=Count("caseload", filter=Q(caseload__status=OffenderStatus.SUPERVISED)))
-                    .order_by("-caseload_count", "last_name")
-                )
-        elif role == Role.FACILITY_STAFF:
-            context["facilities"] = Facility.objects.restrict(user, VIEW).annotate(
-                incarcerated=Count("offenders", filter=Q(offenders__status=OffenderStatus.INCARCERATED))
-            )
-        elif role == Role.VICTIM_SERVICES:
-            cards = [("Offenders statewide", offenders.count(), reverse("core:offender_list"))]
         context["role"] = role
         context["role_label"] = Role(role).label if role else "No role yet"
-        context["cards"] = cards
-        context["alerts"] = Alert.objects.restrict(user, VIEW).filter(read_at__isnull=True)[:10]
         context["panels"] = [html for html in (p.render(self.request) for p in registry.panels_for(role)) if html]
         return context
 

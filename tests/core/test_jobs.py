@@ -243,7 +243,11 @@ def test_load_schedule_creates_crontab_tasks_in_chicago(world):
     call_command("load_schedule", stdout=StringIO())
     tasks = scheduled()
     expected = {f"rjadmin:{j.name}" for j in JOBS.values() if j.hour is not None}
-    assert set(tasks) == expected
+    assert set(tasks) == expected | {"rjadmin:offender_events"}
+    # Offender event deliveries are retried every 5 minutes: an interval, not a dated job.
+    events_task = tasks["rjadmin:offender_events"]
+    assert events_task.task == "core.deliver_offender_events"
+    assert (events_task.interval.every, events_task.interval.period, events_task.crontab) == (5, "minutes", None)
     task = tasks["rjadmin:supervision_review"]
     assert task.task == "core.run_job"
     assert json.loads(task.args) == ["supervision_review"]
