@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 
 from core.choices import FacilityKind, JobOutcome, OffenderStatus, OffenseClass, Region, Role
 from core.models import CourtCase, District, Facility, JobRun, Offender, Organization, OrganizationKind, User
@@ -33,6 +34,40 @@ class SearchFilterSet(django_filters.FilterSet):
         for field in self.search_fields:
             query |= Q(**{f"{field}__icontains": value})
         return queryset.filter(query)
+
+
+# Voidable entries (core.entries) --------------------------------------------------------------
+ENTRY_STATUS_CHOICES = [("active", "Standing"), ("voided", "Voided"), ("all", "Standing and voided")]
+
+
+class EntryStatusFilter(django_filters.ChoiceFilter):
+    """Voided entries are hidden unless asked for."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("choices", ENTRY_STATUS_CHOICES)
+        kwargs.setdefault("empty_label", None)
+        kwargs.setdefault("label", "Status")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value == "all":
+            return qs
+        if value == "voided":
+            return qs.filter(voided_at__isnull=False)
+        return qs.filter(voided_at__isnull=True)
+
+
+class EntryFilterSet(SearchFilterSet):
+    """A list of voidable entries: ``status`` (list it in ``Meta.fields``), standing entries by
+    default, even before the form is submitted."""
+
+    status = EntryStatusFilter()
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("status"):
+            data["status"] = "active"
+        super().__init__(data, *args, **kwargs)
 
 
 class FacilityFilterSet(SearchFilterSet):

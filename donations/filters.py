@@ -3,9 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
-from django.http import QueryDict
 
-from core.filters import SearchFilterSet, scoped
+from core.filters import EntryFilterSet, SearchFilterSet, scoped
 from core.models import Facility, Organization
 from gardens import selectors as garden_selectors
 
@@ -13,7 +12,6 @@ from .choices import DonationPurpose, FundraiserPurpose, ItemCategory
 from .models import Donation, DonationLine, Fundraiser, Item, ProductionLog, Spoilage
 
 DATE = forms.DateInput(attrs={"type": "date"})
-STATUS_CHOICES = [("active", "Standing"), ("voided", "Voided"), ("all", "Standing and voided")]
 
 
 def season_choices(request):
@@ -36,31 +34,6 @@ class SeasonFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.field_name}__gte": value.start_date, f"{self.field_name}__lte": value.end_date})
 
 
-class StatusFilter(django_filters.ChoiceFilter):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", STATUS_CHOICES)
-        kwargs.setdefault("empty_label", None)
-        kwargs.setdefault("label", "Status")
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value == "all":
-            return qs
-        if value == "voided":
-            return qs.filter(voided_at__isnull=False)
-        return qs.filter(voided_at__isnull=True)
-
-
-class EntryFilterSet(SearchFilterSet):
-    """Standing records by default, even before the form is submitted."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        if not data.get("status"):
-            data["status"] = "active"
-        super().__init__(data, *args, **kwargs)
-
-
 class DonationFilterSet(EntryFilterSet):
     search_fields = ("recipient__name", "note", "reference")
     season = SeasonFilter()
@@ -80,7 +53,6 @@ class DonationFilterSet(EntryFilterSet):
         label="Acknowledged",
         widget=forms.Select(choices=[("", "Acknowledged or not"), ("true", "Acknowledged"), ("false", "Awaiting")]),
     )
-    status = StatusFilter()
 
     class Meta:
         model = Donation
@@ -114,7 +86,6 @@ class ProductionFilterSet(EntryFilterSet):
     shop = django_filters.CharFilter(lookup_expr="icontains", label="Shop or program")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From", widget=DATE)
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To", widget=DATE)
-    status = StatusFilter()
 
     class Meta:
         model = ProductionLog
@@ -127,7 +98,6 @@ class SpoilageFilterSet(EntryFilterSet):
     facility = django_filters.ModelChoiceFilter(queryset=scoped(Facility), empty_label="Any facility")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From", widget=DATE)
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To", widget=DATE)
-    status = StatusFilter()
 
     class Meta:
         model = Spoilage

@@ -8,56 +8,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.entries import EntryQuerySet, VoidableEntry
 from core.models import Facility, Organization
 from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 
 from .choices import DonationPurpose, FundraiserPurpose, ItemCategory
-from .querysets import EntryQuerySet, voidable_scope_q
 
 POUND = Decimal("0.1")
 MAX_LINE_LB = Decimal("20000")  # a full truck; anything over is a typing slip
 MAX_QUANTITY = 100_000
-
-
-class VoidFields(models.Model):
-    """Who entered a record and, once void, who voided it, when and why. Nothing is deleted."""
-
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    entered_at = models.DateTimeField(default=timezone.now, editable=False)
-    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
-    )
-    void_reason = models.CharField(max_length=300, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
-                | (Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason="")),
-                name="%(app_label)s_%(class)s_void_has_reason",
-            ),
-        ]
-
-    @property
-    def is_voided(self) -> bool:
-        return self.voided_at is not None
-
-    def _check_date(self, errors: dict):
-        if getattr(self, "date", None) and self.date > timezone.localdate():
-            errors["date"] = "The date is in the future."
 
 
 class Item(models.Model):
@@ -94,7 +62,7 @@ class Item(models.Model):
         return catalog_scope_q(user, action)
 
 
-class ProductionLog(VoidFields):
+class ProductionLog(VoidableEntry):
     """Items a shop or program made on a day, and the volunteer hours it took."""
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="production_logs")
@@ -117,7 +85,7 @@ class ProductionLog(VoidFields):
         verbose_name = "production entry"
         verbose_name_plural = "craft production"
         constraints = [
-            *VoidFields.Meta.constraints,
+            *VoidableEntry.Meta.constraints,
             models.CheckConstraint(condition=Q(quantity__gt=0), name="%(app_label)s_%(class)s_quantity_positive"),
             models.CheckConstraint(
                 condition=Q(volunteer_hours__gte=0), name="%(app_label)s_%(class)s_hours_not_negative"
@@ -139,13 +107,11 @@ class ProductionLog(VoidFields):
         if errors:
             raise ValidationError(errors)
 
-    @classmethod
-    def scope_q(cls, user, action):
-        return voidable_scope_q(user, action, window=True)
 
-
-class Spoilage(VoidFields):
+class Spoilage(VoidableEntry):
     """Produce that went bad or was thrown away before it could be given: it leaves the stock."""
+
+    correction_window = False  # never edited: voided and entered again
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="spoilage")
     crop = models.ForeignKey("gardens.Crop", on_delete=models.PROTECT, related_name="spoilage")
@@ -163,7 +129,7 @@ class Spoilage(VoidFields):
         verbose_name = "spoilage entry"
         verbose_name_plural = "spoilage"
         constraints = [
-            *VoidFields.Meta.constraints,
+            *VoidableEntry.Meta.constraints,
             models.CheckConstraint(condition=Q(weight_lb__gt=0), name="%(app_label)s_%(class)s_weight_positive"),
         ]
 
@@ -178,10 +144,6 @@ class Spoilage(VoidFields):
         self._check_date(errors)
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return voidable_scope_q(user, action)
 
 
 def _line_sum(expression, output):
@@ -208,12 +170,14 @@ class DonationQuerySet(EntryQuerySet):
         )
 
 
-class Donation(VoidFields):
+class Donation(VoidableEntry):
     """A gift from one facility to one organization on one day: lines of produce and of items.
 
     Lines are fixed once the donation is saved (its receipt may be in the recipient's hands); a
     mistake is corrected by voiding the donation with a reason and entering it again.
     """
+
+    correction_window = False  # only the EDITABLE fields change (donation_update), at any time
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="donations")
     recipient = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="donations_received")
@@ -234,7 +198,7 @@ class Donation(VoidFields):
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
-            *VoidFields.Meta.constraints,
+            *VoidableEntry.Meta.constraints,
             models.UniqueConstraint(
                 fields=["facility", "reference"],
                 condition=~Q(reference=""),
@@ -266,10 +230,6 @@ class Donation(VoidFields):
             errors["acknowledged_on"] = "The acknowledgement is dated before the donation."
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return voidable_scope_q(user, action)
 
 
 class DonationLine(models.Model):
@@ -325,7 +285,7 @@ class DonationLine(models.Model):
 
     @classmethod
     def scope_q(cls, user, action):
-        return voidable_scope_q(user, action, prefix="donation__")
+        return Donation.scope_q(user, action, prefix="donation__")
 
 
 class Fundraiser(models.Model):

@@ -2,16 +2,14 @@
 
 import django_filters
 from django import forms
-from django.http import QueryDict
 
-from core.filters import SearchFilterSet, scoped
+from core.filters import EntryFilterSet, SearchFilterSet, scoped
 from core.models import Facility
 
 from .choices import CropCategory
 from .models import Crop, Garden, Harvest, Season
 
 DATE = forms.DateInput(attrs={"type": "date"})
-STATUS_CHOICES = [("active", "Standing"), ("voided", "Voided"), ("all", "Standing and voided")]
 
 
 def gardens_in_scope(request):
@@ -34,33 +32,6 @@ class SeasonFilter(django_filters.ModelChoiceFilter):
         return qs.filter(date__gte=value.start_date, date__lte=value.end_date)
 
 
-class StatusFilter(django_filters.ChoiceFilter):
-    """Voided entries are hidden unless asked for."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("choices", STATUS_CHOICES)
-        kwargs.setdefault("empty_label", None)
-        kwargs.setdefault("label", "Status")
-        super().__init__(*args, **kwargs)
-
-    def filter(self, qs, value):
-        if value == "all":
-            return qs
-        if value == "voided":
-            return qs.filter(voided_at__isnull=False)
-        return qs.filter(voided_at__isnull=True)
-
-
-class EntryFilterSet(SearchFilterSet):
-    """Standing entries by default: the filter applies even when the form is not submitted."""
-
-    def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else QueryDict(mutable=True)
-        if not data.get("status"):
-            data["status"] = "active"
-        super().__init__(data, *args, **kwargs)
-
-
 class HarvestFilterSet(EntryFilterSet):
     search_fields = ("note", "crop__name", "garden__name")
     season = SeasonFilter()
@@ -69,7 +40,6 @@ class HarvestFilterSet(EntryFilterSet):
     crop = django_filters.ModelChoiceFilter(queryset=scoped(Crop), empty_label="Any crop")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label="From", widget=DATE)
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label="To", widget=DATE)
-    status = StatusFilter()
 
     class Meta:
         model = Harvest

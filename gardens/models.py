@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.entries import EntryQuerySet, VoidableEntry
 from core.models import Facility
 from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 from core.units import LB_PER_TON
 
 from .choices import CropCategory
-from .querysets import EntryQuerySet, entry_scope_q
 
 # One entry over this is almost always a typing slip (ounces, or a whole season's total).
 MAX_HARVEST_LB = Decimal("5000")
@@ -146,7 +145,7 @@ class Season(models.Model):
         return catalog_scope_q(user, action)
 
 
-class Harvest(models.Model):
+class Harvest(VoidableEntry):
     """One crop weighed at one garden on one day. Corrected with history, voided with a reason, never deleted."""
 
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="harvests")
@@ -163,13 +162,6 @@ class Harvest(models.Model):
         max_digits=6, decimal_places=1, default=Decimal("0.0"), validators=[MinValueValidator(Decimal("0"))]
     )
     note = models.CharField(max_length=300, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    entered_at = models.DateTimeField(default=timezone.now, editable=False)
-    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
-    )
-    void_reason = models.CharField(max_length=300, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = EntryQuerySet.as_manager()
@@ -181,11 +173,7 @@ class Harvest(models.Model):
             models.CheckConstraint(
                 condition=Q(volunteer_hours__gte=0), name="%(app_label)s_%(class)s_hours_not_negative"
             ),
-            models.CheckConstraint(
-                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
-                | (Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason="")),
-                name="%(app_label)s_%(class)s_void_has_reason",
-            ),
+            *VoidableEntry.Meta.constraints,
         ]
         indexes = [
             models.Index(fields=["facility", "date"]),
@@ -197,10 +185,6 @@ class Harvest(models.Model):
 
     def get_absolute_url(self):
         return reverse("gardens:harvest_detail", args=[self.pk])
-
-    @property
-    def is_voided(self) -> bool:
-        return self.voided_at is not None
 
     def clean(self):
         errors = {}
@@ -226,7 +210,3 @@ class Harvest(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    @classmethod
-    def scope_q(cls, user, action):
-        return entry_scope_q(user, action)
