@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.db.models import Q
 
 VIEW, ADD, CHANGE = "view", "add", "change"
@@ -64,3 +65,33 @@ def catalog_scope_q(user, action: str) -> Q | None:
     if action == VIEW:
         return ALL if user.role else None
     return ALL if user.role == Role.ADMINISTRATOR else None
+
+
+# Saving within scope ---------------------------------------------------------------------------
+OUT_OF_SCOPE = "You cannot save this: the record would be outside your scope."
+
+
+class OutOfScope(ValidationError):
+    """A save that would have left the record outside the user's scope; it was rolled back."""
+
+
+def ensure_in_scope(model_or_queryset, user, pk, action: str, message: str = OUT_OF_SCOPE) -> None:
+    """Raise :class:`OutOfScope` unless ``user`` may do ``action`` on the row ``pk``."""
+    qs = model_or_queryset if isinstance(model_or_queryset, models.QuerySet) else model_or_queryset._default_manager
+    if not qs.restrict(user, action).filter(pk=pk).exists():
+        raise OutOfScope(message)
+
+
+def save_in_scope(save, *, user, action: str, queryset=None, message: str = OUT_OF_SCOPE):
+    """Run ``save()`` (a form's save, a service) and keep what it saved only if it is still within
+    ``user``'s scope for ``action`` (``ADD`` for a new record, ``CHANGE`` for an edit).
+
+    The save and the check are one transaction: a record saved outside the user's scope (staff
+    moving a record to a facility they do not work at) is rolled back and :class:`OutOfScope`, a
+    ``ValidationError`` with ``message``, is raised for the caller to show (``core.errors``).
+    ``queryset`` is the rows checked (by default the saved model's manager).
+    """
+    with transaction.atomic():
+        obj = save()
+        ensure_in_scope(queryset if queryset is not None else type(obj), user, obj.pk, action, message)
+    return obj

@@ -13,15 +13,12 @@ from rest_framework.response import Response
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
 from core.api.router import router
+from core.errors import api_error_from
 from core.querysets import CHANGE
 from gardens import selectors as garden_selectors
 
 from . import services
 from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-
-def drf_error(exc: DjangoValidationError) -> DRFValidationError:
-    return DRFValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
 
 
 class VoidReasonSerializer(serializers.Serializer):
@@ -46,7 +43,7 @@ class VoidActionMixin:
                 **{self.void_arg: obj}, user=request.user, reason=serializer.validated_data["reason"]
             )
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
         return Response(type(self).serializer_class(obj, context={"request": request}).data)
 
 
@@ -79,7 +76,7 @@ class ProductionSerializer(ScopedModelSerializer):
         try:
             return services.production_record(user=self.context["request"].user, **validated_data)
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
     def update(self, instance, validated_data):
         try:
@@ -87,7 +84,7 @@ class ProductionSerializer(ScopedModelSerializer):
                 entry=instance, user=self.context["request"].user, reason="Corrected through the API", **validated_data
             )
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
 
 class SpoilageSerializer(ScopedModelSerializer):
@@ -100,7 +97,7 @@ class SpoilageSerializer(ScopedModelSerializer):
         try:
             return services.spoilage_record(user=self.context["request"].user, **validated_data)
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
     def update(self, instance, validated_data):
         raise DRFValidationError({"non_field_errors": ["Spoilage is voided and entered again, never changed."]})
@@ -175,14 +172,14 @@ class DonationSerializer(ScopedModelSerializer):
                 **validated_data,
             )
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
     def update(self, instance, validated_data):
         changes = {k: v for k, v in validated_data.items() if k in services.EDITABLE}
         try:
             return services.donation_update(donation=instance, user=self.context["request"].user, **changes)
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
 
 class FundraiserPurchaseSerializer(ScopedModelSerializer):

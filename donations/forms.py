@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -14,10 +12,6 @@ from gardens import selectors as garden_selectors
 
 from . import services
 from .models import POUND, Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-
-def new_row_key() -> str:
-    return "r" + secrets.token_hex(4)
 
 
 class ItemForm(ScopedModelForm):
@@ -79,19 +73,10 @@ class SpoilageForm(ScopedModelForm):
         )
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this void?",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: entered twice, or the wrong recipient. The record stays, with its history.",
-    )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError("Say why this is void.")
-        return reason
+class VoidForm(CoreVoidForm):
+    reason_label = "Why is this void?"
+    reason_help = "For example: entered twice, or the wrong recipient. The record stays, with its history."
+    reason_missing = "Say why this is void."
 
 
 # Donations ------------------------------------------------------------------------------------

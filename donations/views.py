@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -19,12 +17,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from core.errors import form_errors_from
 from core.filters import scoped
 from core.models import Facility
 from core.money import quantize
 from core.pdf import pdf_response
-from core.querysets import ADD, VIEW, can
+from core.querysets import ADD, VIEW, can, save_in_scope
 from core.registry import registry
+from core.rows import blank_row, bound_rows
 from core.units import one_decimal, to_tons
 from core.views.generic import (
     EditOnlyMixin,
@@ -123,18 +123,6 @@ class DonationReceiptView(LoginRequiredMixin, View):
         )
 
 
-ROW_KEY = re.compile(r"^r[0-9a-f]{8}$")
-MAX_LINES = 40
-
-
-def _keys(data, name):
-    return [k for k in dict.fromkeys(data.getlist(name)) if ROW_KEY.match(k)][:MAX_LINES]
-
-
-def _blank(data, key, form_class) -> bool:
-    return not any((data.get(f"{key}-{name}") or "").strip() for name in form_class.base_fields)
-
-
 class DonationCreateView(LoginRequiredMixin, View):
     """A donation with its lines on one page: lines come and go with htmx, and what is on hand is shown."""
 
@@ -168,23 +156,15 @@ class DonationCreateView(LoginRequiredMixin, View):
         if "facility" not in initial and len(facilities) == 1:
             initial["facility"] = facilities[0].pk
         header = forms.DonationHeaderForm(initial=initial, user=request.user)
-        produce = [forms.ProduceLineForm(prefix=forms.new_row_key())]
-        items = [forms.ItemLineForm(prefix=forms.new_row_key())]
+        produce = [blank_row(forms.ProduceLineForm)]
+        items = [blank_row(forms.ItemLineForm)]
         return self.render_page(header, produce, items)
 
     def post(self, request):
         data = request.POST
         header = forms.DonationHeaderForm(data, user=request.user)
-        produce = [
-            forms.ProduceLineForm(data, prefix=k)
-            for k in _keys(data, "produce_row")
-            if not _blank(data, k, forms.ProduceLineForm)
-        ]
-        items = [
-            forms.ItemLineForm(data, prefix=k)
-            for k in _keys(data, "item_row")
-            if not _blank(data, k, forms.ItemLineForm)
-        ]
+        produce = bound_rows(data, "produce_row", forms.ProduceLineForm)
+        items = bound_rows(data, "item_row", forms.ItemLineForm)
         problems = []
         if not produce and not items:
             problems.append("Add at least one line of produce or of items.")
@@ -199,14 +179,14 @@ class DonationCreateView(LoginRequiredMixin, View):
                 )
                 return redirect(donation.get_absolute_url())
         if not produce and not items:
-            produce = [forms.ProduceLineForm(prefix=forms.new_row_key())]
+            produce = [blank_row(forms.ProduceLineForm)]
         return self.render_page(header, produce, items, status=400, problems=problems)
 
     def _create(self, header, produce, items, problems):
         data = header.cleaned_data
         try:
-            with transaction.atomic():
-                donation = services.donation_create(
+            donation = save_in_scope(
+                lambda: services.donation_create(
                     user=self.request.user,
                     facility=data["facility"],
                     recipient=data["recipient"],
@@ -217,11 +197,11 @@ class DonationCreateView(LoginRequiredMixin, View):
                     acknowledged=data["acknowledged"],
                     acknowledged_on=data["acknowledged_on"],
                     note=data["note"],
-                )
-                if not Donation.objects.restrict(self.request.user, ADD).filter(pk=donation.pk).exists():
-                    transaction.set_rollback(True)
-                    problems.append("You cannot save this: the donation would be outside your scope.")
-                    return None
+                ),
+                user=self.request.user,
+                action=ADD,
+                message="You cannot save this: the donation would be outside your scope.",
+            )
         except services.ShortageError as exc:
             problems.extend(exc.messages)
             for form in produce + items:
@@ -232,15 +212,8 @@ class DonationCreateView(LoginRequiredMixin, View):
                     amount = one_decimal(available) if unit else int(available)
                     form.add_error(field, f"Only {amount}{unit} on hand on that date.")
             return None
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    if name in header.fields:
-                        header.add_error(name, errors)
-                    else:
-                        problems.extend(errors)
-            else:
-                problems.extend(exc.messages)
+        except ValidationError as exc:  # the service's rules, or the donation would be outside the user's scope
+            form_errors_from(header, exc)
             return None
         return donation
 
@@ -255,12 +228,10 @@ class DonationLineRowView(LoginRequiredMixin, View):
             return render(
                 request,
                 "donations/includes/produce_row.html",
-                {"row": forms.ProduceLineForm(prefix=forms.new_row_key())},
+                {"row": blank_row(forms.ProduceLineForm)},
             )
         if kind == "item":
-            return render(
-                request, "donations/includes/item_row.html", {"row": forms.ItemLineForm(prefix=forms.new_row_key())}
-            )
+            return render(request, "donations/includes/item_row.html", {"row": blank_row(forms.ItemLineForm)})
         raise Http404
 
 

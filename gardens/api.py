@@ -4,19 +4,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
 from core.api.router import router
+from core.errors import api_error_from
 from core.querysets import CHANGE
 
 from . import services
 from .models import Crop, Garden, Harvest, Season
-
-
-def drf_error(exc: DjangoValidationError) -> DRFValidationError:
-    return DRFValidationError(getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages})
 
 
 class CropSerializer(ScopedModelSerializer):
@@ -70,7 +66,7 @@ class HarvestSerializer(ScopedModelSerializer):
         try:
             return services.harvest_record(user=self.context["request"].user, **validated_data)
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
     def update(self, instance, validated_data):
         validated_data.pop("facility", None)
@@ -82,7 +78,7 @@ class HarvestSerializer(ScopedModelSerializer):
                 **validated_data,
             )
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
 
 
 class HarvestVoidSerializer(serializers.Serializer):
@@ -130,7 +126,7 @@ class HarvestViewSet(ScopedModelViewSet):
                 harvest=harvest, user=request.user, reason=serializer.validated_data["reason"]
             )
         except DjangoValidationError as exc:
-            raise drf_error(exc) from exc
+            raise api_error_from(exc) from exc
         return Response(HarvestSerializer(harvest, context={"request": request}).data, status=status.HTTP_200_OK)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from decimal import Decimal
 
 from django import forms
@@ -76,19 +75,8 @@ class HarvestCorrectForm(ScopedModelForm):
         )
 
 
-class VoidForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this entry void?",
-        max_length=300,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: entered twice, or weighed at the wrong garden. The entry stays in the history.",
-    )
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise ValidationError("Say why this entry is void.")
-        return reason
+class VoidForm(CoreVoidForm):
+    reason_help = "For example: entered twice, or weighed at the wrong garden. The entry stays in the history."
 
 
 # Quick entry of a day's harvest ----------------------------------------------------------------
@@ -112,10 +100,6 @@ class DayHeaderForm(ScopedFormMixin, forms.Form):
         if day > timezone.localdate():
             raise ValidationError("The date is in the future.")
         return day
-
-
-def new_row_key() -> str:
-    return "r" + secrets.token_hex(4)
 
 
 class HarvestRowForm(forms.Form):
@@ -162,10 +146,3 @@ class HarvestRowForm(forms.Form):
             "volunteer_hours": data.get("volunteer_hours") or Decimal("0"),
             "note": data.get("note") or "",
         }
-
-    def add_service_error(self, exc: ValidationError):
-        if hasattr(exc, "error_dict"):
-            for name, errors in exc.message_dict.items():
-                self.add_error(name if name in self.fields else None, errors)
-        else:
-            self.add_error(None, exc.messages)

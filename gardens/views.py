@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -14,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from core.errors import form_errors_from
 from core.querysets import ADD, VIEW, can
+from core.rows import MAX_ROWS, blank_row, bound_rows
 from core.units import one_decimal
 from core.views.generic import (
     EditOnlyMixin,
@@ -69,14 +70,6 @@ class HarvestVoidView(ObjectVoidView):
     template_name = "gardens/void_form.html"
 
 
-ROW_KEY = re.compile(r"^r[0-9a-f]{8}$")
-MAX_ROWS = 40
-
-
-def _row_is_blank(data, key) -> bool:
-    return not any((data.get(f"{key}-{name}") or "").strip() for name in forms.HarvestRowForm.base_fields)
-
-
 class HarvestDayView(LoginRequiredMixin, View):
     """Quick entry: a garden, a date, and a row per crop; rows come and go with htmx; saved all at once."""
 
@@ -107,15 +100,14 @@ class HarvestDayView(LoginRequiredMixin, View):
             initial["garden"] = gardens[0].pk
         header = forms.DayHeaderForm(initial=initial, user=request.user)
         crops = self.crops()
-        rows = [forms.HarvestRowForm(prefix=forms.new_row_key(), crops=crops)]
+        rows = [blank_row(forms.HarvestRowForm, crops=crops)]
         return self.render_page(header, rows)
 
     def post(self, request):
         data = request.POST
         header = forms.DayHeaderForm(data, user=request.user)
         crops = self.crops()
-        keys = [k for k in dict.fromkeys(data.getlist("row")) if ROW_KEY.match(k)][:MAX_ROWS]
-        rows = [forms.HarvestRowForm(data, prefix=k, crops=crops) for k in keys if not _row_is_blank(data, k)]
+        rows = bound_rows(data, "row", forms.HarvestRowForm, crops=crops)
         problems = []
         if not rows:
             problems.append("Add at least one crop with its weight.")
@@ -132,7 +124,7 @@ class HarvestDayView(LoginRequiredMixin, View):
                 )
             except services.DayEntryError as exc:
                 for index, error in exc.row_errors.items():
-                    rows[index].add_service_error(error)
+                    form_errors_from(rows[index], error)
             except ValidationError as exc:
                 problems.extend(exc.messages)
             else:
@@ -148,7 +140,7 @@ class HarvestDayView(LoginRequiredMixin, View):
         for problem in problems:
             header.add_error(None, problem)
         if not rows:
-            rows = [forms.HarvestRowForm(prefix=forms.new_row_key(), crops=crops)]
+            rows = [blank_row(forms.HarvestRowForm, crops=crops)]
         return self.render_page(header, rows, status=400)
 
 
@@ -159,7 +151,7 @@ class HarvestRowView(LoginRequiredMixin, View):
         if not can(request.user, Harvest, ADD):
             raise PermissionDenied
         crops = Crop.objects.restrict(request.user, VIEW).filter(active=True)
-        form = forms.HarvestRowForm(prefix=forms.new_row_key(), crops=crops)
+        form = blank_row(forms.HarvestRowForm, crops=crops)
         return render(request, "gardens/includes/harvest_row.html", {"row": form})
 
 

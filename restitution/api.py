@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from core.api.base import ReadOnlyScopedViewSet, ScopedModelSerializer
 from core.api.router import router
+from core.errors import api_error_detail
 from core.models import Alert, Offender
 from core.querysets import CHANGE, VIEW
 
@@ -218,7 +219,7 @@ class PaymentViewSet(
                 source=PaymentSource.ENTERED,
             )
         except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            detail = api_error_detail(exc)
             if header and "idempotency key" in " ".join(exc.messages):
                 return Response(detail, status=status.HTTP_409_CONFLICT)
             raise ValidationError(detail) from exc

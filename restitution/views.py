@@ -25,6 +25,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from core.choices import Role
+from core.errors import form_errors_from
 from core.models import District, Offender, User
 from core.money import ZERO
 from core.pdf import pdf_response
@@ -57,16 +58,6 @@ def require_restitution(user):
     """Only roles that handle restitution see these pages; the rest get a 404."""
     if not can(user, Obligation, VIEW):
         raise Http404
-
-
-def form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # The caseload -----------------------------------------------------------------------------------
@@ -269,7 +260,7 @@ class _ServiceFormView(LoginRequiredMixin, FormView):
         try:
             obj = self.perform(form)
         except ValidationError as exc:
-            form_errors(form, exc)
+            form_errors_from(form, exc)
             return self.form_invalid(form)
         return redirect(self.success_url_for(obj))
 

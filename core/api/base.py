@@ -2,14 +2,13 @@
 
 import copy
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
-from rest_framework.settings import api_settings
 
-from core.querysets import ADD, CHANGE, VIEW
+from core.errors import api_error_from
+from core.querysets import ADD, CHANGE, VIEW, OutOfScope, save_in_scope
+
+API_OUT_OF_SCOPE = "The record would be outside your scope."
 
 
 class ScopedSerializerMixin:
@@ -40,21 +39,12 @@ class ScopedSerializerMixin:
             instance.clean()
             instance.validate_constraints()
         except DjangoValidationError as exc:
-            raise ValidationError(_drf_errors(exc)) from exc
+            raise api_error_from(exc) from exc
         # clean() may normalize a value (an upper-cased code): save what it checked.
         for key in attrs:
             if key not in m2m:
                 attrs[key] = getattr(instance, key)
         return attrs
-
-
-def _drf_errors(exc: DjangoValidationError):
-    if not hasattr(exc, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
-    return {
-        (api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else key): messages
-        for key, messages in exc.message_dict.items()
-    }
 
 
 class ScopedModelSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
@@ -75,12 +65,10 @@ class ScopedModelViewSet(
         return super().get_queryset().restrict(self.request.user, action)
 
     def _save_in_scope(self, serializer, action):
-        with transaction.atomic():
-            obj = serializer.save()
-            model = type(obj)
-            if not model._default_manager.restrict(self.request.user, action).filter(pk=obj.pk).exists():
-                transaction.set_rollback(True)
-                raise ValidationError({"non_field_errors": ["The record would be outside your scope."]})
+        try:
+            save_in_scope(serializer.save, user=self.request.user, action=action, message=API_OUT_OF_SCOPE)
+        except OutOfScope as exc:
+            raise api_error_from(exc) from exc
 
     def perform_create(self, serializer):
         self._save_in_scope(serializer, ADD)

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db import models
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -22,7 +22,8 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from core.audit import audit_log
-from core.querysets import ADD, CHANGE, VIEW, can
+from core.errors import form_errors_from
+from core.querysets import ADD, CHANGE, VIEW, OutOfScope, can, save_in_scope
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -143,16 +144,17 @@ class ObjectEditView(ScopedMixin, UpdateView):
 
     def form_valid(self, form):
         creating = self.object is None
-        with transaction.atomic():
-            self.object = self.save(form)
-            action = ADD if creating else CHANGE
-            in_scope = self.base_queryset().restrict(self.request.user, action).filter(pk=self.object.pk).exists()
-            if not in_scope:
-                transaction.set_rollback(True)
-        if not in_scope:
+        try:
+            self.object = save_in_scope(
+                lambda: self.save(form),
+                user=self.request.user,
+                action=ADD if creating else CHANGE,
+                queryset=self.base_queryset(),
+            )
+        except OutOfScope as exc:
             if creating:
                 self.object = None
-            form.add_error(None, "You cannot save this: the record would be outside your scope.")
+            form_errors_from(form, exc)
             return self.form_invalid(form)
         verb = "Added" if creating else "Saved"
         messages.success(self.request, f"{verb} {self.get_model()._meta.verbose_name} “{self.object}”.")
@@ -185,11 +187,7 @@ class ServiceErrorMixin:
         try:
             return super().form_valid(form)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            form_errors_from(form, exc)
             return self.form_invalid(form)
 
 

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.html import format_html
 from django.views.generic import FormView, TemplateView
 
+from core.errors import form_errors_from
 from core.models import Facility
 from core.querysets import CHANGE, VIEW
 from core.tables import BaseTable
@@ -110,9 +111,7 @@ class PhotoUploadView(LoginRequiredMixin, FormView):
                 caption=form.cleaned_data["caption"],
             )
         except ValidationError as exc:
-            for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {"image": exc.messages}).items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else "image", error)
+            form_errors_from(form, exc, default_field="image")
             return self.form_invalid(form)
         messages.success(
             self.request,
@@ -188,7 +187,7 @@ class PhotoDetailView(LoginRequiredMixin, TemplateView):
                     note=data["note"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                form_errors_from(form, exc)
             else:
                 messages.success(
                     request, "Approved: the photo is now public." if photo.is_public else "The photo stays private."
