@@ -249,3 +249,26 @@ class TimelineFilterForm(forms.Form):
     def __init__(self, *args, programs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].choices = [("", "All programs"), *programs]
+
+
+# Voidable entries (core.entries) --------------------------------------------------------------
+class VoidForm(forms.Form):
+    """The reason an entry is void. An app keeps its own wording by subclassing with
+    ``reason_label``, ``reason_help`` and ``reason_missing``."""
+
+    reason_label = "Why is this entry void?"
+    reason_help = "For example: entered twice. The entry stays in the history."
+    reason_missing = "Say why this entry is void."
+
+    reason = forms.CharField(max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.reason_label
+        self.fields["reason"].help_text = self.reason_help
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(self.reason_missing)
+        return reason

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import forms as core_forms
 from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
 from core.models import Facility, Organization
 from gardens import selectors as garden_selectors
@@ -73,7 +74,7 @@ class SpoilageForm(ScopedModelForm):
         )
 
 
-class VoidForm(CoreVoidForm):
+class VoidForm(core_forms.VoidForm):
     reason_label = "Why is this void?"
     reason_help = "For example: entered twice, or the wrong recipient. The record stays, with its history."
     reason_missing = "Say why this is void."

@@ -49,7 +49,8 @@ class CreateOnlyMixin:
 
 class VoidView(ObjectVoidView):
     form_class = forms.VoidForm
-    template_name = "donations/void_form.html"
+    intro = "A void record stays on file with its reason and history, and counts in no figure. This cannot be undone."
+    submit_label = "Void it"
 
 
 # Donations ------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core import forms as core_forms
 from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
 from core.querysets import ADD
 
@@ -75,7 +76,7 @@ class HarvestCorrectForm(ScopedModelForm):
         )
 
 
-class VoidForm(CoreVoidForm):
+class VoidForm(core_forms.VoidForm):
     reason_help = "For example: entered twice, or weighed at the wrong garden. The entry stays in the history."
 
 

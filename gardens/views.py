@@ -67,7 +67,6 @@ class HarvestVoidView(ObjectVoidView):
     service = services.harvest_void
     service_arg = "harvest"
     form_class = forms.VoidForm
-    template_name = "gardens/void_form.html"
 
 
 class HarvestDayView(LoginRequiredMixin, View):

@@ -23,6 +23,7 @@ from django_tables2.export import ExportMixin
 
 from core.audit import audit_log
 from core.errors import form_errors_from
+from core.forms import VoidForm
 from core.querysets import ADD, CHANGE, VIEW, OutOfScope, can, save_in_scope
 
 
@@ -203,15 +204,21 @@ class EditOnlyMixin:
 class ObjectVoidView(LoginRequiredMixin, View):
     """Void a record with a reason: a confirmation page, then the app's ``<entity>_void`` service.
 
-    Subclasses set ``model``, ``service`` (called as ``service(<service_arg>=obj, user=..., reason=...)``),
-    ``form_class`` (a form with a ``reason`` field) and ``template_name``. Out of scope is 404.
+    Subclasses set ``model`` and ``service`` (called as ``service(<service_arg>=obj, user=...,
+    reason=...)``). The form (``core.forms.VoidForm`` or a subclass), the template
+    (``core/object_void.html``) and the wording (``title``, formatted with ``verbose_name`` and
+    ``object``; ``intro``; ``submit_label``) are class attributes an app may change. Out of scope
+    (including a void entry) is 404. See ``core.entries`` for the whole pattern.
     """
 
     model = None
     service = None
     service_arg = "entry"
-    form_class = None
-    template_name = None
+    form_class = VoidForm
+    template_name = "core/object_void.html"
+    title = "Void {verbose_name}: {object}"
+    intro = "A void entry stays on record with its reason and history, and counts in no figure. This cannot be undone."
+    submit_label = "Void this entry"
 
     def get_object(self):
         return scoped_object_or_404(self.model, self.request.user, self.kwargs["pk"], CHANGE)
@@ -221,7 +228,9 @@ class ObjectVoidView(LoginRequiredMixin, View):
             "object": obj,
             "form": form,
             "model_meta": self.model._meta,
-            "title": f"Void {self.model._meta.verbose_name}: {obj}",
+            "title": self.title.format(verbose_name=self.model._meta.verbose_name, object=obj),
+            "intro": self.intro,
+            "submit_label": self.submit_label,
         }
         return render(self.request, self.template_name, context, status=status)
 
