@@ -1,0 +1,393 @@
+"""Who may see what, declared once per model, for the URL walker (tests/core/test_access_walk.py).
+
+The walker requests every URL pattern of the project as every role. A pattern's object kwarg
+(``pk``, ``key``, ``slug``...) is filled with the records declared here for the model the view
+works on, each record labelled, with the labels each role may see. Every label a role may not see
+must answer 404 on every URL of that model (anonymous: a redirect to sign in); one label it may see
+must answer 200 on the read pages.
+
+How a new app declares its objects: add one entry to ``OBJECTS`` per model its URLs name::
+
+    OBJECTS[Kennel] = Declared(
+        build=lambda w: {"jccc": KennelFactory(facility=w.jccc), "acc": KennelFactory(facility=w.acc)},
+        sees=FACILITY,
+    )
+
+``build(w)`` gets the shared ``world`` (two districts, two facilities, a user per role, the garden
+world) and returns ``{label: record}``; ``sees`` maps a role (an attribute of ``world``, or
+``"anonymous"``) to the labels it may see, or to ``EVERY`` label; a role left out sees none. The
+model a URL's kwarg names is read from the view (``model``, ``queryset``, ``target_model`` or a DRF
+viewset's ``queryset``); a view that does not say is listed in ``URL_TARGETS``. A pattern whose
+kwarg has no declaration fails the walk, naming the pattern.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from core.choices import OffenderStatus
+
+# The roles the walker signs in as (attributes of ``world``), then nobody signed in.
+SIGNED_IN = ("admin", "auditor", "victims", "staff_jccc", "officer", "supervisor", "boards")
+ANONYMOUS = "anonymous"
+ROLES = (*SIGNED_IN, ANONYMOUS)
+
+EVERY = "every label"
+
+
+@dataclass(frozen=True)
+class Declared:
+    """Records of one model (or one kind of object a URL names) and who may see each."""
+
+    build: Callable[[Any], dict[str, Any]]
+    sees: Mapping[str, Any] | Callable[[], Mapping[str, Any]] = field(default_factory=dict)
+
+    def visible(self, role: str, labels) -> set[str]:
+        sees = self.sees() if callable(self.sees) else self.sees  # a callable: read when the walk runs
+        seen = sees.get(role, ())
+        return set(labels) if seen == EVERY else set(seen) & set(labels)
+
+
+# Shared scope rules ----------------------------------------------------------------------------
+# A facility's records (labels "jccc" and "acc"): its staff, administrators, auditors.
+FACILITY = {"admin": EVERY, "auditor": EVERY, "staff_jccc": {"jccc"}}
+# Catalogs and reference data: every signed-in role reads them.
+EVERY_ROLE = dict.fromkeys(SIGNED_IN, EVERY)
+ADMINISTRATORS = {"admin": EVERY}
+# A person (labels below): officer.d9's caseload, officer2.d9's caseload (same district), a person
+# supervised in district 10, a person held at JCCC.
+PERSON = {
+    "admin": EVERY,
+    "auditor": EVERY,
+    "victims": EVERY,
+    "officer": {"caseload"},
+    "supervisor": {"caseload", "colleague"},
+    "boards": {"caseload", "colleague"},
+    "staff_jccc": {"inmate"},
+}
+# Money follows the person, and facility staff do not handle money.
+MONEY = {role: labels for role, labels in PERSON.items() if role != "staff_jccc"}
+# What payees are owed and paid: victim services, administrators, auditors.
+MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
+# Records each user owns (labels: the role that owns it, and "outsider"): their own, or every one.
+OWN = {role: {role} for role in SIGNED_IN}
+OWN_OR_STATEWIDE = {**OWN, "admin": EVERY, "auditor": EVERY}
+
+
+def _people(w) -> dict[str, Any]:
+    return {"caseload": w.supervised, "colleague": w.colleague_person, "d10": w.supervised_d10, "inmate": w.inmate}
+
+
+def _cases(w) -> dict[str, Any]:
+    return {"caseload": w.case, "colleague": w.colleague_case, "d10": w.case_d10, "inmate": w.inmate_case}
+
+
+def _owned(w, make) -> dict[str, Any]:
+    owners = {role: getattr(w, role) for role in SIGNED_IN} | {"outsider": w.officer_d10}
+    return {label: make(user, label) for label, user in owners.items()}
+
+
+def extend_world(w):
+    """The shared world plus the records every declaration builds on (called once per walk)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports.models import BrochureBuild
+    from tests.factories import CourtCaseFactory, OffenderFactory, OrganizationFactory
+    from tests.factories.donations import ItemFactory
+    from tests.factories.gardens import HarvestFactory, make_garden_world
+    from tests.factories.restitution import obligation, pay
+
+    make_garden_world(w)
+    w.colleague_person = OffenderFactory(
+        doc_id="1000004", status=OffenderStatus.SUPERVISED, district=w.d9, supervising_officer=w.officer2
+    )
+    w.colleague_case = CourtCaseFactory(offender=w.colleague_person, case_number="26AC-CR00004")
+    w.inmate_case = CourtCaseFactory(offender=w.inmate, case_number="26AC-CR00003")
+    w.harvest_jccc = HarvestFactory(garden=w.garden_jccc, crop=w.tomatoes, entered_by=w.staff_jccc)
+    w.harvest_acc = HarvestFactory(garden=w.garden_acc, crop=w.squash, entered_by=w.staff_acc)
+    w.d9_org = OrganizationFactory(name="Samaritan Center Food Pantry", kinds=["food_pantry"])
+    w.quilt = ItemFactory(name="Quilt", estimated_value=Decimal("60.00"))
+    w.obligations = {
+        label: obligation(
+            case, ordered_on=dt.date(2025, 12, 1), monthly_amount=Decimal("50"), first_due_on=dt.date(2026, 1, 15)
+        )
+        for label, case in _cases(w).items()
+    }
+    w.payments = {label: pay(person, "25.00", dt.date(2026, 1, 10)) for label, person in _people(w).items()}
+    # The nightly job has built the brochure once (else /brochure.pdf builds it on each walk).
+    pdf = b"%PDF-1.4\n"
+    BrochureBuild.objects.create(
+        file=ContentFile(pdf, name="walk.pdf"), built_at=timezone.now(), pages=1, size=len(pdf)
+    )
+    return w
+
+
+# Builders ----------------------------------------------------------------------------------------
+def _allocations(w):
+    from restitution.models import Allocation
+
+    return {label: Allocation.objects.filter(payment=p).first() for label, p in w.payments.items()}
+
+
+def _disbursements(w):
+    from restitution.models import Disbursement
+    from tests.factories.restitution import PayeeFactory
+
+    return {
+        "one": Disbursement.objects.create(
+            payee=PayeeFactory(), disbursed_on=dt.date(2026, 2, 1), reference="CHK 1001", amount=Decimal("25.00")
+        )
+    }
+
+
+def _payees(w):
+    from tests.factories.restitution import PayeeFactory
+
+    return {"one": PayeeFactory(name="A victim")}
+
+
+def _alerts(w):
+    from core.models import Alert
+    from restitution.services import ALERT_PREFIX  # the API lists restitution's alerts
+
+    return _owned(
+        w, lambda user, label: Alert.objects.create(user=user, title=f"For {label}", key=f"{ALERT_PREFIX}walk:{label}")
+    )
+
+
+def _imports(w):
+    from core.models import ImportBatch
+
+    return _owned(
+        w,
+        lambda user, label: ImportBatch.objects.create(
+            kind="harvests", filename=f"{label}.csv", content="date,crop\n", uploaded_by=user
+        ),
+    )
+
+
+def _generated(w):
+    from reports.models import GeneratedReport
+
+    return _owned(
+        w,
+        lambda user, label: GeneratedReport.objects.create(slug="walk", title=f"Of {label}", fmt="csv", user=user),
+    )
+
+
+def _photo(user, target, caption="A garden in July"):
+    from reports.services import photo_upload
+    from tests.factories.reports import jpeg_with_gps
+
+    return photo_upload(user=user, target=target, data=jpeg_with_gps(size=(64, 48)), alt_text=caption)
+
+
+def _photos(w):
+    return {
+        "jccc": _photo(w.staff_jccc, w.harvest_jccc),
+        "acc": _photo(w.staff_acc, w.harvest_acc),
+        "officer_own": _photo(w.officer, w.d9_org),
+    }
+
+
+def _public_photos(w):
+    from reports.services import photo_review
+
+    approved = _photo(w.staff_jccc, w.harvest_jccc, "Tomatoes on the vine")
+    approved = photo_review(
+        photo=approved, user=w.admin, approve=True, consent_confirmed=True, caption="", alt_text=approved.alt_text
+    )
+    return {"approved": approved, "pending": _photo(w.staff_jccc, w.harvest_jccc, "Not reviewed yet")}
+
+
+def _reports(w):
+    """Report catalog entries (not rows): their slugs, with the roles each declares."""
+    from core.registry import registry
+
+    return {entry.slug: entry for entry in registry.reports.values()}
+
+
+def _report_sees():
+    from core.choices import Role
+    from core.registry import registry
+
+    role_of = {
+        "admin": Role.ADMINISTRATOR,
+        "auditor": Role.AUDITOR,
+        "victims": Role.VICTIM_SERVICES,
+        "staff_jccc": Role.FACILITY_STAFF,
+        "officer": Role.PROBATION_OFFICER,
+        "supervisor": Role.DISTRICT_SUPERVISOR,
+        "boards": Role.BOARD_COORDINATOR,
+    }
+    return {
+        role: {slug for slug, entry in registry.reports.items() if not entry.roles or value in entry.roles}
+        for role, value in role_of.items()
+    }
+
+
+def _facility_records(factory, **each):
+    def build(w):
+        return {label: factory(**{k: v(w, label) for k, v in each.items()}) for label in ("jccc", "acc")}
+
+    return build
+
+
+def _site(w, label):
+    return w.jccc if label == "jccc" else w.acc
+
+
+def _staff(w, label):
+    return w.staff_jccc if label == "jccc" else w.staff_acc
+
+
+def _declarations() -> dict[Any, Declared]:
+    from core.models import Alert, CourtCase, District, Facility, ImportBatch, Offender, Organization, User
+    from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+    from gardens.models import Crop, Garden, Harvest, Season
+    from reports.models import BrochureBlock, FigureBaseline, GeneratedReport, Photo
+    from restitution.models import Allocation, Disbursement, Obligation, Payee, Payment
+    from tests.factories.donations import (
+        DonationFactory,
+        FundraiserFactory,
+        FundraiserPurchaseFactory,
+        ProductionLogFactory,
+        SpoilageFactory,
+    )
+    from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
+
+    users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
+    district_staff = {"officer", "supervisor", "boards"}
+    return {
+        # core
+        District: Declared(lambda w: {"d9": w.d9, "d10": w.d10}, EVERY_ROLE),
+        Facility: Declared(lambda w: {"jccc": w.jccc, "acc": w.acc}, {**EVERY_ROLE, "staff_jccc": {"jccc"}}),
+        Organization: Declared(lambda w: {"one": w.d9_org}, EVERY_ROLE),
+        Offender: Declared(_people, PERSON),
+        CourtCase: Declared(_cases, PERSON),
+        User: Declared(
+            lambda w: {name: getattr(w, name) for name in users},
+            {**{role: {role} for role in SIGNED_IN}, "admin": EVERY, "auditor": EVERY, "supervisor": district_staff},
+        ),
+        ImportBatch: Declared(_imports, OWN_OR_STATEWIDE),
+        Alert: Declared(_alerts, OWN),
+        # gardens
+        Garden: Declared(lambda w: {"jccc": w.garden_jccc, "acc": w.garden_acc}, FACILITY),
+        Harvest: Declared(lambda w: {"jccc": w.harvest_jccc, "acc": w.harvest_acc}, FACILITY),
+        Crop: Declared(lambda w: {"one": w.tomatoes}, EVERY_ROLE),
+        Season: Declared(lambda w: {"one": w.season}, EVERY_ROLE),
+        # donations
+        Item: Declared(lambda w: {"one": w.quilt}, EVERY_ROLE),
+        ProductionLog: Declared(
+            _facility_records(ProductionLogFactory, facility=_site, entered_by=_staff, item=lambda w, _: w.quilt),
+            FACILITY,
+        ),
+        Spoilage: Declared(
+            _facility_records(SpoilageFactory, facility=_site, entered_by=_staff, crop=lambda w, _: w.tomatoes),
+            FACILITY,
+        ),
+        Donation: Declared(
+            _facility_records(DonationFactory, facility=_site, entered_by=_staff, recipient=lambda w, _: w.d9_org),
+            FACILITY,
+        ),
+        Fundraiser: Declared(_facility_records(FundraiserFactory, facility=_site), FACILITY),
+        FundraiserPurchase: Declared(
+            _facility_records(
+                FundraiserPurchaseFactory,
+                fundraiser=lambda w, label: FundraiserFactory(facility=_site(w, label)),
+                recipient=lambda w, _: w.d9_org,
+            ),
+            FACILITY,
+        ),
+        # restitution
+        Obligation: Declared(lambda w: w.obligations, MONEY),
+        Payment: Declared(lambda w: w.payments, MONEY),
+        Allocation: Declared(_allocations, MONEY),
+        Payee: Declared(_payees, MONEY_OUT),
+        Disbursement: Declared(_disbursements, MONEY_OUT),
+        "restitution page of a person": Declared(_people, MONEY),
+        # reports
+        GeneratedReport: Declared(_generated, {**OWN, "admin": EVERY}),
+        Photo: Declared(
+            _photos, {"admin": EVERY, "auditor": EVERY, "staff_jccc": {"jccc"}, "officer": {"officer_own"}}
+        ),
+        "public photo": Declared(_public_photos, {key: {"approved"} for key in ROLES}),
+        BrochureBlock: Declared(lambda w: {"one": BrochureBlockFactory(key="walk-block")}, ADMINISTRATORS),
+        FigureBaseline: Declared(lambda w: {"one": FigureBaselineFactory()}, ADMINISTRATORS),
+        "report": Declared(_reports, _report_sees),
+    }
+
+
+@dataclass(frozen=True)
+class Target:
+    """For a view that does not name its model: what its kwargs name, and whether it is a read page."""
+
+    key: Any
+    kwargs: Mapping[str, str] = field(default_factory=lambda: {"pk": "pk"})
+    read: bool = False
+
+
+def url_targets() -> dict[str, Target]:
+    from core.models import ImportBatch, Offender, User
+    from donations.models import Donation
+    from reports.models import GeneratedReport, Photo
+    from restitution.models import Payment
+
+    return {
+        "core:user_password": Target(User),
+        "core:import_preview": Target(ImportBatch, read=True),
+        "core:import_discard": Target(ImportBatch),  # POST only
+        "core:offender_parole_hearing_add": Target(Offender),
+        "restitution:offender": Target("restitution page of a person", read=True),
+        "restitution:payment_receipt": Target(Payment, read=True),
+        "donations:donation_receipt": Target(Donation, read=True),
+        "reports:generated_detail": Target(GeneratedReport, {"key": "key"}, read=True),
+        "reports:generated_download": Target(GeneratedReport, {"key": "key"}),  # 404 until the file is ready
+        "reports:photo_detail": Target(Photo, read=True),
+        "reports:photo_image": Target(Photo, read=True),
+        "reports:photo_image_size": Target(Photo, read=True),
+        "reports:public_photo": Target("public photo", {"key": "key"}, read=True),
+        "reports:public_photo_thumb": Target("public photo", {"key": "key"}, read=True),
+        "reports:run": Target("report", {"slug": "slug"}, read=True),
+        # A photo onto any record that takes photos: walked with every declared model that does.
+        "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
+    }
+
+
+# Kwargs that name no record: the one value the walker gives them.
+CONSTANTS = {"format": "json", "kind": "produce", "size": "thumb"}
+
+# Public pages: anyone may open them (the rest send a visitor to sign in).
+PUBLIC_URLS = {
+    "healthz",
+    "readyz",
+    "login",
+    "api-schema",
+    "api-docs",
+    "reports:brochure_pdf",
+    "reports:public_home",
+    "reports:public_gallery",
+    "reports:public_photo",
+    "reports:public_photo_thumb",
+}
+
+
+OBJECTS: dict[Any, Declared] = {}
+
+
+def photo_targets() -> list[type]:
+    """The declared models a photo may be attached to (the reports app decides which)."""
+    from reports.services import photo_target_allowed
+
+    return [key for key in objects() if isinstance(key, type) and photo_target_allowed(key)]
+
+
+def objects() -> dict[Any, Declared]:
+    if not OBJECTS:
+        OBJECTS.update({k: v for k, v in _declarations().items() if not str(k).startswith("_")})
+    return OBJECTS
