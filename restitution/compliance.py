@@ -31,8 +31,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from core.money import ZERO, quantize
+
 from .choices import DELINQUENT_DAYS, ComplianceStatus
-from .money import ZERO, quantize
 
 
 @dataclass(frozen=True)

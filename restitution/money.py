@@ -1,15 +1,5 @@
-"""Money is Decimal with two places, never float. The one quantize helper of the app."""
+"""Restitution's old name for core.money; new code imports ``core.money`` (one rounding rule for dollars)."""
 
-from __future__ import annotations
+from core.money import CENT, ZERO, format_money, quantize
 
-from decimal import ROUND_HALF_UP, Decimal
-
-CENT = Decimal("0.01")
-ZERO = Decimal("0.00")
-
-
-def quantize(value) -> Decimal:
-    """Any number (Decimal, int, str) as Decimal cents."""
-    if value is None:
-        return ZERO
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+__all__ = ["CENT", "ZERO", "format_money", "quantize"]

@@ -17,12 +17,12 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from core.choices import Role
 from core.models import Offender
+from core.money import ZERO, quantize
 from core.querysets import VIEW
 
 from .choices import SEVERITY, ComplianceStatus, ObligationKind
 from .compliance import Figures, add_months, compliance_query, rows_to_figures, tune_session
 from .models import Allocation, ComplianceSnapshot, Obligation, Payee, Payment
-from .money import ZERO, quantize
 
 MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
 

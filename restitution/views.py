@@ -27,7 +27,7 @@ from django_tables2.export import ExportMixin
 from core.choices import Role
 from core.errors import form_errors_from
 from core.models import District, Offender, User
-from core.money import ZERO
+from core.money import ZERO, format_money
 from core.pdf import pdf_response
 from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import (
@@ -335,9 +335,8 @@ class ObligationAmendView(_ServiceFormView):
     def perform(self, form):
         before = self.target.ordered_amount
         obligation = services.obligation_amend(obligation=self.target, user=self.request.user, **form.cleaned_data)
-        messages.success(
-            self.request, f"Recorded the amended order: ${before:,} is now ${obligation.ordered_amount:,}."
-        )
+        now = format_money(obligation.ordered_amount)
+        messages.success(self.request, f"Recorded the amended order: {format_money(before)} is now {now}.")
         return obligation
 
 
@@ -411,7 +410,8 @@ class PaymentCreateView(OffenderTargetMixin, _ServiceFormView):
         if payment.replayed:
             messages.info(self.request, f"This payment was already posted as receipt {payment.receipt_number}.")
         else:
-            messages.success(self.request, f"Posted ${payment.amount:,} as receipt {payment.receipt_number}.")
+            amount = format_money(payment.amount)
+            messages.success(self.request, f"Posted {amount} as receipt {payment.receipt_number}.")
         return payment
 
 
@@ -420,7 +420,7 @@ class PaymentReverseView(_ServiceFormView):
     form_class = forms.ReversalForm
 
     def get_title(self):
-        return f"Reverse receipt {self.target.receipt_number} (${self.target.amount:,})"
+        return f"Reverse receipt {self.target.receipt_number} ({format_money(self.target.amount)})"
 
     def get_initial(self):
         return {"reversed_on": timezone.localdate()}
@@ -529,5 +529,5 @@ class DisbursementCreateView(_ServiceFormView):
 
     def perform(self, form):
         disbursement = services.disbursement_create(payee=self.target, user=self.request.user, **form.cleaned_data)
-        messages.success(self.request, f"Disbursed ${disbursement.amount:,} to {disbursement.payee}.")
+        messages.success(self.request, f"Disbursed {format_money(disbursement.amount)} to {disbursement.payee}.")
         return disbursement

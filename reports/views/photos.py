@@ -15,7 +15,7 @@ from django.views.generic import FormView, TemplateView
 
 from core.errors import form_errors_from
 from core.models import Facility
-from core.querysets import CHANGE, VIEW
+from core.querysets import ADD, CHANGE, VIEW, can
 from core.tables import BaseTable
 from core.views.generic import ObjectListView
 
@@ -69,7 +69,7 @@ class PhotoListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["facilities"] = Facility.objects.restrict(self.request.user, VIEW).filter(active=True)
-        context["can_upload"] = bool(self.request.user.role) and self.request.user.role != "auditor"
+        context["can_upload"] = can(self.request.user, Photo, ADD)
         return context
 
 
@@ -82,7 +82,7 @@ class PhotoUploadView(LoginRequiredMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if request.user.role == "auditor":
+        if not can(request.user, Photo, ADD):  # auditors read only
             raise Http404
         self.target = photo_target(user=request.user, app_model=kwargs["app_model"], object_id=kwargs["object_id"])
         if self.target is None:
