@@ -6,45 +6,16 @@ beyond what is on hand; lines never change afterwards; void with ``POST .../void
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as DRFValidationError
-from rest_framework.response import Response
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
+from core.api.entries import VoidActionMixin
 from core.api.router import router
 from core.errors import api_error_from
-from core.querysets import CHANGE
 from gardens import selectors as garden_selectors
 
 from . import services
 from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-
-class VoidReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-
-
-class VoidActionMixin:
-    """``POST <id>/void/ {"reason": ...}``: void through the service; out of scope is 404."""
-
-    void_service = None
-    void_arg = "entry"
-
-    @action(detail=True, methods=["post"], serializer_class=VoidReasonSerializer)
-    def void(self, request, pk=None):
-        obj = self.queryset.model.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
-        if obj is None:
-            raise NotFound
-        serializer = VoidReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            obj = type(self).void_service(
-                **{self.void_arg: obj}, user=request.user, reason=serializer.validated_data["reason"]
-            )
-        except DjangoValidationError as exc:
-            raise api_error_from(exc) from exc
-        return Response(type(self).serializer_class(obj, context={"request": request}).data)
 
 
 class ItemSerializer(ScopedModelSerializer):

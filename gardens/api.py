@@ -1,15 +1,11 @@
 """API for gardens: harvests (recorded, corrected and voided through services), crops, gardens and seasons."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers, status
-from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
-from rest_framework.response import Response
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
+from core.api.entries import VoidActionMixin
 from core.api.router import router
 from core.errors import api_error_from
-from core.querysets import CHANGE
 
 from . import services
 from .models import Crop, Garden, Harvest, Season
@@ -81,10 +77,6 @@ class HarvestSerializer(ScopedModelSerializer):
             raise api_error_from(exc) from exc
 
 
-class HarvestVoidSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
-
-
 class CropViewSet(ScopedModelViewSet):
     queryset = Crop.objects.all()
     serializer_class = CropSerializer
@@ -103,7 +95,7 @@ class SeasonViewSet(ScopedModelViewSet):
     filterset_fields = ["year"]
 
 
-class HarvestViewSet(ScopedModelViewSet):
+class HarvestViewSet(VoidActionMixin, ScopedModelViewSet):
     queryset = Harvest.objects.all()
     serializer_class = HarvestSerializer
     filterset_fields = {
@@ -112,22 +104,8 @@ class HarvestViewSet(ScopedModelViewSet):
         "crop": ["exact"],
         "date": ["exact", "gte", "lte"],
     }
-
-    @action(detail=True, methods=["post"], serializer_class=HarvestVoidSerializer)
-    def void(self, request, pk=None):
-        """Void a harvest with a reason (it stays on record and counts nowhere)."""
-        harvest = Harvest.objects.restrict(request.user, CHANGE).filter(pk=pk).first()
-        if harvest is None:
-            raise NotFound
-        serializer = HarvestVoidSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            harvest = services.harvest_void(
-                harvest=harvest, user=request.user, reason=serializer.validated_data["reason"]
-            )
-        except DjangoValidationError as exc:
-            raise api_error_from(exc) from exc
-        return Response(HarvestSerializer(harvest, context={"request": request}).data, status=status.HTTP_200_OK)
+    void_service = services.harvest_void
+    void_arg = "harvest"
 
 
 router.register("crops", CropViewSet)
