@@ -7,9 +7,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Each app enters its reports, brochure figures, dashboard panels, jobs and imports in
-        # core's registries from these modules, found the way Django admin finds admin.py.
+        # core's registries from these modules (``registrations.py`` above all), found the way Django admin finds admin.py.
         from django.utils.module_loading import autodiscover_modules
 
         from core import dashboards, imports, jobs, navigation, timeline  # noqa: F401  (core's own entries)
 
-        autodiscover_modules("reports", "jobs", "importers", "api")
+        autodiscover_modules("registrations", "jobs", "importers", "api")

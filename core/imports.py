@@ -5,7 +5,7 @@ An importer declares its columns, checks one row at a time against lookups it lo
 one transaction even for a preview and rolls back unless it was asked to commit and nothing failed,
 so a preview finds every error a commit would meet (database constraints and scope included).
 
-Apps register importers from their ``importers.py`` (or ``reports.py``) with ``register_importer``.
+Apps register importers from their ``importers.py`` (or ``registrations.py``) with ``register_importer``.
 """
 
 from __future__ import annotations

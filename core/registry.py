@@ -4,7 +4,7 @@ Reports, public figures, dashboard panels, menu items and demo seeders; and the 
 programs fill: offender event handlers (core.events), person timeline providers (core.timeline)
 and conflict checkers (core.conflicts).
 
-Each app fills these from its ``reports.py`` (found at start-up by ``CoreConfig.ready``), so
+Each app fills these from its ``registrations.py`` (found at start-up by ``CoreConfig.ready``), so
 ``core`` and ``reports`` never import a program app directly.
 """
 

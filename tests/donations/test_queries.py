@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from donations import services
-from donations.reports import render_donations_panel
+from donations.registrations import render_donations_panel
 from tests.factories import OrganizationFactory, UserFactory
 from tests.factories.donations import (
     FundraiserFactory,

@@ -10,9 +10,9 @@ import pytest
 
 from core.registry import registry
 from donations import services
-from donations.reports import donations_panel_context
+from donations.registrations import donations_panel_context
 from gardens.models import Harvest
-from gardens.reports import season_panel_context
+from gardens.registrations import season_panel_context
 from tests.donations.conftest import pdf_text
 from tests.factories.gardens import GardenFactory, HarvestFactory
 

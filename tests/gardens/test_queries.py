@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from gardens.reports import render_season_panel
+from gardens.registrations import render_season_panel
 from tests.factories import UserFactory
 from tests.factories.gardens import CropFactory, GardenFactory, HarvestFactory, SeasonFactory
 from tests.queries import page_queries

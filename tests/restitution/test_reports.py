@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from core.registry import registry
-from restitution.reports import caseload_compliance, collections_report, owed_to_payees
+from restitution.registrations import caseload_compliance, collections_report, owed_to_payees
 
 pytestmark = pytest.mark.django_db
 SLUGS = ("restitution-caseload-compliance", "restitution-collections", "restitution-owed-to-payees")

@@ -1,6 +1,6 @@
 """The reports app's own entries in core's registry: core's reports, the Reports menu, the demo seeder.
 
-Found at start-up by core's autodiscovery of ``reports.py`` modules, like every app's.
+Found at start-up by core's autodiscovery of ``registrations.py`` modules, like every app's.
 """
 
 from django.template.loader import render_to_string
