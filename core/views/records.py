@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.generic import FormView
 
 from core import filters, forms, tables, timeline
+from core.errors import form_errors_from
 from core.models import CourtCase, District, Facility, Offender, Organization, User
 from core.querysets import CHANGE, VIEW
 from core.services import offender_save, parole_hearing_record
@@ -170,8 +171,7 @@ class ParoleHearingAddView(LoginRequiredMixin, FormView):
         try:
             parole_hearing_record(offender=self.offender, user=self.request.user, **form.cleaned_data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            form_errors_from(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Recorded the parole hearing.")
         return HttpResponseRedirect(reverse("core:offender_timeline", args=[self.offender.pk]))
