@@ -7,6 +7,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.core.exceptions import ValidationError
 
 from core.choices import FacilityKind, OffenderStatus, ParoleOutcome, Role
+from core.errors import form_errors_from
 from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
 from core.querysets import VIEW
 
@@ -92,9 +93,7 @@ class OrganizationForm(ScopedModelForm):
             try:
                 probe.validate_kinds(data["kinds"])
             except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        self.add_error(field, error)
+                form_errors_from(self, exc)
         return data
 
 

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from core import events
 from core.api.base import ReadOnlyScopedViewSet, ScopedModelSerializer, ScopedModelViewSet
 from core.api.router import router
+from core.errors import api_error_from
 from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind
 
 
@@ -51,7 +52,7 @@ class OrganizationSerializer(ScopedModelSerializer):
         try:
             probe.validate_kinds(kinds)
         except DjangoValidationError as exc:
-            raise serializers.ValidationError(exc.message_dict) from exc
+            raise api_error_from(exc) from exc
         return attrs
 
 
