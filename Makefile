@@ -49,7 +49,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
-	$(PY) manage.py check --fail-level WARNING
+	@running=$$($(EMBEDDED) status); \
+	trap '[ -n "$$DATABASE_URL" ] || case "$$running" in running*) ;; *) $(EMBEDDED) stop ;; esac' EXIT; \
+	$(PY) manage.py check --fail-level WARNING && \
 	$(PY) manage.py makemigrations --check --dry-run
 
 format: install

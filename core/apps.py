@@ -6,8 +6,9 @@ class CoreConfig(AppConfig):
     verbose_name = "RJ Admin core"
 
     def ready(self):
-        # Each app enters its reports, brochure figures, dashboard panels, jobs and imports in
-        # core's registries from these modules (``registrations.py`` above all), found the way Django admin finds admin.py.
+        # Each app enters its reports, brochure figures, dashboard panels, timeline providers, jobs and
+        # imports in core's registries from these modules (``registrations.py`` above all), found the
+        # way Django admin finds admin.py.
         from django.utils.module_loading import autodiscover_modules
 
         from core import dashboards, imports, jobs, navigation, timeline  # noqa: F401  (core's own entries)

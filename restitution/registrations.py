@@ -12,13 +12,13 @@ from django.utils import timezone
 from core.choices import Role
 from core.forms import DateInput, ScopedFormMixin
 from core.models import District
+from core.money import format_money, quantize
 from core.querysets import VIEW, can
 from core.registry import MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 
 from . import selectors
 from .compliance import add_months
 from .models import Disbursement, Obligation, Payee, Payment, PaymentPlan, PaymentReversal
-from .money import quantize
 
 COMPLIANCE_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.DISTRICT_SUPERVISOR, Role.PROBATION_OFFICER})
 MONEY_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.VICTIM_SERVICES, Role.DISTRICT_SUPERVISOR})
@@ -231,10 +231,6 @@ registry.demo_seeder(_seed, order=40)
 # may be a victim, and the timeline is read by every role that sees the person). -----------------
 
 
-def _money(value) -> str:
-    return f"${quantize(value):,.2f}"
-
-
 def _timeline(offender, user) -> list:
     from core.timeline import TimelineItem
 
@@ -246,7 +242,7 @@ def _timeline(offender, user) -> list:
                 date=o.ordered_on,
                 program="restitution",
                 kind=f"{o.get_kind_display()} ordered",
-                text=f"{_money(o.ordered_amount)} on case {o.case.case_number}",
+                text=f"{format_money(o.ordered_amount)} on case {o.case.case_number}",
                 url=o.get_absolute_url(),
                 source=f"restitution.Obligation:{o.pk}",
                 sort_key=(o.created_at.isoformat(), o.pk),
@@ -260,7 +256,7 @@ def _timeline(offender, user) -> list:
                 date=timezone.localdate(p.created_at),
                 program="restitution",
                 kind="Payment plan",
-                text=f"{_money(p.monthly_amount)} a month from {p.first_due_on:%b %-d, %Y}{replaced}",
+                text=f"{format_money(p.monthly_amount)} a month from {p.first_due_on:%b %-d, %Y}{replaced}",
                 url=p.obligation.get_absolute_url(),
                 source=f"restitution.PaymentPlan:{p.pk}",
                 sort_key=(p.created_at.isoformat(), p.pk),
@@ -272,7 +268,7 @@ def _timeline(offender, user) -> list:
                 date=p.received_on,
                 program="restitution",
                 kind="Payment",
-                text=f"{_money(p.amount)}, receipt {p.receipt_number}",
+                text=f"{format_money(p.amount)}, receipt {p.receipt_number}",
                 url=p.get_absolute_url(),
                 source=f"restitution.Payment:{p.pk}",
                 sort_key=(p.created_at.isoformat(), p.pk),
@@ -285,7 +281,7 @@ def _timeline(offender, user) -> list:
                 date=r.reversed_on,
                 program="restitution",
                 kind="Payment reversed",
-                text=f"{_money(r.payment.amount)}, receipt {r.payment.receipt_number}",
+                text=f"{format_money(r.payment.amount)}, receipt {r.payment.receipt_number}",
                 url=r.payment.get_absolute_url(),
                 source=f"restitution.PaymentReversal:{r.pk}",
                 sort_key=(r.created_at.isoformat(), r.pk),
