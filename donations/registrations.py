@@ -70,17 +70,27 @@ def _scope_label(user, facility) -> str:
     return "Statewide"
 
 
-def build_season_harvest(user, params) -> dict:
-    """The season harvest report: totals, then by facility, by crop and by recipient of the produce."""
+def _season_context(user, params, title: str):
+    """What both season reports start from: the season and facility asked for, the scope line, the
+    title with the season, the seasons to choose from."""
     season = _params_season(params)
     facility = _params_facility(user, params)
-    context = {
-        "title": f"{SEASON_HARVEST_TITLE}: {season}" if season else SEASON_HARVEST_TITLE,
-        "season": season,
-        "facility": facility,
-        "scope": _scope_label(user, facility),
-        "seasons": list(garden_selectors.seasons()),
-    }
+    return (
+        season,
+        facility,
+        {
+            "title": f"{title}: {season}" if season else title,
+            "season": season,
+            "facility": facility,
+            "scope": _scope_label(user, facility),
+            "seasons": list(garden_selectors.seasons()),
+        },
+    )
+
+
+def build_season_harvest(user, params) -> dict:
+    """The season harvest report: totals, then by facility, by crop and by recipient of the produce."""
+    season, facility, context = _season_context(user, params, SEASON_HARVEST_TITLE)
     if season is None:
         context["csv_rows"] = [["No season is set up."]]
         return context
@@ -120,15 +130,7 @@ def build_season_harvest(user, params) -> dict:
 
 def build_donations(user, params) -> dict:
     """The donations report: the season's totals, then by recipient, by county and items by kind."""
-    season = _params_season(params)
-    facility = _params_facility(user, params)
-    context = {
-        "title": f"{DONATIONS_TITLE}: {season}" if season else DONATIONS_TITLE,
-        "season": season,
-        "facility": facility,
-        "scope": _scope_label(user, facility),
-        "seasons": list(garden_selectors.seasons()),
-    }
+    season, facility, context = _season_context(user, params, DONATIONS_TITLE)
     if season is None:
         context["csv_rows"] = [["No season is set up."]]
         return context
