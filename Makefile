@@ -25,7 +25,7 @@ install: $(STAMP)
 run: install
 	@trap '[ -n "$$DATABASE_URL" ] || $(EMBEDDED) stop' EXIT; \
 	$(PY) manage.py migrate --noinput -v 0 && \
-	$(PY) manage.py seed_demo && \
+	$(PY) manage.py seed_demo --addr $(ADDR) && \
 	$(PY) manage.py load_schedule && \
 	$(PY) manage.py run_all --addr $(ADDR)
 

@@ -9,6 +9,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from core.management.addr import browser_url
+
 
 class Command(BaseCommand):
     help = "Run the development web server with a Celery worker and beat; stop all three with Ctrl-C."
@@ -28,7 +30,7 @@ class Command(BaseCommand):
         for name, command in commands.items():
             procs[name] = subprocess.Popen(command, env=os.environ.copy())
         broker = "Redis" if settings.REDIS_URL else "the filesystem broker in var/celery"
-        self.stdout.write(self.style.SUCCESS(f"\nRJ Admin is running at http://{addr}/ (Celery on {broker})."))
+        self.stdout.write(self.style.SUCCESS(f"\nRJ Admin is running at {browser_url(addr)}/ (Celery on {broker})."))
         self.stdout.write("Demo logins are listed above. Press Ctrl-C to stop the server, the worker and beat.\n")
 
         stopping = False
