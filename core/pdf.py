@@ -15,6 +15,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.dates import format_datetime
+
 DEFAULT_PRINT_CSS = """
 @page {
   size: letter;
@@ -54,8 +56,7 @@ def _url_fetcher():
 
 def generated_stamp(now=None) -> str:
     """The generation date as printed in footers (America/Chicago)."""
-    now = timezone.localtime(now)
-    return f"{now:%b} {now.day}, {now:%Y} {now:%-I:%M %p}"
+    return format_datetime(timezone.localtime(now))
 
 
 def render_document(template: str, context: dict, request=None):

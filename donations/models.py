@@ -94,7 +94,7 @@ class ProductionLog(VoidableEntry):
         indexes = [models.Index(fields=["facility", "date"])]
 
     def __str__(self):
-        return f"{self.quantity} × {self.item.name}, {self.date:%Y-%m-%d}"
+        return f"{self.quantity} × {self.item.name}, {self.date:%b %-d, %Y}"
 
     def get_absolute_url(self):
         return reverse("donations:productionlog_detail", args=[self.pk])
@@ -134,7 +134,7 @@ class Spoilage(VoidableEntry):
         ]
 
     def __str__(self):
-        return f"{self.crop.name}, {self.weight_lb} lb spoiled, {self.date:%Y-%m-%d}"
+        return f"{self.crop.name}, {self.weight_lb} lb spoiled, {self.date:%b %-d, %Y}"
 
     def get_absolute_url(self):
         return reverse("donations:spoilage_detail", args=[self.pk])
@@ -190,7 +190,7 @@ class Donation(VoidableEntry):
     )
     acknowledged = models.BooleanField("acknowledgement received", default=False)
     acknowledged_on = models.DateField("acknowledged on", null=True, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     history = HistoricalRecords()
 
     objects = DonationQuerySet.as_manager()
@@ -302,7 +302,7 @@ class Fundraiser(models.Model):
         default=Decimal("0.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()

@@ -51,7 +51,7 @@ def stock_check_produce(*, facility_id: int, crop_ids) -> None:
             day, balance = negative
             shortages[("crop", crop_id)] = balance
             problems.append(
-                f"This would leave {_fmt_lb(balance)} of {names.get(crop_id, 'a crop')} on hand on {day:%b %d, %Y}: "
+                f"This would leave {_fmt_lb(balance)} of {names.get(crop_id, 'a crop')} on hand on {day:%b %-d, %Y}: "
                 "more would have been given away or spoiled than was harvested by then."
             )
     if problems:
@@ -69,7 +69,7 @@ def stock_check_items(*, facility_id: int, item_ids) -> None:
             day, balance = negative
             shortages[("item", item_id)] = balance
             problems.append(
-                f"This would leave {int(balance)} {names.get(item_id, 'items')} on hand on {day:%b %d, %Y}: "
+                f"This would leave {int(balance)} {names.get(item_id, 'items')} on hand on {day:%b %-d, %Y}: "
                 "more would have been given away than was made by then."
             )
     if problems:
@@ -87,7 +87,7 @@ def _require_available(*, facility: Facility, day: dt.date, produce: dict, items
                 shortages[("crop", crop.pk)] = max(available, Decimal(0))
                 problems.append(
                     f"{crop.name}: {_fmt_lb(pounds)} asked for, but only {_fmt_lb(max(available, 0))} "
-                    f"{'is' if available > 0 else 'was'} on hand at {facility.code} on {day:%b %d, %Y}."
+                    f"{'is' if available > 0 else 'was'} on hand at {facility.code} on {day:%b %-d, %Y}."
                 )
     if items:
         flows = selectors.item_flows(facility_id=facility.pk, item_ids=[i.pk for i in items])
@@ -97,7 +97,7 @@ def _require_available(*, facility: Facility, day: dt.date, produce: dict, items
                 shortages[("item", item.pk)] = max(available, Decimal(0))
                 problems.append(
                     f"{item.name}: {quantity:,} asked for, but only {int(max(available, 0)):,} "
-                    f"on hand at {facility.code} on {day:%b %d, %Y}."
+                    f"on hand at {facility.code} on {day:%b %-d, %Y}."
                 )
     if problems:
         raise ShortageError(problems, shortages)

@@ -41,7 +41,7 @@ class Garden(models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
     )
     active = models.BooleanField(default=True, help_text="Uncheck when the plot is no longer planted.")
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -181,7 +181,7 @@ class Harvest(VoidableEntry):
         ]
 
     def __str__(self):
-        return f"{self.crop.name}, {self.weight_lb} lb, {self.date:%Y-%m-%d}"
+        return f"{self.crop.name}, {self.weight_lb} lb, {self.date:%b %-d, %Y}"
 
     def get_absolute_url(self):
         return reverse("gardens:harvest_detail", args=[self.pk])

@@ -121,12 +121,12 @@ def collections_report(user, params) -> dict:
         {
             "title": f"Collections by month, {start:%b %-d, %Y} to {end:%b %-d, %Y}",
             "columns": ["Month", "Collected"],
-            "rows": [[f"{m:%B %Y}", total] for m, total in sorted(by_month.items())],
+            "rows": [[f"{m:%b %Y}", total] for m, total in sorted(by_month.items())],
         },
         {
             "title": "By month, district and kind",
             "columns": ["Month", "District", "Kind", "Collected", "Ledger lines"],
-            "rows": [[f"{r['month']:%B %Y}", r["district"] or "—", r["kind"], r["total"], r["lines"]] for r in rows],
+            "rows": [[f"{r['month']:%b %Y}", r["district"] or "—", r["kind"], r["total"], r["lines"]] for r in rows],
         },
     ]
     return {"start": start, "end": end, "tables": tables}

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import Role
+from core.dates import format_days
 from core.models import Alert, CourtCase, Offender, User
 from core.money import ZERO, format_money, quantize
 from core.services import NewAlert, alerts_create, set_history
@@ -648,7 +649,7 @@ def _delinquency_alerts(as_of: dt.date) -> list[NewAlert]:
         owed = format_money(arrears)
         title = f"{first} {last} is delinquent on {kinds[kind]}: {owed} past due since {since:%b %-d, %Y}"
         body = (
-            f"Case {case}: {owed} in arrears, {days} days past due as of {as_of:%b %-d, %Y}. "
+            f"Case {case}: {owed} in arrears, {format_days(days)} past due as of {as_of:%b %-d, %Y}. "
             f"Balance {format_money(balance)} of {format_money(ordered)}."
         )
         if unassigned:

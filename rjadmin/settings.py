@@ -147,6 +147,12 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Chicago"
 USE_I18N = True
 USE_TZ = True
+# Dates print one way everywhere: rjadmin/formats/en/formats.py wins over Django's English formats.
+FORMAT_MODULE_PATH = ["rjadmin.formats"]
+DATE_FORMAT = "M j, Y"
+SHORT_DATE_FORMAT = DATE_FORMAT
+DATETIME_FORMAT = "M j, Y H:i"
+SHORT_DATETIME_FORMAT = DATETIME_FORMAT
 
 # Static and media files.
 STATIC_URL = "/static/"

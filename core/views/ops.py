@@ -94,7 +94,7 @@ class JobRunListView(ObjectListView):
         name = form.cleaned_data["job"]
         run_date = form.cleaned_data["run_date"] or timezone.localdate()
         transaction.on_commit(lambda: run_job_task.delay(name, run_date.isoformat(), request.user.pk))
-        messages.success(request, f"Queued {name.replace('_', ' ')} for {run_date:%b %d, %Y}. Refresh to see its run.")
+        messages.success(request, f"Queued {name.replace('_', ' ')} for {run_date:%b %-d, %Y}. Refresh to see its run.")
         return redirect("core:jobrun_list")
 
 

@@ -54,10 +54,10 @@ def book_balance():
 def test_collections_by_month_kind_and_district(world, book, client_for):
     context = collections_report(world.admin, {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 6, 30)})
     monthly = dict(context["tables"][0]["rows"])
-    assert monthly["January 2026"] == 100
-    assert monthly["February 2026"] == 150  # $100 from officer.d9's person, $50 from officer.d10's
+    assert monthly["Jan 2026"] == 100
+    assert monthly["Feb 2026"] == 150  # $100 from officer.d9's person, $50 from officer.d10's
     detail = context["tables"][1]["rows"]
-    assert ["February 2026", 9, "Restitution", 100, 1] in [[*r[:3], int(r[3]), r[4]] for r in detail]
+    assert ["Feb 2026", 9, "Restitution", 100, 1] in [[*r[:3], int(r[3]), r[4]] for r in detail]
     mine = collections_report(world.supervisor, {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 6, 30)})
     assert sum(r[1] for r in mine["tables"][0]["rows"]) == 200
     response = run(client_for(world.supervisor), SLUGS[1], "csv", start="2026-01-01", end="2026-06-30")
