@@ -32,7 +32,7 @@ def season_panel_context(user, today=None) -> dict | None:
         "season": season,
         "totals": totals,
         "weeks": weeks,
-        "chart": {"labels": [w.strftime("%b %d") for w, _ in weeks], "pounds": [float(p) for _, p in weeks]},
+        "chart": {"labels": [w.strftime("%b %-d") for w, _ in weeks], "pounds": [float(p) for _, p in weeks]},
         "top_crops": selectors.pounds_by_crop(user=user, season=season, through=today, limit=5),
         "comparison": selectors.season_comparison(user=user, season=season, today=today),
         "statewide": user.is_administrator or user.role == Role.AUDITOR,
