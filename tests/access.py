@@ -247,7 +247,7 @@ def _staff(w, label):
 
 
 def _declarations() -> dict[Any, Declared]:
-    from core.models import Alert, CourtCase, District, Facility, ImportBatch, Offender, Organization, User
+    from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
     from gardens.models import Crop, Garden, Harvest, Season
     from reports.models import BrochureBlock, FigureBaseline, GeneratedReport, Photo
@@ -276,6 +276,11 @@ def _declarations() -> dict[Any, Declared]:
         ),
         ImportBatch: Declared(_imports, OWN_OR_STATEWIDE),
         Alert: Declared(_alerts, OWN),
+        # A run left "running" by a process that stopped (its lock is free): administrators close it.
+        JobRun: Declared(
+            lambda w: {"one": JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 1, 5))},
+            {"admin": EVERY, "auditor": EVERY},
+        ),
         # gardens
         Garden: Declared(lambda w: {"jccc": w.garden_jccc, "acc": w.garden_acc}, FACILITY),
         Harvest: Declared(lambda w: {"jccc": w.harvest_jccc, "acc": w.harvest_acc}, FACILITY),

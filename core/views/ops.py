@@ -4,26 +4,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.http import Http404, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from core.choices import ImportStatus, Role
+from core.choices import ImportStatus, JobOutcome, Role
 from core.filters import JobRunFilterSet
 from core.forms import ImportUploadForm, RunJobForm
 from core.imports import IMPORTERS, import_run, importers_for
-from core.jobs import JOBS
+from core.jobs import JOBS, job_run_mark_failed, stale_runs
 from core.models import Alert, ImportBatch, JobRun
 from core.querysets import VIEW, can
 from core.registry import registry
 from core.tables import JobRunTable
 
-from .generic import ObjectListView
+from .generic import ObjectListView, scoped_object_or_404
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -79,6 +79,11 @@ class JobRunListView(ObjectListView):
         context["jobs"] = sorted(JOBS.values(), key=lambda j: (j.hour is None, j.hour or 0, j.minute, j.name))
         context["can_run"] = self.request.user.is_administrator
         context["run_form"] = kwargs.get("run_form") or RunJobForm(jobs=context["jobs"])
+        # Runs in progress: the page polls while there is one; a run whose lock is free has stopped.
+        running = list(self.get_queryset().filter(outcome=JobOutcome.RUNNING).order_by("started_at")[:50])
+        stale = stale_runs(running)
+        context["running"] = [(run, run.pk in stale) for run in running]
+        context["polling"] = any(run.pk not in stale for run in running)
         return context
 
     def post(self, request, *args, **kwargs):
@@ -95,6 +100,40 @@ class JobRunListView(ObjectListView):
         run_date = form.cleaned_data["run_date"] or timezone.localdate()
         transaction.on_commit(lambda: run_job_task.delay(name, run_date.isoformat(), request.user.pk))
         messages.success(request, f"Queued {name.replace('_', ' ')} for {run_date:%b %-d, %Y}. Refresh to see its run.")
+        return redirect("core:jobrun_list")
+
+
+class JobRunMarkFailedView(LoginRequiredMixin, View):
+    """Close a run left "running" by a process that stopped: a confirmation, then ``job_run_mark_failed``.
+
+    Administrators only (auditors read the runs: 403); other roles: 404, like the jobs page."""
+
+    model = JobRun
+    template_name = "core/jobrun_mark_failed.html"
+
+    def get_run(self, request, pk):
+        run = scoped_object_or_404(JobRun, request.user, pk, VIEW)
+        if not request.user.is_administrator:
+            raise PermissionDenied
+        return run
+
+    def get(self, request, pk):
+        run = self.get_run(request, pk)
+        context = {
+            "run": run,
+            "title": "Mark this run failed",
+            "stale": run.pk in stale_runs([run]),
+        }
+        return render(request, self.template_name, context)
+
+    def post(self, request, pk):
+        run = self.get_run(request, pk)
+        try:
+            job_run_mark_failed(run=run, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"The run of {run.job} for {run.run_date:%b %-d, %Y} was marked failed.")
         return redirect("core:jobrun_list")
 
 

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -49,6 +48,31 @@ def test_jobs():
     yield
     JOBS.pop("test_counting")
     JOBS.pop("test_failing")
+
+
+@pytest.fixture
+def lock_elsewhere():
+    """Hold a job's advisory lock from a second database connection, as a live worker running it would."""
+    import contextlib
+
+    import psycopg
+    from django.db import connection
+
+    from core.jobs import run_lock_key
+
+    @contextlib.contextmanager
+    def hold(name, run_date):
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        with psycopg.connect(**params, autocommit=True) as other:
+            other.execute("SELECT pg_advisory_lock(%s, %s)", run_lock_key(name, run_date))
+            try:
+                yield
+            finally:  # at once: a closed connection's backend frees its locks a moment later
+                other.execute("SELECT pg_advisory_unlock(%s, %s)", run_lock_key(name, run_date))
+
+    return hold
 
 
 # job_run ------------------------------------------------------------------------------------------
@@ -90,17 +114,91 @@ def test_job_run_unknown_job():
         job_run(name="no_such_job")
 
 
-def test_job_run_second_start_while_running_raises(world):
+def test_job_run_second_start_while_running_raises(world, lock_elsewhere):
     day = dt.date(2026, 11, 28)
     running = JobRun.objects.create(job="supervision_review", run_date=day)
-    with pytest.raises(JobAlreadyRunning):
-        job_run(name="supervision_review", run_date=day)
-    assert JobRun.objects.filter(job="supervision_review").count() == 1
-    # Another date, or the same date once the first has ended, runs.
-    assert job_run(name="supervision_review", run_date=day - dt.timedelta(days=1)).outcome == JobOutcome.SUCCESS
+    with lock_elsewhere("supervision_review", day):  # a live worker runs it
+        with pytest.raises(JobAlreadyRunning):
+            job_run(name="supervision_review", run_date=day)
+        assert JobRun.objects.filter(job="supervision_review").count() == 1
+        # Another date runs beside it.
+        assert job_run(name="supervision_review", run_date=day - dt.timedelta(days=1)).outcome == JobOutcome.SUCCESS
     running.outcome = JobOutcome.SUCCESS
     running.save()
     assert job_run(name="supervision_review", run_date=day).outcome == JobOutcome.SUCCESS
+
+
+def test_job_run_holds_its_lock_for_the_whole_run(world):
+    from core.jobs import held_run_locks, run_lock_key
+
+    day = dt.date(2026, 11, 28)
+    seen = []
+
+    @register_job("test_lock_probe", description="Looks at its own lock (a test job).")
+    def probe(run_date):
+        seen.append(run_lock_key("test_lock_probe", run_date)[1] in held_run_locks())
+        return 0
+
+    try:
+        job_run(name="test_lock_probe", run_date=day)
+    finally:
+        JOBS.pop("test_lock_probe")
+    assert seen == [True]
+    assert run_lock_key("test_lock_probe", day)[1] not in held_run_locks()  # released at the end
+
+
+def test_job_run_killed_run_is_taken_over_at_once(world):
+    """A run whose process died (its lock is free) blocks nothing: the next start marks it failed."""
+    day = dt.date(2026, 11, 28)
+    with time_machine.travel(at(day, dt.time(1, 45)), tick=False):
+        stale = JobRun.objects.create(job="supervision_review", run_date=day)
+    with time_machine.travel(at(day, dt.time(1, 50)), tick=False):
+        run = job_run(name="supervision_review", run_date=day)
+    assert run.outcome == JobOutcome.SUCCESS
+    stale.refresh_from_db()
+    assert stale.outcome == JobOutcome.FAILED
+    assert "Abandoned" in stale.error
+
+
+def test_stale_runs_are_those_whose_lock_is_free(world, lock_elsewhere):
+    from core.jobs import stale_runs
+
+    day = dt.date(2026, 11, 28)
+    alive = JobRun.objects.create(job="supervision_review", run_date=day)
+    dead = JobRun.objects.create(job="compliance", run_date=day)
+    done = JobRun.objects.create(job="brochure", run_date=day, outcome=JobOutcome.SUCCESS)
+    with lock_elsewhere("supervision_review", day):
+        assert stale_runs([alive, dead, done]) == {dead.pk}
+    assert stale_runs([alive, dead, done]) == {alive.pk, dead.pk}
+
+
+def test_job_run_mark_failed_closes_a_stale_run_and_audits(world):
+    from core.jobs import job_run_mark_failed
+    from core.models import AuditEvent
+
+    run = JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 11, 28))
+    job_run_mark_failed(run=run, user=world.admin)
+    run.refresh_from_db()
+    assert run.outcome == JobOutcome.FAILED and run.finished_at is not None
+    assert "Marked failed by" in run.error
+    event = AuditEvent.objects.get(action="jobrun_mark_failed")
+    assert (event.user, event.object_id) == (world.admin, str(run.pk))
+
+
+def test_job_run_mark_failed_refuses_a_live_or_ended_run(world, lock_elsewhere):
+    from django.core.exceptions import ValidationError
+
+    from core.jobs import job_run_mark_failed
+
+    day = dt.date(2026, 11, 28)
+    run = JobRun.objects.create(job="supervision_review", run_date=day)
+    with lock_elsewhere("supervision_review", day), pytest.raises(ValidationError, match="still running"):
+        job_run_mark_failed(run=run, user=world.admin)
+    run.refresh_from_db()
+    assert run.outcome == JobOutcome.RUNNING
+    ended = JobRun.objects.create(job="compliance", run_date=day, outcome=JobOutcome.SUCCESS)
+    with pytest.raises(ValidationError, match="already ended"):
+        job_run_mark_failed(run=ended, user=world.admin)
 
 
 def test_job_run_lock_is_the_database_constraint(world):
@@ -111,22 +209,6 @@ def test_job_run_lock_is_the_database_constraint(world):
     # Finished runs of the same job and date are many.
     for _ in range(2):
         JobRun.objects.create(job="supervision_review", run_date=day, outcome=JobOutcome.SUCCESS)
-
-
-def test_job_run_abandoned_run_is_taken_over(world):
-    day = dt.date(2026, 11, 28)
-    with time_machine.travel(at(day, dt.time(1, 45)), tick=False):
-        stale = JobRun.objects.create(job="supervision_review", run_date=day)
-    limit = dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
-    almost = at(day, dt.time(1, 45)) + limit - dt.timedelta(seconds=1)
-    with time_machine.travel(almost, tick=False), pytest.raises(JobAlreadyRunning):
-        job_run(name="supervision_review", run_date=day)
-    with time_machine.travel(at(day, dt.time(1, 45)) + limit + dt.timedelta(seconds=1), tick=False):
-        run = job_run(name="supervision_review", run_date=day)
-    assert run.outcome == JobOutcome.SUCCESS
-    stale.refresh_from_db()
-    assert stale.outcome == JobOutcome.FAILED
-    assert "Abandoned" in stale.error
 
 
 # The run_job command -------------------------------------------------------------------------------
@@ -144,7 +226,7 @@ def test_run_job_command_without_date_uses_chicago_today(world):
     assert JobRun.objects.get().run_date == dt.date(2026, 12, 31)
 
 
-def test_run_job_command_errors(world, test_jobs):
+def test_run_job_command_errors(world, test_jobs, lock_elsewhere):
     with pytest.raises(CommandError, match="Unknown job"):
         call_command("run_job", "no_such_job")
     err = StringIO()
@@ -152,7 +234,10 @@ def test_run_job_command_errors(world, test_jobs):
         call_command("run_job", "test_failing", "--date", "2026-11-28", stderr=err, stdout=StringIO())
     assert "ValueError" in err.getvalue()
     JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 11, 28))
-    with pytest.raises(CommandError, match="already running"):
+    with (
+        lock_elsewhere("supervision_review", dt.date(2026, 11, 28)),
+        pytest.raises(CommandError, match="already running"),
+    ):
         call_command("run_job", "supervision_review", "--date", "2026-11-28")
     with pytest.raises(CommandError):
         call_command("run_job", "supervision_review", "--date", "2026-02-30")
@@ -296,6 +381,55 @@ def test_load_schedule_updates_a_changed_schedule(world):
 
 
 # The jobs page ------------------------------------------------------------------------------------------
+def test_jobs_page_polls_while_a_run_is_in_progress(world, client_for, lock_elsewhere):
+    day = dt.date(2026, 11, 28)
+    client = client_for(world.admin)
+    JobRun.objects.create(job="brochure", run_date=day, outcome=JobOutcome.SUCCESS)
+    assert 'hx-trigger="every' not in client.get(reverse("core:jobrun_list")).content.decode()
+    run = JobRun.objects.create(job="supervision_review", run_date=day)
+    with lock_elsewhere("supervision_review", day):
+        page = client.get(reverse("core:jobrun_list")).content.decode()
+        assert 'id="job-runs"' in page and 'hx-trigger="every 3s"' in page
+        assert reverse("core:jobrun_mark_failed", args=[run.pk]) not in page  # it is really running
+    page = client.get(reverse("core:jobrun_list")).content.decode()
+    assert "has stopped" in page
+    assert reverse("core:jobrun_mark_failed", args=[run.pk]) in page
+
+
+def test_jobs_page_mark_failed_asks_then_closes_the_run(world, client_for):
+    run = JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 11, 28))
+    url = reverse("core:jobrun_mark_failed", args=[run.pk])
+    client = client_for(world.admin)
+    confirm = client.get(url)
+    assert confirm.status_code == 200
+    assert "Mark this run failed" in confirm.content.decode()
+    run.refresh_from_db()
+    assert run.outcome == JobOutcome.RUNNING  # a GET changes nothing
+    response = client.post(url, follow=True)
+    assert "was marked failed" in response.content.decode()
+    run.refresh_from_db()
+    assert run.outcome == JobOutcome.FAILED
+
+
+def test_jobs_page_mark_failed_refuses_a_live_run(world, client_for, lock_elsewhere):
+    day = dt.date(2026, 11, 28)
+    run = JobRun.objects.create(job="supervision_review", run_date=day)
+    with lock_elsewhere("supervision_review", day):
+        response = client_for(world.admin).post(reverse("core:jobrun_mark_failed", args=[run.pk]), follow=True)
+    assert "still running" in response.content.decode()
+    run.refresh_from_db()
+    assert run.outcome == JobOutcome.RUNNING
+
+
+def test_jobs_page_mark_failed_is_for_administrators_only(world, client_for):
+    run = JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 11, 28))
+    url = reverse("core:jobrun_mark_failed", args=[run.pk])
+    assert client_for(world.auditor).post(url).status_code == 403
+    assert client_for(world.officer).post(url).status_code == 404
+    run.refresh_from_db()
+    assert run.outcome == JobOutcome.RUNNING
+
+
 def test_jobs_page_lists_runs_for_admin_and_auditor(world, client_for):
     JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 11, 27), outcome=JobOutcome.SUCCESS, rows=7)
     for user in (world.admin, world.auditor):
