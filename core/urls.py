@@ -22,6 +22,7 @@ urlpatterns = [
     path("account/api-token/", accounts.ApiTokenView.as_view(), name="api_token"),
     path("users/<int:pk>/password/", accounts.UserSetPasswordView.as_view(), name="user_password"),
     path("jobs/", ops.JobRunListView.as_view(), name="jobrun_list"),
+    path("jobs/<int:pk>/mark-failed/", ops.JobRunMarkFailedView.as_view(), name="jobrun_mark_failed"),
     path("imports/", ops.ImportStartView.as_view(), name="import_start"),
     path("imports/<int:pk>/", ops.ImportPreviewView.as_view(), name="import_preview"),
     path("imports/<int:pk>/discard/", ops.ImportDiscardView.as_view(), name="import_discard"),
