@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from core.choices import FacilityKind, OffenderStatus, ParoleOutcome, Role
 from core.errors import form_errors_from
-from core.models import CourtCase, District, Facility, Offender, Organization, OrganizationKind, User
+from core.models import Organization, OrganizationKind, User
 from core.querysets import VIEW
 
 
@@ -38,9 +38,7 @@ class ScopedModelForm(ScopedFormMixin, forms.ModelForm):
 
 
 class FacilityForm(ScopedModelForm):
-    class Meta:
-        model = Facility
-        fields = ["name", "code", "town", "kind", "region", "district", "active"]
+    """Its fields are the declaration's (core.registrations)."""
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip().upper()
@@ -56,12 +54,6 @@ class FacilityForm(ScopedModelForm):
         return data
 
 
-class DistrictForm(ScopedModelForm):
-    class Meta:
-        model = District
-        fields = ["number", "name", "region"]
-
-
 class OrganizationForm(ScopedModelForm):
     kinds = forms.ModelMultipleChoiceField(
         queryset=OrganizationKind.objects.all(),
@@ -69,22 +61,6 @@ class OrganizationForm(ScopedModelForm):
         help_text="Choose every kind that applies.",
         error_messages={"required": "Choose at least one kind."},
     )
-
-    class Meta:
-        model = Organization
-        fields = [
-            "name",
-            "kinds",
-            "agency_status",
-            "address",
-            "town",
-            "zip_code",
-            "county",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "active",
-        ]
 
     def clean(self):
         data = super().clean()
@@ -98,19 +74,7 @@ class OrganizationForm(ScopedModelForm):
 
 
 class OffenderForm(ScopedModelForm):
-    class Meta:
-        model = Offender
-        fields = [
-            "doc_id",
-            "last_name",
-            "first_name",
-            "date_of_birth",
-            "status",
-            "facility",
-            "district",
-            "supervising_officer",
-            "supervision_end_date",
-        ]
+    """Its fields are the declaration\'s; the officer is one who supervises, named with the district."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,12 +91,6 @@ class OffenderForm(ScopedModelForm):
         if status == OffenderStatus.DISCHARGED and data.get("supervising_officer"):
             self.add_error("supervising_officer", "A discharged person has no supervising officer.")
         return data
-
-
-class CourtCaseForm(ScopedModelForm):
-    class Meta:
-        model = CourtCase
-        fields = ["court", "case_number", "county", "offender", "offense", "offense_class", "sentencing_date"]
 
 
 class UserForm(ScopedModelForm):

@@ -1,6 +1,7 @@
 """Where the program apps enter what core, the reports app and the dashboards read.
 
-Reports, public figures, dashboard panels, menu items and demo seeders; and the three hooks the
+Model declarations (core.resources), reports, public figures, dashboard panels, menu items and demo
+seeders; and the three hooks the
 programs fill: offender event handlers (core.events), person timeline providers (core.timeline)
 and conflict checkers (core.conflicts).
 
@@ -151,6 +152,7 @@ class Registry:
         self.event_handlers: dict[str, EventHandlerEntry] = {}
         self.timeline: dict[str, TimelineProvider] = {}
         self.conflict_checkers: dict[str, ConflictChecker] = {}
+        self.resources: dict[str, type] = {}
         self._seeders: list[tuple[int, Callable[[], None]]] = []
 
     def event_handler(self, entry: EventHandlerEntry):
@@ -164,6 +166,17 @@ class Registry:
 
     def timeline_providers(self) -> list[TimelineProvider]:
         return sorted(self.timeline.values(), key=lambda p: (p.order, p.slug))
+
+    def resource(self, declaration: type):
+        """A model's declaration (core.resources.Resource), by the model's label."""
+        label = declaration.model._meta.label
+        if self.resources.get(label, declaration) is not declaration:
+            raise ValueError(f"{label} is declared twice")
+        self.resources[label] = declaration
+        return declaration
+
+    def resources_for(self, app_label: str) -> list[type]:
+        return [r for r in self.resources.values() if r.model._meta.app_label == app_label]
 
     def menu_item(self, entry: MenuEntry):
         return self._add(self.menu, entry)

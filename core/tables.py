@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 
-from core.models import CourtCase, District, Facility, JobRun, Offender, Organization, User
+from core.models import JobRun, Offender, User
 
 
 class BaseTable(tables.Table):
@@ -10,32 +10,6 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         template_name = "django_tables2/bootstrap5-responsive.html"
         empty_text = "Nothing matches. Clear the filters or add the first record."
-
-
-class FacilityTable(BaseTable):
-    name = tables.Column(linkify=True)
-    district = tables.Column(accessor="district__number", verbose_name="District")
-
-    class Meta(BaseTable.Meta):
-        model = Facility
-        fields = ("name", "code", "town", "kind", "region", "district", "active")
-
-
-class DistrictTable(BaseTable):
-    number = tables.Column(linkify=True)
-
-    class Meta(BaseTable.Meta):
-        model = District
-        fields = ("number", "name", "region")
-
-
-class OrganizationTable(BaseTable):
-    name = tables.Column(linkify=True)
-    kinds = tables.ManyToManyColumn(verbose_name="Kinds", orderable=False)
-
-    class Meta(BaseTable.Meta):
-        model = Organization
-        fields = ("name", "kinds", "town", "county", "contact_name", "active")
 
 
 class OffenderTable(BaseTable):
@@ -62,12 +36,10 @@ class OffenderTable(BaseTable):
 
 
 class CourtCaseTable(BaseTable):
+    """Its columns are the declaration's ``table_fields``; the person is linked too."""
+
     case_number = tables.Column(linkify=True)
     offender = tables.Column(linkify=True)
-
-    class Meta(BaseTable.Meta):
-        model = CourtCase
-        fields = ("case_number", "court", "county", "offender", "offense_class", "sentencing_date")
 
 
 class UserTable(BaseTable):

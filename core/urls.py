@@ -1,18 +1,9 @@
 from django.urls import path
 
+from core.resources import resource_urls
 from core.views import accounts, ops, records, search
 
 app_name = "core"
-
-
-def crud(prefix: str, name: str, list_view, detail_view, edit_view, history_view):
-    return [
-        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
-        path(f"{prefix}/add/", edit_view.as_view(), name=f"{name}_add"),
-        path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"),
-        path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
-        path(f"{prefix}/<int:pk>/history/", history_view.as_view(), name=f"{name}_history"),
-    ]
 
 
 urlpatterns = [
@@ -32,45 +23,5 @@ urlpatterns = [
         records.ParoleHearingAddView.as_view(),
         name="offender_parole_hearing_add",
     ),
-    *crud(
-        "facilities",
-        "facility",
-        records.FacilityListView,
-        records.FacilityDetailView,
-        records.FacilityEditView,
-        records.FacilityHistoryView,
-    ),
-    *crud(
-        "districts",
-        "district",
-        records.DistrictListView,
-        records.DistrictDetailView,
-        records.DistrictEditView,
-        records.DistrictHistoryView,
-    ),
-    *crud(
-        "organizations",
-        "organization",
-        records.OrganizationListView,
-        records.OrganizationDetailView,
-        records.OrganizationEditView,
-        records.OrganizationHistoryView,
-    ),
-    *crud(
-        "offenders",
-        "offender",
-        records.OffenderListView,
-        records.OffenderDetailView,
-        records.OffenderEditView,
-        records.OffenderHistoryView,
-    ),
-    *crud(
-        "cases",
-        "courtcase",
-        records.CourtCaseListView,
-        records.CourtCaseDetailView,
-        records.CourtCaseEditView,
-        records.CourtCaseHistoryView,
-    ),
-    *crud("users", "user", records.UserListView, records.UserDetailView, records.UserEditView, records.UserHistoryView),
+    *resource_urls("core"),
 ]

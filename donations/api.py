@@ -10,18 +10,11 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
 from core.api.entries import VoidActionMixin
-from core.api.router import router
 from core.errors import api_error_from
 from gardens import selectors as garden_selectors
 
 from . import services
 from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-
-class ItemSerializer(ScopedModelSerializer):
-    class Meta:
-        model = Item
-        fields = ["id", "name", "category", "estimated_value", "active"]
 
 
 class ProductionSerializer(ScopedModelSerializer):
@@ -167,29 +160,15 @@ class FundraiserSerializer(ScopedModelSerializer):
         fields = ["id", "facility", "name", "purpose", "start_date", "end_date", "goal", "raised", "note", "purchases"]
 
 
-class ItemViewSet(ScopedModelViewSet):
-    queryset = Item.objects.all()
-    serializer_class = ItemSerializer
-    filterset_fields = ["category", "active"]
-
-
 class ProductionViewSet(VoidActionMixin, ScopedModelViewSet):
-    queryset = ProductionLog.objects.all()
-    serializer_class = ProductionSerializer
     filterset_fields = {"facility": ["exact"], "item": ["exact"], "date": ["exact", "gte", "lte"]}
-    void_service = services.production_void
 
 
 class SpoilageViewSet(VoidActionMixin, ScopedModelViewSet):
-    queryset = Spoilage.objects.all()
-    serializer_class = SpoilageSerializer
     filterset_fields = {"facility": ["exact"], "crop": ["exact"], "date": ["exact", "gte", "lte"]}
-    void_service = services.spoilage_void
 
 
 class DonationViewSet(VoidActionMixin, ScopedModelViewSet):
-    queryset = Donation.objects.prefetch_related("lines")
-    serializer_class = DonationSerializer
     filterset_fields = {
         "facility": ["exact"],
         "recipient": ["exact"],
@@ -197,25 +176,11 @@ class DonationViewSet(VoidActionMixin, ScopedModelViewSet):
         "acknowledged": ["exact"],
         "date": ["exact", "gte", "lte"],
     }
-    void_service = services.donation_void
-    void_arg = "donation"
 
 
 class FundraiserViewSet(ScopedModelViewSet):
-    queryset = Fundraiser.objects.prefetch_related("purchases")
-    serializer_class = FundraiserSerializer
     filterset_fields = ["facility", "purpose"]
 
 
 class FundraiserPurchaseViewSet(ScopedModelViewSet):
-    queryset = FundraiserPurchase.objects.all()
-    serializer_class = FundraiserPurchaseSerializer
     filterset_fields = ["fundraiser"]
-
-
-router.register("items", ItemViewSet)
-router.register("production", ProductionViewSet, basename="productionlog")
-router.register("spoilage", SpoilageViewSet)
-router.register("donations", DonationViewSet)
-router.register("fundraisers", FundraiserViewSet)
-router.register("fundraiser-purchases", FundraiserPurchaseViewSet)

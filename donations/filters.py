@@ -119,15 +119,3 @@ class FundraiserFilterSet(SearchFilterSet):
     class Meta:
         model = Fundraiser
         fields = ["q", "facility", "purpose", "season", "date_from", "date_to"]
-
-
-class ItemFilterSet(SearchFilterSet):
-    search_fields = ("name",)
-    category = django_filters.ChoiceFilter(choices=ItemCategory.choices, empty_label="Any kind")
-    active = django_filters.BooleanFilter(
-        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
-    )
-
-    class Meta:
-        model = Item
-        fields = ["q", "category", "active"]

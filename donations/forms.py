@@ -12,13 +12,7 @@ from core.models import Facility, Organization
 from gardens import selectors as garden_selectors
 
 from . import services
-from .models import POUND, Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
-
-
-class ItemForm(ScopedModelForm):
-    class Meta:
-        model = Item
-        fields = ["name", "category", "estimated_value", "active"]
+from .models import POUND, Donation, Item
 
 
 class ProductionForm(ScopedModelForm):
@@ -27,10 +21,6 @@ class ProductionForm(ScopedModelForm):
     reason = forms.CharField(
         label="Reason for the correction", max_length=100, required=False, help_text="Kept in the entry's history."
     )
-
-    class Meta:
-        model = ProductionLog
-        fields = ["facility", "shop", "item", "quantity", "date", "volunteer_hours", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,10 +43,6 @@ class ProductionForm(ScopedModelForm):
 
 
 class SpoilageForm(ScopedModelForm):
-    class Meta:
-        model = Spoilage
-        fields = ["facility", "crop", "date", "weight_lb", "reason"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["crop"].queryset = garden_selectors.crops()
@@ -154,16 +140,10 @@ class DonationEditForm(ScopedModelForm):
 # Fundraisers ----------------------------------------------------------------------------------
 class FundraiserForm(ScopedModelForm):
     class Meta:
-        model = Fundraiser
-        fields = ["facility", "name", "purpose", "start_date", "end_date", "goal", "raised", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
 class FundraiserPurchaseForm(ScopedModelForm):
-    class Meta:
-        model = FundraiserPurchase
-        fields = ["fundraiser", "date", "description", "quantity", "amount", "recipient", "given_to"]
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient"].queryset = self.fields["recipient"].queryset.filter(active=True)

@@ -18,12 +18,13 @@ from core.models import Facility
 from core.money import quantize
 from core.querysets import ADD, VIEW, can
 from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, registry
+from core.resources import Menu, Resource, register
 from core.units import one_decimal, to_tons
 from gardens import selectors as garden_selectors
 
-from . import selectors
+from . import api, filters, forms, selectors, services, tables, views
 from .forms import SeasonReportForm
-from .models import Donation, Fundraiser, Item, ProductionLog
+from .models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
 
 REPORT_ROLES = frozenset({Role.FACILITY_STAFF, Role.ADMINISTRATOR, Role.AUDITOR})
 SEASON_HARVEST_TITLE = "Season harvest report"
@@ -306,10 +307,6 @@ def _may_view_donations(user):
 
 for entry in (
     MenuEntry(
-        "production", "Programs", "Craft production", "donations:productionlog_list", model=ProductionLog, order=20
-    ),
-    MenuEntry("donations", "Programs", "Donations", "donations:donation_list", model=Donation, order=30),
-    MenuEntry(
         "donation-add",
         "Programs",
         "Record a donation",
@@ -318,7 +315,6 @@ for entry in (
         order=31,
     ),
     MenuEntry("stock", "Programs", "Stock on hand", "donations:stock", visible=_may_view_donations, order=32),
-    MenuEntry("fundraisers", "Programs", "Fundraisers", "donations:fundraiser_list", model=Fundraiser, order=40),
     # A menu entry names a URL without arguments, so these two go through the old report addresses,
     # which send the user on to the report catalog's page of the report (reports:run).
     MenuEntry(
@@ -337,14 +333,6 @@ for entry in (
         visible=_may_view_donations,
         order=51,
     ),
-    MenuEntry(
-        "items",
-        "Programs",
-        "Craft items",
-        "donations:item_list",
-        visible=lambda u: can(u, Item, ADD) or _may_view_donations(u),
-        order=63,
-    ),
 ):
     registry.menu_item(entry)
 
@@ -356,3 +344,108 @@ def _seed():
 
 
 registry.demo_seeder(_seed, order=30)
+
+
+# Declarations ---------------------------------------------------------------------------------
+# The three entries (donations, production, spoilage) are voidable (core.entries): their void page
+# and API action go through the app's services, like every save.
+@register
+class DonationResource(Resource):
+    """A gift with its lines, entered on its own page (donations:donation_add)."""
+
+    model = Donation
+    fields = tuple(services.EDITABLE)
+    url_prefix = ""
+    api_prefix = "donations"
+    pages = ("list", "detail", "edit", "history")
+    void_service = services.donation_void
+    void_arg = "donation"
+    prefetch_related = ("lines",)
+    list_view = views.DonationListView
+    detail_view = views.DonationDetailView
+    edit_view = views.DonationEditView
+    void_view = views.VoidView
+    form_class = forms.DonationEditForm
+    table_class = tables.DonationTable
+    filterset_class = filters.DonationFilterSet
+    serializer_class = api.DonationSerializer
+    viewset_class = api.DonationViewSet
+    menu = Menu("Programs", "Donations", order=30)
+
+
+@register
+class ProductionResource(Resource):
+    model = ProductionLog
+    fields = ("facility", "shop", "item", "quantity", "date", "volunteer_hours", "note")
+    url_prefix = "production"
+    void_service = services.production_void
+    list_view = views.ProductionListView
+    detail_view = views.ProductionDetailView
+    edit_view = views.ProductionEditView
+    void_view = views.VoidView
+    form_class = forms.ProductionForm
+    table_class = tables.ProductionTable
+    filterset_class = filters.ProductionFilterSet
+    serializer_class = api.ProductionSerializer
+    viewset_class = api.ProductionViewSet
+    menu = Menu("Programs", "Craft production", order=20)
+
+
+@register
+class SpoilageResource(Resource):
+    model = Spoilage
+    fields = ("facility", "crop", "date", "weight_lb", "reason")
+    url_prefix = "spoilage"
+    void_service = services.spoilage_void
+    list_view = views.SpoilageListView
+    detail_view = views.SpoilageDetailView
+    edit_view = views.SpoilageEditView
+    void_view = views.VoidView
+    form_class = forms.SpoilageForm
+    table_class = tables.SpoilageTable
+    filterset_class = filters.SpoilageFilterSet
+    serializer_class = api.SpoilageSerializer
+    viewset_class = api.SpoilageViewSet
+
+
+@register
+class FundraiserResource(Resource):
+    model = Fundraiser
+    fields = ("facility", "name", "purpose", "start_date", "end_date", "goal", "raised", "note")
+    prefetch_related = ("purchases",)
+    list_view = views.FundraiserListView
+    detail_view = views.FundraiserDetailView
+    form_class = forms.FundraiserForm
+    table_class = tables.FundraiserTable
+    filterset_class = filters.FundraiserFilterSet
+    serializer_class = api.FundraiserSerializer
+    viewset_class = api.FundraiserViewSet
+    menu = Menu("Programs", order=40)
+
+
+@register
+class FundraiserPurchaseResource(Resource):
+    """Added and edited from the fundraiser's page; it has no list or page of its own."""
+
+    model = FundraiserPurchase
+    fields = ("fundraiser", "date", "description", "quantity", "amount", "recipient", "given_to")
+    url_prefix = "fundraisers/purchases"
+    api_prefix = "fundraiser-purchases"
+    pages = ("add", "edit")
+    edit_view = views.FundraiserPurchaseEditView
+    form_class = forms.FundraiserPurchaseForm
+    serializer_class = api.FundraiserPurchaseSerializer
+    viewset_class = api.FundraiserPurchaseViewSet
+
+
+@register
+class ItemResource(Resource):
+    """The craft items catalog: administrators keep it; whoever records or reads donations sees it."""
+
+    model = Item
+    fields = ("name", "category", "estimated_value", "active")
+    search_fields = ("name",)
+    filter_fields = ("category", "active")
+    table_class = tables.ItemTable
+    title = "Craft items"
+    menu = Menu("Programs", "Craft items", order=63, visible=lambda u: can(u, Item, ADD) or _may_view_donations(u))

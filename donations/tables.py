@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 
 from core.tables import BaseTable
 
-from .models import Donation, Fundraiser, Item, ProductionLog, Spoilage
+from .models import Donation, Fundraiser, ProductionLog, Spoilage
 
 RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
@@ -107,9 +107,6 @@ class FundraiserTable(BaseTable):
 
 
 class ItemTable(BaseTable):
-    name = tables.Column(linkify=True)
-    estimated_value = tables.Column(verbose_name="Estimated value ($)", attrs=RIGHT)
+    """Its columns are the declaration's (donations.registrations)."""
 
-    class Meta(BaseTable.Meta):
-        model = Item
-        fields = ("name", "category", "estimated_value", "active")
+    estimated_value = tables.Column(verbose_name="Estimated value ($)", attrs=RIGHT)

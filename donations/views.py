@@ -30,14 +30,13 @@ from core.views.generic import (
     EditOnlyMixin,
     ObjectDetailView,
     ObjectEditView,
-    ObjectHistoryView,
     ObjectListView,
     ObjectVoidView,
     ServiceErrorMixin,
 )
 
-from . import filters, forms, selectors, services, tables
-from .models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+from . import forms, selectors, services
+from .models import Donation, Fundraiser, FundraiserPurchase, ProductionLog, Spoilage
 
 
 class CreateOnlyMixin:
@@ -56,8 +55,6 @@ class VoidView(ObjectVoidView):
 # Donations ------------------------------------------------------------------------------------
 class DonationListView(ObjectListView):
     queryset = Donation.objects.select_related("facility", "recipient").with_totals()
-    table_class = tables.DonationTable
-    filterset_class = filters.DonationFilterSet
     add_url_name = "donations:donation_add"
     template_name = "donations/donation_list.html"
     intro = "Gifts of produce and items to partner organizations. Void donations are hidden unless you ask."
@@ -73,18 +70,7 @@ class DonationDetailView(ObjectDetailView):
 
 
 class DonationEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):
-    model = Donation
-    form_class = forms.DonationEditForm
-
-
-class DonationHistoryView(ObjectHistoryView):
-    model = Donation
-
-
-class DonationVoidView(VoidView):
-    model = Donation
-    service = services.donation_void
-    service_arg = "donation"
+    """Only what ``services.EDITABLE`` allows; the lines are given again by voiding and entering anew."""
 
 
 def receipt_context(donation) -> dict:
@@ -288,10 +274,6 @@ class StockView(LoginRequiredMixin, TemplateView):
 
 # Craft production -----------------------------------------------------------------------------
 class ProductionListView(ObjectListView):
-    queryset = ProductionLog.objects.select_related("facility", "item")
-    table_class = tables.ProductionTable
-    filterset_class = filters.ProductionFilterSet
-    add_url_name = "donations:productionlog_add"
     intro = "What the sewing, knitting, bicycle and wood shops made. Void entries are hidden unless you ask."
 
 
@@ -300,25 +282,11 @@ class ProductionDetailView(ObjectDetailView):
 
 
 class ProductionEditView(ServiceErrorMixin, ObjectEditView):
-    model = ProductionLog
-    form_class = forms.ProductionForm
-
-
-class ProductionHistoryView(ObjectHistoryView):
-    model = ProductionLog
-
-
-class ProductionVoidView(VoidView):
-    model = ProductionLog
-    service = services.production_void
+    """Recorded and corrected through the production services (the form's save)."""
 
 
 # Spoilage -------------------------------------------------------------------------------------
 class SpoilageListView(ObjectListView):
-    queryset = Spoilage.objects.select_related("facility", "crop")
-    table_class = tables.SpoilageTable
-    filterset_class = filters.SpoilageFilterSet
-    add_url_name = "donations:spoilage_add"
     intro = "Produce that went bad before it could be given. It leaves the stock on hand."
 
 
@@ -334,17 +302,7 @@ class SpoilageDetailView(ObjectDetailView):
 
 
 class SpoilageEditView(CreateOnlyMixin, ServiceErrorMixin, ObjectEditView):
-    model = Spoilage
-    form_class = forms.SpoilageForm
-
-
-class SpoilageHistoryView(ObjectHistoryView):
-    model = Spoilage
-
-
-class SpoilageVoidView(VoidView):
-    model = Spoilage
-    service = services.spoilage_void
+    """Spoilage is recorded, and voided and entered again: never edited."""
 
 
 # Fundraisers ----------------------------------------------------------------------------------
@@ -364,9 +322,6 @@ def _spent():
 
 class FundraiserListView(ObjectListView):
     queryset = Fundraiser.objects.select_related("facility").annotate(spent=_spent())
-    table_class = tables.FundraiserTable
-    filterset_class = filters.FundraiserFilterSet
-    add_url_name = "donations:fundraiser_add"
 
 
 class FundraiserDetailView(ObjectDetailView):
@@ -378,46 +333,14 @@ class FundraiserDetailView(ObjectDetailView):
         return context
 
 
-class FundraiserEditView(ObjectEditView):
-    model = Fundraiser
-    form_class = forms.FundraiserForm
-
-
-class FundraiserHistoryView(ObjectHistoryView):
-    model = Fundraiser
-
-
 class FundraiserPurchaseEditView(ObjectEditView):
-    model = FundraiserPurchase
-    form_class = forms.FundraiserPurchaseForm
+    """A purchase is added and edited from its fundraiser's page; cancelling goes back to the list."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context.get("cancel_url") is None:
             context["cancel_url"] = reverse("donations:fundraiser_list")
         return context
-
-
-# Items ----------------------------------------------------------------------------------------
-class ItemListView(ObjectListView):
-    model = Item
-    table_class = tables.ItemTable
-    filterset_class = filters.ItemFilterSet
-    add_url_name = "donations:item_add"
-    title = "Craft items"
-
-
-class ItemDetailView(ObjectDetailView):
-    model = Item
-
-
-class ItemEditView(ObjectEditView):
-    model = Item
-    form_class = forms.ItemForm
-
-
-class ItemHistoryView(ObjectHistoryView):
-    model = Item
 
 
 # Reports --------------------------------------------------------------------------------------

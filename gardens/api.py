@@ -1,32 +1,14 @@
-"""API for gardens: harvests (recorded, corrected and voided through services), crops, gardens and seasons."""
+"""API for gardens: harvests, recorded, corrected and voided through services. Crops, gardens and
+seasons are declared in gardens.registrations, which gives their viewsets."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
 from core.api.entries import VoidActionMixin
-from core.api.router import router
 from core.errors import api_error_from
 
 from . import services
-from .models import Crop, Garden, Harvest, Season
-
-
-class CropSerializer(ScopedModelSerializer):
-    class Meta:
-        model = Crop
-        fields = ["id", "name", "category", "value_per_lb", "active"]
-
-
-class GardenSerializer(ScopedModelSerializer):
-    class Meta:
-        model = Garden
-        fields = ["id", "facility", "name", "size_acres", "active", "note"]
-
-
-class SeasonSerializer(ScopedModelSerializer):
-    class Meta:
-        model = Season
-        fields = ["id", "year", "start_date", "end_date", "goal_tons"]
+from .models import Harvest
 
 
 class HarvestSerializer(ScopedModelSerializer):
@@ -77,38 +59,10 @@ class HarvestSerializer(ScopedModelSerializer):
             raise api_error_from(exc) from exc
 
 
-class CropViewSet(ScopedModelViewSet):
-    queryset = Crop.objects.all()
-    serializer_class = CropSerializer
-    filterset_fields = ["category", "active"]
-
-
-class GardenViewSet(ScopedModelViewSet):
-    queryset = Garden.objects.select_related("facility")
-    serializer_class = GardenSerializer
-    filterset_fields = ["facility", "active"]
-
-
-class SeasonViewSet(ScopedModelViewSet):
-    queryset = Season.objects.all()
-    serializer_class = SeasonSerializer
-    filterset_fields = ["year"]
-
-
 class HarvestViewSet(VoidActionMixin, ScopedModelViewSet):
-    queryset = Harvest.objects.all()
-    serializer_class = HarvestSerializer
     filterset_fields = {
         "facility": ["exact"],
         "garden": ["exact"],
         "crop": ["exact"],
         "date": ["exact", "gte", "lte"],
     }
-    void_service = services.harvest_void
-    void_arg = "harvest"
-
-
-router.register("crops", CropViewSet)
-router.register("gardens", GardenViewSet)
-router.register("seasons", SeasonViewSet)
-router.register("harvests", HarvestViewSet)

@@ -3,10 +3,9 @@
 import django_filters
 from django import forms
 
-from core.filters import EntryFilterSet, SearchFilterSet, scoped
+from core.filters import EntryFilterSet, scoped
 from core.models import Facility
 
-from .choices import CropCategory
 from .models import Crop, Garden, Harvest, Season
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -44,35 +43,3 @@ class HarvestFilterSet(EntryFilterSet):
     class Meta:
         model = Harvest
         fields = ["q", "season", "facility", "garden", "crop", "date_from", "date_to", "status"]
-
-
-class GardenFilterSet(SearchFilterSet):
-    search_fields = ("name", "facility__code", "facility__name")
-    facility = django_filters.ModelChoiceFilter(queryset=scoped(Facility), empty_label="Any facility")
-    active = django_filters.BooleanFilter(
-        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
-    )
-
-    class Meta:
-        model = Garden
-        fields = ["q", "facility", "active"]
-
-
-class CropFilterSet(SearchFilterSet):
-    search_fields = ("name",)
-    category = django_filters.ChoiceFilter(choices=CropCategory.choices, empty_label="Any category")
-    active = django_filters.BooleanFilter(
-        widget=forms.Select(choices=[("", "Active or not"), ("true", "Active"), ("false", "Inactive")])
-    )
-
-    class Meta:
-        model = Crop
-        fields = ["q", "category", "active"]
-
-
-class SeasonFilterSet(django_filters.FilterSet):
-    year = django_filters.NumberFilter()
-
-    class Meta:
-        model = Season
-        fields = ["year"]

@@ -13,7 +13,7 @@ from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
 from core.querysets import ADD
 
 from . import services
-from .models import MAX_HARVEST_LB, POUND, Crop, Garden, Harvest, Season
+from .models import MAX_HARVEST_LB, POUND, Crop, Garden
 
 
 def garden_label(garden: Garden) -> str:
@@ -26,22 +26,10 @@ class GardenChoiceField(forms.ModelChoiceField):
 
 
 class GardenForm(ScopedModelForm):
+    """Its fields are the declaration's (gardens.registrations)."""
+
     class Meta:
-        model = Garden
-        fields = ["facility", "name", "size_acres", "active", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
-
-
-class CropForm(ScopedModelForm):
-    class Meta:
-        model = Crop
-        fields = ["name", "category", "value_per_lb", "active"]
-
-
-class SeasonForm(ScopedModelForm):
-    class Meta:
-        model = Season
-        fields = ["year", "start_date", "end_date", "goal_tons"]
 
 
 class HarvestCorrectForm(ScopedModelForm):
@@ -51,10 +39,6 @@ class HarvestCorrectForm(ScopedModelForm):
     reason = forms.CharField(
         label="Reason for the correction", max_length=100, help_text="Kept in the entry's history."
     )
-
-    class Meta:
-        model = Harvest
-        fields = ["garden", "crop", "date", "weight_lb", "volunteers", "volunteer_hours", "note"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,4 +1,4 @@
-"""Gardens' entries in core's registry: menu items, the season dashboard panel, public figures, demo data.
+"""Gardens' entries in core's registry: model declarations, menu items, the season panel, figures, demo data.
 
 The season harvest report joins harvests to where the produce went, so it is entered by the
 donations app, which stands on this one; its facility and crop figures come from this app's
@@ -13,9 +13,10 @@ from django.utils import timezone
 from core.choices import Role
 from core.querysets import ADD, VIEW, can
 from core.registry import FigureEntry, MenuEntry, PanelEntry, registry
+from core.resources import Menu, Resource, register
 
-from . import selectors
-from .models import Garden, Harvest
+from . import api, filters, forms, selectors, services, tables, views
+from .models import Crop, Garden, Harvest, Season
 
 PANEL_ROLES = frozenset({Role.FACILITY_STAFF, Role.ADMINISTRATOR, Role.AUDITOR})
 
@@ -103,7 +104,6 @@ for figure in (
     registry.figure(figure)
 
 for entry in (
-    MenuEntry("harvests", "Programs", "Harvests", "gardens:harvest_list", model=Harvest, order=10),
     MenuEntry(
         "harvest-day",
         "Programs",
@@ -112,14 +112,67 @@ for entry in (
         visible=lambda u: can(u, Harvest, ADD),
         order=11,
     ),
-    MenuEntry("gardens", "Programs", "Garden plots", "gardens:garden_list", model=Garden, order=60),
-    # The catalogs every role may read, shown to those who work with harvests.
-    MenuEntry("crops", "Programs", "Crops", "gardens:crop_list", visible=lambda u: can(u, Harvest, VIEW), order=61),
-    MenuEntry(
-        "seasons", "Programs", "Seasons", "gardens:season_list", visible=lambda u: can(u, Harvest, VIEW), order=62
-    ),
 ):
     registry.menu_item(entry)
+
+
+# Declarations: the plots, and the catalogs every role may read (in the menu of those who work with harvests).
+def _works_with_harvests(user):
+    return can(user, Harvest, VIEW)
+
+
+@register
+class HarvestResource(Resource):
+    """A voidable entry (core.entries): recorded on the day page, corrected, voided with a reason."""
+
+    model = Harvest
+    fields = ("garden", "crop", "date", "weight_lb", "volunteers", "volunteer_hours", "note")
+    pages = ("list", "detail", "edit", "history")
+    void_service = services.harvest_void
+    void_arg = "harvest"
+    list_view = views.HarvestListView
+    detail_view = views.HarvestDetailView
+    edit_view = views.HarvestEditView
+    void_view = views.HarvestVoidView
+    form_class = forms.HarvestCorrectForm
+    table_class = tables.HarvestTable
+    filterset_class = filters.HarvestFilterSet
+    serializer_class = api.HarvestSerializer
+    viewset_class = api.HarvestViewSet
+    menu = Menu("Programs", "Harvests", order=10)
+
+
+@register
+class GardenResource(Resource):
+    model = Garden
+    fields = ("facility", "name", "size_acres", "active", "note")
+    table_fields = ("name", "facility__code", "size_acres", "active")
+    search_fields = ("name", "facility__code", "facility__name")
+    filter_fields = ("facility", "active")
+    url_prefix = "plots"
+    api_prefix = "gardens"
+    form_class = forms.GardenForm
+    detail_view = views.GardenDetailView
+    title = "Garden plots"
+    menu = Menu("Programs", "Garden plots", order=60)
+
+
+@register
+class CropResource(Resource):
+    model = Crop
+    fields = ("name", "category", "value_per_lb", "active")
+    search_fields = ("name",)
+    filter_fields = ("category", "active")
+    menu = Menu("Programs", order=61, visible=_works_with_harvests)
+
+
+@register
+class SeasonResource(Resource):
+    model = Season
+    fields = ("year", "start_date", "end_date", "goal_tons")
+    filter_fields = ("year",)
+    detail_view = views.SeasonDetailView
+    menu = Menu("Programs", order=62, visible=_works_with_harvests)
 
 
 def _seed():

@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 
 from core.tables import BaseTable
 
-from .models import Crop, Garden, Harvest, Season
+from .models import Harvest
 
 
 class HarvestTable(BaseTable):
@@ -41,28 +41,3 @@ class HarvestTable(BaseTable):
 
     def value_entered_by(self, record):
         return str(record.entered_by)
-
-
-class GardenTable(BaseTable):
-    name = tables.Column(linkify=True)
-    facility = tables.Column(accessor="facility__code", verbose_name="Facility")
-
-    class Meta(BaseTable.Meta):
-        model = Garden
-        fields = ("name", "facility", "size_acres", "active")
-
-
-class CropTable(BaseTable):
-    name = tables.Column(linkify=True)
-
-    class Meta(BaseTable.Meta):
-        model = Crop
-        fields = ("name", "category", "value_per_lb", "active")
-
-
-class SeasonTable(BaseTable):
-    year = tables.Column(linkify=True)
-
-    class Meta(BaseTable.Meta):
-        model = Season
-        fields = ("year", "start_date", "end_date", "goal_tons")

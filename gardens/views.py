@@ -21,21 +21,18 @@ from core.views.generic import (
     EditOnlyMixin,
     ObjectDetailView,
     ObjectEditView,
-    ObjectHistoryView,
     ObjectListView,
     ObjectVoidView,
     ServiceErrorMixin,
 )
 
-from . import filters, forms, selectors, services, tables
-from .models import Crop, Garden, Harvest, Season
+from . import forms, selectors, services
+from .models import Crop, Harvest
 
 
 # Harvests -------------------------------------------------------------------------------------
 class HarvestListView(ObjectListView):
     queryset = Harvest.objects.select_related("facility", "garden", "crop", "entered_by")
-    table_class = tables.HarvestTable
-    filterset_class = filters.HarvestFilterSet
     add_url_name = "gardens:harvest_quick"
     template_name = "gardens/harvest_list.html"
     intro = "Every crop weighed, per garden and day. Void entries are hidden unless you ask for them."
@@ -54,18 +51,10 @@ class HarvestDetailView(ObjectDetailView):
 
 
 class HarvestEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):
-    model = Harvest
-    form_class = forms.HarvestCorrectForm
-
-
-class HarvestHistoryView(ObjectHistoryView):
-    model = Harvest
+    """A correction (a harvest is recorded on the day page); the declaration gives its form."""
 
 
 class HarvestVoidView(ObjectVoidView):
-    model = Harvest
-    service = services.harvest_void
-    service_arg = "harvest"
     form_class = forms.VoidForm
 
 
@@ -155,16 +144,8 @@ class HarvestRowView(LoginRequiredMixin, View):
 
 
 # Garden plots ---------------------------------------------------------------------------------
-class GardenListView(ObjectListView):
-    queryset = Garden.objects.select_related("facility")
-    table_class = tables.GardenTable
-    filterset_class = filters.GardenFilterSet
-    add_url_name = "gardens:garden_add"
-    title = "Garden plots"
-
-
 class GardenDetailView(ObjectDetailView):
-    queryset = Garden.objects.select_related("facility")
+    """A plot with this season's pounds and its latest harvests (the rest is its declaration's)."""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,56 +159,8 @@ class GardenDetailView(ObjectDetailView):
         return context
 
 
-class GardenEditView(ObjectEditView):
-    model = Garden
-    form_class = forms.GardenForm
-
-
-class GardenHistoryView(ObjectHistoryView):
-    model = Garden
-
-
-# Crops and seasons ----------------------------------------------------------------------------
-class CropListView(ObjectListView):
-    model = Crop
-    table_class = tables.CropTable
-    filterset_class = filters.CropFilterSet
-    add_url_name = "gardens:crop_add"
-
-
-class CropDetailView(ObjectDetailView):
-    model = Crop
-
-
-class CropEditView(ObjectEditView):
-    model = Crop
-    form_class = forms.CropForm
-
-
-class CropHistoryView(ObjectHistoryView):
-    model = Crop
-
-
-class SeasonListView(ObjectListView):
-    model = Season
-    table_class = tables.SeasonTable
-    filterset_class = filters.SeasonFilterSet
-    add_url_name = "gardens:season_add"
-
-
 class SeasonDetailView(ObjectDetailView):
-    model = Season
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["totals"] = selectors.season_totals(user=self.request.user, season=self.object)
         return context
-
-
-class SeasonEditView(ObjectEditView):
-    model = Season
-    form_class = forms.SeasonForm
-
-
-class SeasonHistoryView(ObjectHistoryView):
-    model = Season

@@ -33,6 +33,7 @@ class ScopedMixin(LoginRequiredMixin):
     model: type[models.Model] | None = None
     queryset = None
     action = VIEW
+    resource = None  # the model's declaration (core.resources), set on the views it generates
 
     def base_queryset(self):
         if self.queryset is not None:
@@ -110,6 +111,8 @@ class ObjectDetailView(ScopedMixin, DetailView):
             self.base_queryset().restrict(self.request.user, CHANGE).filter(pk=self.object.pk).exists()
         )
         context["tab"] = self.tab
+        if self.resource is not None:
+            context["detail_rows"] = self.resource.detail_rows(self.object)
         return context
 
 

@@ -1,4 +1,6 @@
-"""Pages for core records: facilities, districts, organizations, offenders, court cases, users."""
+"""Core's pages beyond the generic ones its declarations give (core.registrations): a facility's and a
+district's detail with their people and staff, the offender's detail, timeline and parole hearings,
+the offender's save through its service, and the users' pages."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -11,24 +13,15 @@ from django.views.generic import FormView
 
 from core import filters, forms, tables, timeline
 from core.errors import form_errors_from
-from core.models import CourtCase, District, Facility, Offender, Organization, User
+from core.models import Facility, Offender, User
 from core.querysets import CHANGE, VIEW
 from core.services import offender_save, parole_hearing_record
 
-from .generic import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView, scoped_object_or_404
+from .generic import ObjectDetailView, ObjectEditView, ObjectListView, scoped_object_or_404
 
 
 # Facilities -----------------------------------------------------------------------------------
-class FacilityListView(ObjectListView):
-    queryset = Facility.objects.select_related("district")
-    table_class = tables.FacilityTable
-    filterset_class = filters.FacilityFilterSet
-    add_url_name = "core:facility_add"
-
-
 class FacilityDetailView(ObjectDetailView):
-    queryset = Facility.objects.select_related("district")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["offender_count"] = (
@@ -38,26 +31,8 @@ class FacilityDetailView(ObjectDetailView):
         return context
 
 
-class FacilityEditView(ObjectEditView):
-    model = Facility
-    form_class = forms.FacilityForm
-
-
-class FacilityHistoryView(ObjectHistoryView):
-    model = Facility
-
-
 # Districts ------------------------------------------------------------------------------------
-class DistrictListView(ObjectListView):
-    model = District
-    table_class = tables.DistrictTable
-    filterset_class = filters.DistrictFilterSet
-    add_url_name = "core:district_add"
-
-
 class DistrictDetailView(ObjectDetailView):
-    model = District
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["offender_count"] = (
@@ -71,48 +46,8 @@ class DistrictDetailView(ObjectDetailView):
         return context
 
 
-class DistrictEditView(ObjectEditView):
-    model = District
-    form_class = forms.DistrictForm
-
-
-class DistrictHistoryView(ObjectHistoryView):
-    model = District
-
-
-# Organizations --------------------------------------------------------------------------------
-class OrganizationListView(ObjectListView):
-    queryset = Organization.objects.prefetch_related("kinds")
-    table_class = tables.OrganizationTable
-    filterset_class = filters.OrganizationFilterSet
-    add_url_name = "core:organization_add"
-
-
-class OrganizationDetailView(ObjectDetailView):
-    queryset = Organization.objects.prefetch_related("kinds")
-
-
-class OrganizationEditView(ObjectEditView):
-    model = Organization
-    form_class = forms.OrganizationForm
-
-
-class OrganizationHistoryView(ObjectHistoryView):
-    model = Organization
-
-
 # Offenders ------------------------------------------------------------------------------------
-class OffenderListView(ObjectListView):
-    queryset = Offender.objects.select_related("facility", "district", "supervising_officer")
-    table_class = tables.OffenderTable
-    filterset_class = filters.OffenderFilterSet
-    add_url_name = "core:offender_add"
-    title = "Offenders"
-
-
 class OffenderDetailView(ObjectDetailView):
-    queryset = Offender.objects.select_related("facility", "district", "supervising_officer")
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cases"] = self.object.cases.all()
@@ -178,37 +113,9 @@ class ParoleHearingAddView(LoginRequiredMixin, FormView):
 
 
 class OffenderEditView(ObjectEditView):
-    model = Offender
-    form_class = forms.OffenderForm
-
     def save(self, form):
         # Through the service: a change of status, facility, district or officer is an offender event.
         return offender_save(offender=form.save(commit=False), user=self.request.user, clean=False)
-
-
-class OffenderHistoryView(ObjectHistoryView):
-    model = Offender
-
-
-# Court cases ----------------------------------------------------------------------------------
-class CourtCaseListView(ObjectListView):
-    queryset = CourtCase.objects.select_related("offender")
-    table_class = tables.CourtCaseTable
-    filterset_class = filters.CourtCaseFilterSet
-    add_url_name = "core:courtcase_add"
-
-
-class CourtCaseDetailView(ObjectDetailView):
-    queryset = CourtCase.objects.select_related("offender")
-
-
-class CourtCaseEditView(ObjectEditView):
-    model = CourtCase
-    form_class = forms.CourtCaseForm
-
-
-class CourtCaseHistoryView(ObjectHistoryView):
-    model = CourtCase
 
 
 # Users ----------------------------------------------------------------------------------------
@@ -223,16 +130,9 @@ class UserListView(ObjectListView):
 
 
 class UserDetailView(ObjectDetailView):
-    queryset = User.objects.select_related("district").prefetch_related("facilities")
     template_name = "core/user_detail.html"
 
 
 class UserEditView(ObjectEditView):
-    model = User
-
     def get_form_class(self):
         return forms.UserCreateForm if self.object is None else forms.UserForm
-
-
-class UserHistoryView(ObjectHistoryView):
-    model = User

@@ -10,9 +10,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.api.views import FacilitySerializer, OffenderSerializer
 from core.choices import OffenderStatus
 from core.models import CourtCase, District, Facility, Offender, Organization
+from core.resources import resource_for
 
 pytestmark = pytest.mark.django_db
 
@@ -302,6 +302,7 @@ def test_api_facility_choice_is_restricted_for_facility_staff(world, rf):
     request = rf.post("/")
     request.user = w.staff_jccc
     data = offender_payload(status=OffenderStatus.INCARCERATED, facility=w.acc.pk)
+    OffenderSerializer = resource_for(Offender).get_serializer_class()
     serializer = OffenderSerializer(data=data, context={"request": request})
     assert not serializer.is_valid()
     assert "facility" in serializer.errors
@@ -309,6 +310,7 @@ def test_api_facility_choice_is_restricted_for_facility_staff(world, rf):
     assert serializer.is_valid(), serializer.errors
     # A facility's district choice is restricted the same way (districts are readable by every role).
     request.user = w.officer
+    FacilitySerializer = resource_for(Facility).get_serializer_class()
     assert FacilitySerializer(context={"request": request}).fields["district"].queryset.count() == 2
 
 

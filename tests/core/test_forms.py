@@ -6,11 +6,16 @@ import pytest
 from django.urls import reverse
 
 from core.choices import AgencyStatus, FacilityKind, OffenderStatus, Region, Role
-from core.forms import CourtCaseForm, FacilityForm, OffenderForm, OrganizationForm
-from core.models import Facility, Offender, Organization, OrganizationKind
+from core.models import CourtCase, Facility, Offender, Organization, OrganizationKind
+from core.resources import resource_for
 from tests.factories import FacilityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+# The forms the pages use: the declarations' field lists with core.forms' rules.
+CourtCaseForm, FacilityForm, OffenderForm, OrganizationForm = (
+    resource_for(model).get_form_class() for model in (CourtCase, Facility, Offender, Organization)
+)
 
 
 def _kinds(*codes):
