@@ -25,7 +25,7 @@ class BrochureBlockAdmin(admin.ModelAdmin):
 
 @admin.register(FigureBaseline)
 class FigureBaselineAdmin(admin.ModelAdmin):
-    list_display = ("figure", "value", "as_of", "recorded_by")
+    list_display = ("figure", "value", "as_of", "entered_by")
 
 
 @admin.register(Photo)

@@ -133,7 +133,7 @@ class FigureBaselineForm(ScopedModelForm):
     def save(self, commit=True):
         baseline = super().save(commit=False)
         if self.user is not None:
-            baseline.recorded_by = self.user
+            baseline.entered_by = self.user
         if commit:
             baseline.save()
         return baseline

@@ -116,7 +116,7 @@ class FigureBaseline(models.Model):
     source = models.CharField(
         max_length=300, blank=True, help_text="Where the number comes from (ledgers, an annual report...)."
     )
-    recorded_by = models.ForeignKey(
+    entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)

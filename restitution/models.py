@@ -99,7 +99,7 @@ class Obligation(models.Model):
     waiver_reference = models.CharField(
         "waiver order", max_length=100, blank=True, help_text="The reference of the court's order that waived it."
     )
-    created_by = models.ForeignKey(
+    entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -182,7 +182,7 @@ class PaymentPlan(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced", editable=False
     )
-    created_by = models.ForeignKey(
+    entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -346,7 +346,7 @@ class Disbursement(models.Model):
     disbursed_on = models.DateField()
     reference = models.CharField(max_length=60, help_text="Check number or transfer reference.")
     amount = MoneyField()
-    created_by = models.ForeignKey(
+    entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)

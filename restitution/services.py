@@ -199,7 +199,7 @@ def obligation_create(
         payee=payee,
         ordered_amount=quantize(ordered_amount),
         ordered_on=ordered_on,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        entered_by=user if getattr(user, "is_authenticated", False) else None,
     )
     obligation.full_clean()
     _by(obligation, user).save()
@@ -238,7 +238,7 @@ def plan_create(
         monthly_amount=quantize(monthly_amount),
         first_due_on=first_due_on,
         note=note,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        entered_by=user if getattr(user, "is_authenticated", False) else None,
     )
     plan.full_clean()
     _by(plan, user).save()
@@ -526,7 +526,7 @@ def disbursement_create(*, payee: Payee, disbursed_on: dt.date, reference: str, 
         disbursed_on=disbursed_on,
         reference=reference.strip(),
         amount=total,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
+        entered_by=user if getattr(user, "is_authenticated", False) else None,
     )
     disbursement.full_clean()
     _by(disbursement, user).save()

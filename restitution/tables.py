@@ -86,7 +86,7 @@ class DisbursementTable(BaseTable):
 
     class Meta(BaseTable.Meta):
         model = Disbursement
-        fields = ("disbursed_on", "reference", "payee", "amount", "created_by")
+        fields = ("disbursed_on", "reference", "payee", "amount", "entered_by")
 
 
 class CaseloadTable(tables.Table):

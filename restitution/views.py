@@ -210,7 +210,7 @@ class ObligationDetailView(ObjectDetailView):
     """The live figures (the Python reading of the rule, for this one obligation), the schedule and ledger."""
 
     queryset = Obligation.objects.select_related("offender", "case", "payee").prefetch_related(
-        "plans__created_by", "allocations__payment", "allocations__reversal"
+        "plans__entered_by", "allocations__payment", "allocations__reversal"
     )
 
     def get_context_data(self, **kwargs):
@@ -476,7 +476,7 @@ class PayeeDetailView(MoneyOutMixin, ObjectDetailView):
         context = super().get_context_data(**kwargs)
         payee = self.object
         context.update(
-            disbursements=payee.disbursements.select_related("created_by")[:25],
+            disbursements=payee.disbursements.select_related("entered_by")[:25],
             pending=services.undisbursed(payee)
             .select_related("payment", "obligation__case")
             .order_by("allocated_on", "pk")[:50],
@@ -495,13 +495,13 @@ class PayeeHistoryView(MoneyOutMixin, ObjectHistoryView):
 
 
 class DisbursementListView(MoneyOutMixin, ObjectListView):
-    queryset = Disbursement.objects.select_related("payee", "created_by")
+    queryset = Disbursement.objects.select_related("payee", "entered_by")
     table_class = tables.DisbursementTable
     filterset_class = filters.DisbursementFilterSet
 
 
 class DisbursementDetailView(MoneyOutMixin, ObjectDetailView):
-    queryset = Disbursement.objects.select_related("payee", "created_by")
+    queryset = Disbursement.objects.select_related("payee", "entered_by")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -153,7 +153,7 @@ class FigureBaselineListView(AdministratorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = []
-        for baseline in FigureBaseline.objects.restrict(self.request.user, VIEW).select_related("recorded_by"):
+        for baseline in FigureBaseline.objects.restrict(self.request.user, VIEW).select_related("entered_by"):
             entry = registry.figures.get(baseline.figure)
             value = compute_figure(entry) if entry else None
             numeric = value is not None and not isinstance(value, list)

@@ -102,7 +102,7 @@ def test_administrator_records_a_baseline(world, client_for, completions):
     )
     assert response.status_code == 302
     baseline = FigureBaseline.objects.get()
-    assert baseline.recorded_by == world.admin and baseline.value == Decimal("50000")
+    assert baseline.entered_by == world.admin and baseline.value == Decimal("50000")
     listing = client.get("/reports/baselines/").content.decode()
     assert "50,000" in listing and "1,234" in listing and "51,234" in listing
     public = client.get("/public/").content.decode()

@@ -71,7 +71,7 @@ def test_baseline_list_grows_only_by_each_figures_own_computation(world, client_
         entries.append(
             register_figure(FigureEntry(f"qc-figure-{i:02d}", f"Figure {i:02d}", lambda: 5, cumulative=True))
         )
-        FigureBaselineFactory(figure=f"qc-figure-{i:02d}", value=Decimal(100 + i), recorded_by=world.admin)
+        FigureBaselineFactory(figure=f"qc-figure-{i:02d}", value=Decimal(100 + i), entered_by=world.admin)
 
     at_1, at_20 = queries_at_1_and_20(client, "/reports/baselines/", make, lambda i: f"Figure {i:02d}")
     with CaptureQueriesContext(connection) as one:
