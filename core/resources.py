@@ -335,7 +335,7 @@ def register(cls: type[Resource]) -> type[Resource]:
         label = cls.menu.label or capfirst(cls.meta().verbose_name_plural)
         registry.menu_item(
             MenuEntry(
-                cls.prefix() or cls.name(),
+                f"{cls.meta().app_label}-{cls.name()}",
                 cls.menu.group,
                 label,
                 cls.url_name("list"),

@@ -1,4 +1,5 @@
-"""Restitution's entries in core's registry: menu, reports, the dashboard panel and the demo data loader."""
+"""Restitution's entries in core's registry: model declarations, menu, reports, the dashboard panel and
+the demo data loader."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from core.models import District
 from core.money import format_money, quantize
 from core.querysets import VIEW, can
 from core.registry import MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
+from core.resources import Menu, Resource, register
 
-from . import selectors
+from . import selectors, views
 from .compliance import add_months
+from .forms import PayeeForm
 from .models import Disbursement, Obligation, Payee, Payment, PaymentPlan, PaymentReversal
 
 COMPLIANCE_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.DISTRICT_SUPERVISOR, Role.PROBATION_OFFICER})
@@ -29,37 +32,66 @@ def _sees_money_out(user) -> bool:
     return can(user, Disbursement, VIEW)
 
 
-for entry in (
+registry.menu_item(
     MenuEntry(
         "restitution-caseload", "Restitution", "Caseload compliance", "restitution:caseload", model=Obligation, order=10
-    ),
-    MenuEntry(
-        "restitution-obligations",
-        "Restitution",
-        "Obligations",
-        "restitution:obligation_list",
-        model=Obligation,
-        order=20,
-    ),
-    MenuEntry("restitution-payments", "Restitution", "Payments", "restitution:payment_list", model=Payment, order=30),
-    MenuEntry(
-        "restitution-payees",
-        "Restitution",
-        "Payees and amounts owed",
-        "restitution:payee_list",
-        visible=_sees_money_out,
-        order=40,
-    ),
-    MenuEntry(
-        "restitution-disbursements",
-        "Restitution",
-        "Disbursements",
-        "restitution:disbursement_list",
-        visible=_sees_money_out,
-        order=50,
-    ),
-):
-    registry.menu_item(entry)
+    )
+)
+
+
+# Declarations -------------------------------------------------------------------------------------
+# Obligations and payments are ledger records: opened, planned, amended, waived, posted and reversed
+# only through the services, on the pages in restitution.urls, never through a generic edit page.
+# Their declarations give the list, the record's page and its history; the API (restitution.api)
+# has its own viewsets, with the services' actions.
+@register
+class ObligationResource(Resource):
+    model = Obligation
+    fields = ("offender", "case", "kind", "payee", "ordered_amount", "ordered_on", "status")
+    pages = ("list", "detail", "history")
+    api = False
+    list_view = views.ObligationListView
+    detail_view = views.ObligationDetailView
+    menu = Menu("Restitution", "Obligations", order=20)
+
+
+@register
+class PaymentResource(Resource):
+    model = Payment
+    fields = ("receipt_number", "offender", "amount", "received_on", "method", "source", "entered_by")
+    pages = ("list", "detail", "history")
+    api = False
+    list_view = views.PaymentListView
+    detail_view = views.PaymentDetailView
+    menu = Menu("Restitution", "Payments", order=30)
+
+
+# What payees are owed and paid is for victim services, administrators and auditors: every page of
+# theirs is a MoneyOutMixin view.
+@register
+class PayeeResource(Resource):
+    model = Payee
+    fields = ("name", "kind", "reference", "active")
+    api = False
+    list_view = views.PayeeListView
+    detail_view = views.PayeeDetailView
+    edit_view = views.PayeeEditView
+    history_view = views.PayeeHistoryView
+    form_class = PayeeForm
+    menu = Menu("Restitution", "Payees and amounts owed", order=40, visible=_sees_money_out)
+
+
+@register
+class DisbursementResource(Resource):
+    """Made through disbursement_record from the payee's page (restitution:disbursement_add)."""
+
+    model = Disbursement
+    fields = ("disbursed_on", "reference", "payee", "amount", "entered_by")
+    pages = ("list", "detail")
+    api = False
+    list_view = views.DisbursementListView
+    detail_view = views.DisbursementDetailView
+    menu = Menu("Restitution", "Disbursements", order=50, visible=_sees_money_out)
 
 
 # Reports ------------------------------------------------------------------------------------------

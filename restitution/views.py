@@ -230,10 +230,6 @@ class ObligationDetailView(ObjectDetailView):
         return context
 
 
-class ObligationHistoryView(ObjectHistoryView):
-    model = Obligation
-
-
 class _ServiceFormView(LoginRequiredMixin, FormView):
     """A form that calls one service on a record the user may change (else 404)."""
 
@@ -379,10 +375,6 @@ class PaymentDetailView(ObjectDetailView):
         return context
 
 
-class PaymentHistoryView(ObjectHistoryView):
-    model = Payment
-
-
 class PaymentCreateView(OffenderTargetMixin, _ServiceFormView):
     form_class = forms.PaymentForm
 
@@ -486,12 +478,11 @@ class PayeeDetailView(MoneyOutMixin, ObjectDetailView):
 
 
 class PayeeEditView(MoneyOutMixin, ObjectEditView):
-    model = Payee
-    form_class = forms.PayeeForm
+    """The declaration (restitution.registrations) gives the model and the form."""
 
 
 class PayeeHistoryView(MoneyOutMixin, ObjectHistoryView):
-    model = Payee
+    """The payee's history, for those who see money paid out."""
 
 
 class DisbursementListView(MoneyOutMixin, ObjectListView):
