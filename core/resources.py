@@ -52,8 +52,9 @@ from core.api.entries import VoidActionMixin
 from core.api.router import router
 from core.filters import SearchFilterSet, scoped
 from core.forms import ScopedModelForm
+from core.money import MoneyField, format_money
 from core.registry import MenuEntry, registry
-from core.tables import BaseTable
+from core.tables import RIGHT, BaseTable, MoneyColumn
 from core.views.generic import ObjectDetailView, ObjectEditView, ObjectHistoryView, ObjectListView, ObjectVoidView
 
 PAGES = ("list", "add", "detail", "edit", "history", "void")
@@ -182,6 +183,10 @@ class Resource:
                 attrs[field.name] = tables.Column(accessor=name, verbose_name=capfirst(field.verbose_name), **link)
             elif field.many_to_many:
                 attrs[field.name] = tables.ManyToManyColumn(orderable=False, **link)
+            elif isinstance(field, MoneyField):
+                attrs[field.name] = MoneyColumn(verbose_name=capfirst(field.verbose_name), **link)
+            elif isinstance(field, (models.DecimalField, models.IntegerField)) and not field.choices and not link:
+                attrs[field.name] = tables.Column(attrs=RIGHT)
             elif link:
                 attrs[field.name] = tables.Column(**link)
         attrs["Meta"] = type("Meta", (base.Meta,), {"model": cls.model, "fields": tuple(names)})
@@ -296,6 +301,8 @@ class Resource:
                 url = value.get_absolute_url() if hasattr(value, "get_absolute_url") else None
             elif isinstance(field, models.BooleanField):
                 value = "Yes" if value else "No"
+            elif isinstance(field, MoneyField) and value is not None:
+                value = format_money(value)
             rows.append({"label": capfirst(field.verbose_name), "value": value, "url": url})
         return rows
 

@@ -3,6 +3,9 @@
 import django_tables2 as tables
 
 from core.models import JobRun, Offender, User
+from core.money import format_money, quantize
+
+RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class BaseTable(tables.Table):
@@ -10,6 +13,18 @@ class BaseTable(tables.Table):
         attrs = {"class": "table table-sm table-hover align-middle"}
         template_name = "django_tables2/bootstrap5-responsive.html"
         empty_text = "Nothing matches. Clear the filters or add the first record."
+
+
+class MoneyColumn(tables.Column):
+    """Dollars, right-aligned, printed one way (``$1,234.50``); exported as the plain amount."""
+
+    attrs = RIGHT
+
+    def render(self, value):
+        return format_money(value)
+
+    def value(self, value):
+        return quantize(value)
 
 
 class OffenderTable(BaseTable):

@@ -4,8 +4,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.money import format_money, quantize
-from core.tables import BaseTable
+from core.money import format_money
+from core.tables import BaseTable, MoneyColumn
 
 from .choices import ComplianceStatus
 from .models import Disbursement, Obligation, Payee, Payment
@@ -27,16 +27,6 @@ def status_badge(status: str) -> str:
 
 
 money = format_money  # restitution's name for it (its template filter and tables use it)
-
-
-class MoneyColumn(tables.Column):
-    attrs = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
-
-    def render(self, value):
-        return money(value)
-
-    def value(self, value):
-        return quantize(value)
 
 
 def offender_link(record):

@@ -97,6 +97,17 @@ def test_detail_rows_print_choices_booleans_and_links(world):
     assert rows["District"]["url"] == world.d9.get_absolute_url()
 
 
+def test_money_prints_as_dollars_in_the_list_and_on_the_page(world, client_for):
+    crop = CropFactory(name="Moon okra", value_per_lb=Decimal("1234.5"))
+    rows = {r["label"]: r for r in resource_for(Crop).detail_rows(crop)}
+    assert rows["Estimated value per pound"]["value"] == "$1,234.50"
+    client = client_for(world.admin)
+    page = client.get(reverse("gardens:crop_list"), {"q": "moon okra"}).content.decode()
+    assert "$1,234.50" in page
+    csv = client.get(reverse("gardens:crop_list"), {"q": "moon okra", "_export": "csv"}).content.decode()
+    assert "Moon okra,Vegetable,1234.50,True" in csv
+
+
 # The crop catalog, from its declaration alone: list, search, filter, export, add, edit, history, API
 def test_list_searches_filters_and_exports(world, client_for):
     CropFactory(name="Moon okra", category=CropCategory.VEGETABLE)
