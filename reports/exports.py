@@ -1,18 +1,12 @@
-"""A report's rows as CSV or XLSX. Tables are ``{"title", "columns", "rows"}`` dicts."""
+"""A report's rows as tables (``{"title", "columns", "rows"}`` dicts), written by core.exports' to_csv and to_xlsx
+(the one export path of lists and reports)."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import re
-from decimal import Decimal
-
+from core.exports import to_csv, to_xlsx
 from core.registry import ReportEntry
 
-# A cell a spreadsheet would run as a formula (CSV injection): prefix it so it stays text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+__all__ = ["row_count", "tables_for", "to_csv", "to_xlsx"]
 
 
 def tables_for(entry: ReportEntry, context: dict) -> list[dict]:
@@ -40,67 +34,3 @@ def tables_for(entry: ReportEntry, context: dict) -> list[dict]:
 
 def row_count(tables: list[dict]) -> int:
     return sum(len(t["rows"]) for t in tables)
-
-
-def _safe_text(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, int | float | Decimal | dt.date | dt.datetime):
-        return value
-    return _safe_text(str(value))
-
-
-def to_csv(tables: list[dict]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    for i, table in enumerate(tables):
-        if len(tables) > 1:
-            if i:
-                writer.writerow([])
-            writer.writerow([_safe_text(str(table.get("title", "")))])
-        writer.writerow([_safe_text(str(c)) for c in table["columns"]])
-        for row in table["rows"]:
-            writer.writerow([_cell(v) for v in row])
-    # A byte order mark, so Excel opens the UTF-8 file with its accents intact.
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(tables: list[dict]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    workbook = Workbook(write_only=True)
-    used: set[str] = set()
-    for table in tables or [{"title": "Report", "columns": [], "rows": []}]:
-        name = _SHEET_BAD.sub(" ", str(table.get("title") or "Sheet"))[:31].strip() or "Sheet"
-        base, n = name, 2
-        while name.lower() in used:
-            suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        used.add(name.lower())
-        sheet = workbook.create_sheet(title=name)
-        sheet.freeze_panes = "A2"
-        header = []
-        for column in table["columns"]:
-            cell = WriteOnlyCell(sheet, value=_safe_text(str(column)))
-            cell.font = Font(bold=True)
-            header.append(cell)
-        sheet.append(header)
-        for row in table["rows"]:
-            values = []
-            for v in row:
-                v = _cell(v)
-                if isinstance(v, dt.datetime) and v.tzinfo is not None:
-                    v = v.replace(tzinfo=None)  # Excel has no time zones
-                values.append(v)
-            sheet.append(values)
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

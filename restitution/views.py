@@ -22,10 +22,10 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from core.choices import Role
 from core.errors import form_errors_from
+from core.exports import TableExportMixin
 from core.models import District, Offender, User
 from core.money import ZERO, format_money
 from core.pdf import pdf_response
@@ -63,7 +63,7 @@ def require_restitution(user):
 # The caseload -----------------------------------------------------------------------------------
 
 
-class CaseloadView(LoginRequiredMixin, ExportMixin, SingleTableMixin, TemplateView):
+class CaseloadView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, TemplateView):
     """Who is behind, by how much and since when: an officer's caseload, a supervisor's district."""
 
     template_name = "restitution/caseload.html"

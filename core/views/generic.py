@@ -19,10 +19,10 @@ from django.views import View
 from django.views.generic import DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from core.audit import audit_log
 from core.errors import form_errors_from
+from core.exports import TableExportMixin
 from core.forms import VoidForm
 from core.querysets import ADD, CHANGE, VIEW, OutOfScope, can, save_in_scope
 
@@ -56,7 +56,7 @@ class ScopedMixin(LoginRequiredMixin):
         return context
 
 
-class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
+class ObjectListView(ScopedMixin, TableExportMixin, SingleTableMixin, FilterView):
     """A filtered, sortable, paginated table with CSV and XLSX export of the filtered rows."""
 
     template_name = "core/object_list.html"
@@ -72,6 +72,9 @@ class ObjectListView(ScopedMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_export_filename(self, export_format):
         name = slugify(self.get_model()._meta.verbose_name_plural)
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
+
+    def get_export_title(self):
+        return self.title or capfirst(self.get_model()._meta.verbose_name_plural)
 
     def create_export(self, export_format):
         audit_log(

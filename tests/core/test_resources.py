@@ -104,7 +104,7 @@ def test_money_prints_as_dollars_in_the_list_and_on_the_page(world, client_for):
     client = client_for(world.admin)
     page = client.get(reverse("gardens:crop_list"), {"q": "moon okra"}).content.decode()
     assert "$1,234.50" in page
-    csv = client.get(reverse("gardens:crop_list"), {"q": "moon okra", "_export": "csv"}).content.decode()
+    csv = client.get(reverse("gardens:crop_list"), {"q": "moon okra", "_export": "csv"}).content.decode("utf-8-sig")
     assert "Moon okra,Vegetable,1234.50,True" in csv
 
 
@@ -119,7 +119,7 @@ def test_list_searches_filters_and_exports(world, client_for):
     assert "Moon okra" in page and "Lemon basil" not in page
     page = client.get(url, {"category": CropCategory.HERB, "q": "lemon"}).content.decode()
     assert "Lemon basil" in page and "Moon okra" not in page
-    csv = client.get(url, {"category": CropCategory.HERB, "_export": "csv"}).content.decode()
+    csv = client.get(url, {"category": CropCategory.HERB, "_export": "csv"}).content.decode("utf-8-sig")
     assert "Lemon basil" in csv and "Moon okra" not in csv
     assert csv.splitlines()[0].startswith("Name,Category")
 
