@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 
 from core.choices import FacilityKind, OffenderStatus, ParoleOutcome, Role
 from core.errors import form_errors_from
+from core.imports import decode_csv
 from core.models import Organization, OrganizationKind, User
 from core.querysets import VIEW
+from core.validators import add_text_validator
 
 
 class DateInput(forms.DateInput):
@@ -19,7 +21,20 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class ScopedFormMixin:
+class CleanTextMixin:
+    """Every text field refuses control characters (core.validators), with a message under the field.
+    Every form of the project has it: through ``Form`` and ``ScopedFormMixin`` (a test checks)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        add_text_validator(self.fields.values())
+
+
+class Form(CleanTextMixin, forms.Form):
+    """The project's plain form: ``core.forms.Form`` in place of ``django.forms.Form``."""
+
+
+class ScopedFormMixin(CleanTextMixin):
     """Restrict every choice field whose model has ``restrict`` to what the user may see."""
 
     def __init__(self, *args, user=None, **kwargs):
@@ -150,7 +165,7 @@ class UserCreateForm(SetPasswordMixin, UserForm):
         return user
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(Form):
     kind = forms.ChoiceField(label="What the file holds")
     file = forms.FileField(label="CSV file", help_text="UTF-8 CSV with a header row. Up to 10 MB.")
 
@@ -162,17 +177,13 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > 10 * 1024 * 1024:
             raise ValidationError("The file is larger than 10 MB; split it.")
-        raw = upload.read()
         try:
-            return upload.name, raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                return upload.name, raw.decode("cp1252")
-            except UnicodeDecodeError:
-                raise ValidationError("The file is not text: save it as CSV (UTF-8).") from None
+            return upload.name, decode_csv(upload.read())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
-class RunJobForm(forms.Form):
+class RunJobForm(Form):
     job = forms.ChoiceField()
     run_date = forms.DateField(label="As of", widget=DateInput(), required=False, help_text="Today when empty.")
 
@@ -182,7 +193,7 @@ class RunJobForm(forms.Form):
         self.fields["job"].choices = [(j.name, j.name.replace("_", " ").capitalize()) for j in jobs]
 
 
-class ParoleHearingForm(forms.Form):
+class ParoleHearingForm(Form):
     """A parole hearing as staff record it from the board's decision."""
 
     hearing_date = forms.DateField(widget=DateInput())
@@ -200,7 +211,7 @@ class ParoleHearingForm(forms.Form):
         return data
 
 
-class TimelineFilterForm(forms.Form):
+class TimelineFilterForm(Form):
     program = forms.ChoiceField(required=False, label="Program")
 
     def __init__(self, *args, programs=(), **kwargs):
@@ -209,7 +220,7 @@ class TimelineFilterForm(forms.Form):
 
 
 # Voidable entries (core.entries) --------------------------------------------------------------
-class VoidForm(forms.Form):
+class VoidForm(Form):
     """The reason an entry is void. An app keeps its own wording by subclassing with
     ``reason_label``, ``reason_help`` and ``reason_missing``."""
 

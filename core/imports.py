@@ -10,6 +10,7 @@ Apps register importers from their ``importers.py`` (or ``registrations.py``) wi
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -23,6 +24,7 @@ from django.db import DatabaseError, transaction
 from core.choices import OffenderStatus
 from core.models import District, Facility, Offender, User
 from core.querysets import ADD, CHANGE, can
+from core.validators import control_character_message
 
 MAX_ROWS = 50_000
 ROW = "__row__"  # the error key for a problem with the row as a whole
@@ -166,6 +168,33 @@ def importers_for(user) -> list[type[Importer]]:
 
 
 EXTRA = object()  # DictReader's key for values beyond the header's columns
+NOT_TEXT = "The file is not text: save it as CSV (UTF-8)."
+
+
+def decode_csv(raw: bytes) -> str:
+    """A CSV file's text, however a spreadsheet saved it: UTF-8 with or without a byte order mark,
+    UTF-16 (Excel's "Unicode text") with or without one, else Windows-1252. ``ValueError`` when the
+    bytes are none of these."""
+    try:
+        if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return raw.decode("utf-16")
+        if raw.startswith(codecs.BOM_UTF8):
+            return raw.decode("utf-8-sig")
+        # UTF-16 without a mark: text in the Latin alphabet has a NUL byte beside every letter.
+        if len(raw) >= 4 and raw[1] == 0 and raw[3] == 0 and raw[0] and raw[2]:
+            return raw.decode("utf-16-le")
+        if len(raw) >= 4 and raw[0] == 0 and raw[2] == 0 and raw[1] and raw[3]:
+            return raw.decode("utf-16-be")
+    except UnicodeDecodeError:
+        raise ValueError(NOT_TEXT) from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValueError(NOT_TEXT) from None
 
 
 def _read(content: str) -> tuple[list[str], list[tuple[int, dict[str, str], int]]]:
@@ -234,9 +263,12 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
             # An unquoted comma inside a value shifts every value after it.
             row.add(ROW, f"The row has {extra} value(s) more than the header has columns; quote values with commas.")
         for column, value in values.items():
-            # PostgreSQL refuses NUL in text, and it is never meant: report it before any query sees it.
+            # PostgreSQL refuses NUL in text, and no control character is ever meant: report them before
+            # any query sees them, under their column.
             if "\x00" in value:
                 row.add(column, "Contains a NUL character.")
+            elif message := control_character_message(value):
+                row.add(column, message)
         if row.errors:
             continue
         for column in importer.required:

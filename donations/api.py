@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from core.api.base import ScopedModelSerializer, ScopedModelViewSet
+from core.api.base import CleanTextSerializerMixin, ScopedModelSerializer, ScopedModelViewSet
 from core.api.entries import VoidActionMixin
 from core.errors import api_error_from
 from gardens import selectors as garden_selectors
@@ -67,7 +67,7 @@ class SpoilageSerializer(ScopedModelSerializer):
         raise DRFValidationError({"non_field_errors": ["Spoilage is voided and entered again, never changed."]})
 
 
-class DonationLineSerializer(serializers.ModelSerializer):
+class DonationLineSerializer(CleanTextSerializerMixin, serializers.ModelSerializer):
     crop = serializers.PrimaryKeyRelatedField(
         queryset=garden_selectors.crops(active_only=False), required=False, allow_null=True
     )

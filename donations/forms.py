@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import forms as core_forms
-from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.models import Facility, Organization
 from gardens import selectors as garden_selectors
 
@@ -89,7 +89,7 @@ class DonationHeaderForm(ScopedFormMixin, forms.Form):
         return day
 
 
-class ProduceLineForm(forms.Form):
+class ProduceLineForm(Form):
     crop = forms.ModelChoiceField(queryset=garden_selectors.crops(), empty_label="Choose a crop")
     weight_lb = forms.DecimalField(
         label="Pounds",
@@ -110,7 +110,7 @@ class ProduceLineForm(forms.Form):
         return ("crop", self.cleaned_data["crop"].pk)
 
 
-class ItemLineForm(forms.Form):
+class ItemLineForm(Form):
     item = forms.ModelChoiceField(queryset=Item.objects.filter(active=True), empty_label="Choose an item")
     quantity = forms.IntegerField(
         label="How many", min_value=1, widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "1"})
@@ -149,7 +149,7 @@ class FundraiserPurchaseForm(ScopedModelForm):
         self.fields["recipient"].queryset = self.fields["recipient"].queryset.filter(active=True)
 
 
-class SeasonReportForm(forms.Form):
+class SeasonReportForm(Form):
     """The parameters of the season reports: a season (the current one by default) and a facility."""
 
     season = forms.ModelChoiceField(

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import forms as core_forms
-from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.querysets import ADD
 
 from . import services
@@ -87,7 +87,7 @@ class DayHeaderForm(ScopedFormMixin, forms.Form):
         return day
 
 
-class HarvestRowForm(forms.Form):
+class HarvestRowForm(Form):
     """One crop of the day. Its prefix is a key of its own, so rows can come and go in any order."""
 
     crop = forms.ModelChoiceField(queryset=Crop.objects.filter(active=True), empty_label="Choose a crop")

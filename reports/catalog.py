@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core.forms import Form
 from core.pdf import generated_stamp, render_pdf
 from core.registry import ReportEntry, registry
 
@@ -59,7 +60,7 @@ def formats_of(entry: ReportEntry) -> list[str]:
     return offered
 
 
-class NoParameters(forms.Form):
+class NoParameters(Form):
     """The form of a report without parameters."""
 
     def __init__(self, *args, user=None, **kwargs):

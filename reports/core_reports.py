@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.choices import OffenderStatus, Role
-from core.forms import ScopedFormMixin
+from core.forms import Form, ScopedFormMixin
 from core.models import District, Facility, Offender
 from core.querysets import VIEW
 from core.registry import ReportEntry
@@ -128,7 +128,7 @@ def _year_choices():
     return [(str(y), str(y)) for y in range(this_year, this_year - 12, -1)]
 
 
-class AnnualReportForm(forms.Form):
+class AnnualReportForm(Form):
     year = forms.TypedChoiceField(coerce=int, choices=_year_choices, help_text="The year the report is about.")
     span = forms.TypedChoiceField(
         label="Years compared",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from core.forms import DateInput, ScopedModelForm
+from core.forms import DateInput, Form, ScopedModelForm
 from core.registry import registry
 
 from . import conf
@@ -20,7 +20,7 @@ def _public_text(value: str) -> str:
     return value
 
 
-class PhotoUploadForm(forms.Form):
+class PhotoUploadForm(Form):
     image = forms.FileField(
         label="Photo",
         help_text=f"JPEG, PNG, WebP or GIF, up to {conf.photo_max_bytes() // (1024 * 1024)} MB. "
@@ -43,7 +43,7 @@ class PhotoUploadForm(forms.Form):
         return _public_text(self.cleaned_data["caption"])
 
 
-class PhotoReviewForm(forms.Form):
+class PhotoReviewForm(Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve for the public pages and the brochure"), ("reject", "Keep it private")],
         widget=forms.RadioSelect,
@@ -70,7 +70,7 @@ class PhotoReviewForm(forms.Form):
         return _public_text(self.cleaned_data["caption"])
 
 
-class BrochurePhotosForm(forms.Form):
+class BrochurePhotosForm(Form):
     photos = forms.ModelMultipleChoiceField(
         label="Photos printed on the brochure",
         queryset=Photo.objects.none(),

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DateInput, ScopedFormMixin, ScopedModelForm
+from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.models import CourtCase
 from core.money import CENT
 
@@ -56,7 +56,7 @@ class ObligationForm(ScopedFormMixin, forms.Form):
         return data
 
 
-class PlanForm(forms.Form):
+class PlanForm(Form):
     monthly_amount = money_field(label="Monthly installment ($)")
     first_due_on = forms.DateField(
         label="First due date",
@@ -66,13 +66,13 @@ class PlanForm(forms.Form):
     note = forms.CharField(max_length=300, required=False, help_text="For example: amended by the court on …")
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(Form):
     ordered_amount = money_field(label="Amended ordered amount ($)")
     amended_on = forms.DateField(label="Amended on", widget=DateInput(), help_text="The date of the court's order.")
     reference = forms.CharField(label="Court order reference", max_length=100)
 
 
-class WaiverForm(forms.Form):
+class WaiverForm(Form):
     waived_on = forms.DateField(label="Waived on", widget=DateInput())
     reference = forms.CharField(label="Court order reference", max_length=100)
 
@@ -103,12 +103,12 @@ class PaymentForm(ScopedFormMixin, forms.Form):
         )
 
 
-class ReversalForm(forms.Form):
+class ReversalForm(Form):
     reversed_on = forms.DateField(label="Reversed on", widget=DateInput())
     reason = forms.CharField(max_length=300, help_text="For example: money order returned unpaid.")
 
 
-class DisbursementForm(forms.Form):
+class DisbursementForm(Form):
     disbursed_on = forms.DateField(
         label="Disbursed on",
         widget=DateInput(),
@@ -127,7 +127,7 @@ class PayeeForm(ScopedModelForm):
         self.fields["kind"].choices = [c for c in PayeeKind.choices if c[0] != PayeeKind.CVCF]
 
 
-class CaseloadForm(forms.Form):
+class CaseloadForm(Form):
     as_of = forms.DateField(label="As of", widget=DateInput(), required=False)
     district = forms.ModelChoiceField(queryset=None, required=False, empty_label="Every district")
     officer = forms.ModelChoiceField(queryset=None, required=False, empty_label="Every officer")

@@ -7,11 +7,21 @@ from rest_framework import mixins, serializers, viewsets
 
 from core.errors import api_error_from
 from core.querysets import ADD, CHANGE, VIEW, OutOfScope, save_in_scope
+from core.validators import add_text_validator
 
 API_OUT_OF_SCOPE = "The record would be outside your scope."
 
 
-class ScopedSerializerMixin:
+class CleanTextSerializerMixin:
+    """Every text field refuses control characters (core.validators): a 400 naming the field."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        add_text_validator(fields.values())
+        return fields
+
+
+class ScopedSerializerMixin(CleanTextSerializerMixin):
     """Restrict every related field's choices to what the requesting user may see."""
 
     def get_fields(self):

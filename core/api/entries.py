@@ -13,11 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from core.api.base import CleanTextSerializerMixin
 from core.errors import api_error_from
 from core.querysets import CHANGE
 
 
-class VoidReasonSerializer(serializers.Serializer):
+class VoidReasonSerializer(CleanTextSerializerMixin, serializers.Serializer):
     reason = serializers.CharField(max_length=300)
 
 

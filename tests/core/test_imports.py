@@ -110,6 +110,7 @@ BAD_ROWS = {
     "missing last name": ("3000002,,Ben,1976-02-29,supervised,,9,officer.d9", "last_name", "Required"),
     "name too long": (f"3000002,{'B' * 81},Ben,1976-02-29,supervised,,9,", "last_name", "at most 80"),
     "NUL character": ("3000002,Ba\x00ker,Ben,1976-02-29,supervised,,9,", "last_name", "NUL"),
+    "control character": ("3000002,Ba\x1bker,Ben,1976-02-29,supervised,,9,", "last_name", "control character (U+001B)"),
     "extra value": ("3000002,Baker,Jr.,Ben,1976-02-29,supervised,,9,officer.d9", ROW, "more than the header"),
 }
 

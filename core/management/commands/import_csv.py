@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core.imports import IMPORTERS, ROW, import_run
+from core.imports import IMPORTERS, ROW, decode_csv, import_run
 from core.models import User
 
 
@@ -25,9 +25,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}.") from exc
         try:
-            content = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            content = raw.decode("cp1252", errors="replace")
+            content = decode_csv(raw)
+        except ValueError as exc:
+            raise CommandError(f"{file}: {exc}") from None
         as_user = None
         if user:
             as_user = User.objects.filter(username=user, is_active=True).first()
