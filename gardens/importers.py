@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections import Counter
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -25,7 +28,8 @@ class HarvestImporter(Importer):
     required = {"facility_code", "garden", "crop", "date", "weight_lb"}
     help_text = (
         "One row per crop and day. garden and crop are names as they appear in RJ Admin; weight_lb is pounds "
-        "with at most one decimal; volunteers and volunteer_hours may be blank."
+        "with at most one decimal; volunteers and volunteer_hours may be blank. Rows already imported are "
+        "reported as ignored, so the same file imported twice posts once."
     )
 
     def prepare(self, rows):
@@ -46,6 +50,17 @@ class HarvestImporter(Importer):
             for g in Garden.objects.filter(facility__code__in=codes).select_related("facility")
         }
         self.crops = {c.name.lower(): c for c in Crop.objects.all()}
+        # What an earlier import of these facilities already posted, and the rows of this file so far.
+        dates = set()
+        for r in rows:
+            with contextlib.suppress(RowError):
+                dates.add(self.parse_date(r.get("date", ""), "date"))
+        self.imported = set(
+            Harvest.objects.filter(facility__code__in=codes, date__in=dates)
+            .exclude(import_key="")
+            .values_list("import_key", flat=True)
+        )
+        self.seen: Counter[str] = Counter()
 
     def check(self, values):
         errors = {}
@@ -95,7 +110,11 @@ class HarvestImporter(Importer):
             volunteer_hours=parsed["volunteer_hours"],
         )
         probe.clean()
+        key = self.import_key(facility, garden, crop, parsed)
+        if key in self.imported:
+            return "ignore", None  # posted by an earlier import of the same rows
         return "create", {
+            "import_key": key,
             "garden": garden,
             "crop": crop,
             "date": parsed["date"],
@@ -104,7 +123,27 @@ class HarvestImporter(Importer):
             "volunteer_hours": parsed["volunteer_hours"],
         }
 
+    def import_key(self, facility, garden, crop, parsed) -> str:
+        """The row's values, normalized, and its place among identical rows of this file: two equal
+        weighings on one day are two harvests, and the same file again matches both."""
+        values = "|".join(
+            str(v)
+            for v in (
+                facility.code,
+                garden.pk,
+                crop.pk,
+                parsed["date"].isoformat(),
+                f"{parsed['weight_lb']:.1f}",
+                parsed["volunteers"],
+                f"{parsed['volunteer_hours']:.1f}",
+            )
+        )
+        self.seen[values] += 1
+        return hashlib.sha256(f"{values}#{self.seen[values]}".encode()).hexdigest()
+
     def apply(self, payload):
+        if payload is None:
+            return None
         if self.user is None:
             raise ValidationError("Import harvests as a user (--user): each harvest records who entered it.")
         return services.harvest_record(user=self.user, **payload)

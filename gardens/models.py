@@ -162,6 +162,9 @@ class Harvest(VoidableEntry):
         max_digits=6, decimal_places=1, default=Decimal("0.0"), validators=[MinValueValidator(Decimal("0"))]
     )
     note = models.CharField(max_length=300, blank=True)
+    # A row imported from a file: a digest of its values and of how many identical rows came before it
+    # in the file (gardens.importers). The same file imported twice posts once.
+    import_key = models.CharField(max_length=64, blank=True, default="", editable=False)
     history = HistoricalRecords()
 
     objects = EntryQuerySet.as_manager()
@@ -169,6 +172,11 @@ class Harvest(VoidableEntry):
     class Meta:
         ordering = ["-date", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["facility", "import_key"],
+                condition=~Q(import_key=""),
+                name="%(app_label)s_%(class)s_imported_once",
+            ),
             models.CheckConstraint(condition=Q(weight_lb__gt=0), name="%(app_label)s_%(class)s_weight_positive"),
             models.CheckConstraint(
                 condition=Q(volunteer_hours__gte=0), name="%(app_label)s_%(class)s_hours_not_negative"

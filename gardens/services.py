@@ -51,8 +51,10 @@ def harvest_record(
     volunteers: int = 0,
     volunteer_hours: Decimal = Decimal("0"),
     note: str = "",
+    import_key: str = "",
 ) -> Harvest:
-    """Record one crop weighed at one garden on one day. The facility is the garden's."""
+    """Record one crop weighed at one garden on one day. The facility is the garden's. ``import_key``
+    marks a row imported from a file (the database refuses the same key twice at one facility)."""
     harvest = Harvest(
         facility_id=garden.facility_id,
         garden=garden,
@@ -62,6 +64,7 @@ def harvest_record(
         volunteers=volunteers or 0,
         volunteer_hours=volunteer_hours or Decimal("0"),
         note=(note or "").strip(),
+        import_key=import_key,
         entered_by=user,
     )
     harvest.full_clean()

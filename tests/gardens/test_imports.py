@@ -67,3 +67,37 @@ def test_import_pages(gw, client_for):
     assert not Harvest.objects.exists()
     client.post(response["Location"])
     assert Harvest.objects.get().weight_lb == Decimal("12.5")
+
+
+def test_the_same_file_twice_posts_once(gw):
+    """Issue 17, item 3: a harvest file imported again duplicated every row."""
+    content = (
+        HEADER
+        + "JCCC,East garden,Tomatoes,2026-07-01,120.5,4,8\n"
+        # Two equal weighings of one crop on one day are two harvests.
+        + "JCCC,East garden,Kale,2026-07-02,15,,\n"
+        + "JCCC,East garden,Kale,2026-07-02,15,,\n"
+    )
+    first = import_run(kind="harvests", content=content, user=gw.staff_jccc, commit=True)
+    assert first.committed and first.counts() == {"create": 3}
+    again = import_run(kind="harvests", content=content, user=gw.staff_jccc, commit=True)
+    assert again.counts() == {"ignore": 3}
+    assert Harvest.objects.count() == 3
+    # The same rows written another way (case, a trailing zero) are the same rows.
+    recased = HEADER + "jccc,EAST GARDEN,kale,2026-07-02,15.0,0,0\n"
+    assert import_run(kind="harvests", content=recased, user=gw.staff_jccc).counts() == {"ignore": 1}
+    # One more equal weighing in a later file is a new harvest... only past the ones already posted.
+    more = content + "JCCC,East garden,Kale,2026-07-02,15,,\n"
+    result = import_run(kind="harvests", content=more, user=gw.staff_jccc, commit=True)
+    assert result.counts() == {"ignore": 3, "create": 1}
+    assert Harvest.objects.filter(crop__name="Kale").count() == 3
+
+
+def test_a_harvest_entered_by_hand_is_not_taken_for_an_import(gw):
+    from gardens.services import harvest_record
+
+    harvest_record(user=gw.staff_jccc, garden=gw.garden_jccc, crop=gw.greens, date=gw.season.start_date, weight_lb=15)
+    content = HEADER + f"JCCC,East garden,Kale,{gw.season.start_date.isoformat()},15,,\n"
+    result = import_run(kind="harvests", content=content, user=gw.staff_jccc, commit=True)
+    assert result.counts() == {"create": 1}
+    assert Harvest.objects.count() == 2
