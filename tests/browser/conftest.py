@@ -148,6 +148,7 @@ def page_as(site, browser):
             # script tag per page); run_axe adds the script tag itself when a page lacks it.
             context.add_init_script(path=AXE_JS)
             page = context.new_page()
+            watch_policy(page)
             if username:
                 sign_in(page, site, username)
                 assert page.url == site("/"), f"{username} did not reach the dashboard: {page.url}"
@@ -162,7 +163,9 @@ def page_as(site, browser):
 def run_axe(page, *, disable_rules: tuple[str, ...] = ()) -> list[dict]:
     """Inject axe-core into the page and return its violations (every rule axe runs by default)."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(AXE_JS))
+        # Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
+        # govern (a script tag would be an inline script the policy refuses).
+        page.evaluate(AXE_JS.read_text())
     options = {"resultTypes": ["violations"], "rules": {rule: {"enabled": False} for rule in disable_rules}}
     return page.evaluate("options => axe.run(document, options).then(r => r.violations)", options)
 
@@ -181,7 +184,37 @@ def format_violations(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+# What the browser refused under the Content-Security-Policy, by page (Chromium says so on the console:
+# "Refused to execute inline script because it violates the following Content Security Policy...").
+POLICY_REFUSALS: dict[int, list[str]] = {}
+
+
+def watch_policy(page):
+    refused = POLICY_REFUSALS.setdefault(id(page), [])
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            refused.append(f"{page.url}: {message.text[:300]}")
+
+    page.on("console", on_console)
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, watched for what the Content-Security-Policy refuses."""
+    watch_policy(page)
+    return page
+
+
+def assert_policy_kept(page):
+    """Nothing on the page (scripts, styles, htmx, Chart.js, Swagger UI) was refused by the policy."""
+    refused = POLICY_REFUSALS.get(id(page), [])
+    found, refused[:] = list(refused), []
+    assert not found, "refused by the Content-Security-Policy:\n  " + "\n  ".join(found)
+
+
 def assert_no_axe_violations(page, *, disable_rules: tuple[str, ...] = ()):
+    assert_policy_kept(page)
     violations = run_axe(page, disable_rules=disable_rules)
     assert not violations, f"axe found {len(violations)} violation(s) on {page.url}:" + format_violations(violations)
 
