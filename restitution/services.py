@@ -647,10 +647,14 @@ def _delinquency_alerts(as_of: dt.date) -> list[NewAlert]:
             continue
         unassigned = officer is None
         owed = format_money(arrears)
-        title = f"{first} {last} is delinquent on {kinds[kind]}: {owed} past due since {since:%b %-d, %Y}"
+        # The figures are the night's: the caseload shows arrears as of the day it is opened, which grows
+        # with each installment missed and falls with each payment, so the alert says which night.
+        night = f"{as_of:%b %-d, %Y}"
+        title = f"{first} {last} is delinquent on {kinds[kind]}: {owed} past due since {since:%b %-d, %Y} (on {night})"
         body = (
-            f"Case {case}: {owed} in arrears, {format_days(days)} past due as of {as_of:%b %-d, %Y}. "
-            f"Balance {format_money(balance)} of {format_money(ordered)}."
+            f"Case {case}. On {night}, the night it turned delinquent: {owed} in arrears (installments due and "
+            f"unpaid), {format_days(days)} past due; balance {format_money(balance)} of {format_money(ordered)}. "
+            "The caseload shows the arrears as of the day you open it."
         )
         if unassigned:
             body += " No supervising officer is assigned: please assign one."

@@ -46,7 +46,11 @@ def test_running_a_date_twice_gives_the_same_snapshot_and_no_duplicate_alerts(wo
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [world.officer.email]
     assert "2 new restitution delinquencies" in mailoutbox[0].subject
-    assert "$400.00 past due since Mar 15, 2026" in mailoutbox[0].body
+    assert "$400.00 past due since Mar 15, 2026 (on Jun 15, 2026)" in mailoutbox[0].body
+    # Issue 17, item 11: the alert says which night its figures are from, and what the arrears are.
+    alert = Alert.objects.filter(user=world.officer).order_by("pk").first()
+    assert "On Jun 15, 2026, the night it turned delinquent:" in alert.body
+    assert "The caseload shows the arrears as of the day you open it." in alert.body
 
     call_command("run_job", "compliance", "--date", day.isoformat())
     assert snapshot_rows(day) == first
