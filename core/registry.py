@@ -45,6 +45,9 @@ class ReportEntry:
     form_class: type | None = None
     tabulate: Callable | None = None
     count: Callable | None = None
+    # The PDF's page: None lets the reports app choose (landscape when a table has more than
+    # WIDE_TABLE_COLUMNS columns); True or False says so.
+    landscape: bool | None = None
 
 
 @dataclass(frozen=True)

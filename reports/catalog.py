@@ -182,6 +182,8 @@ class NoTable(Exception):
 
 
 _FULL_DOCUMENT = re.compile(r"^\s*(<!doctype html|<html)", re.IGNORECASE)
+# A table wider than this prints on a landscape page, so its last column is not cut at the edge.
+WIDE_TABLE_COLUMNS = 7
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.IGNORECASE | re.DOTALL)
 
 
@@ -201,7 +203,12 @@ def render_output(
             document = {"document": mark_safe(body), "generated_stamp": full["generated_stamp"]}
             content = render_pdf("reports/print/document.html", document)
         else:
-            content = render_pdf("reports/print/report.html", {**full, "report_body": mark_safe(body)})
+            landscape = entry.landscape
+            if landscape is None:
+                landscape = max((len(t["columns"]) for t in tables or []), default=0) > WIDE_TABLE_COLUMNS
+            content = render_pdf(
+                "reports/print/report.html", {**full, "report_body": mark_safe(body), "landscape": landscape}
+            )
         return Output(content, CONTENT_TYPES[ReportFormat.PDF], filename_for(entry, fmt), row_count(tables or []))
     tables = _tables_or_none(entry, context)
     if tables is None:

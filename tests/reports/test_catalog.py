@@ -282,3 +282,21 @@ def test_a_plain_link_runs_the_report_with_its_default_parameters(world, client_
     response = client_for(world.admin).get("/reports/run/annual-report/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert str(timezone.localdate().year) in response.content.decode()
+
+
+def test_every_report_in_the_catalog_prints_inside_its_margins(two_facilities, client_for, tmp_path):
+    """Issue 17, item 10, for every report: each PDF keeps its words inside the page's margins (a table
+    of more than WIDE_TABLE_COLUMNS columns prints on a landscape page)."""
+    from core.registry import registry
+    from tests.pdfs import words_past_the_edge
+
+    client = client_for(two_facilities.admin)
+    printed = 0
+    for slug, entry in registry.reports.items():
+        if "pdf" not in entry.formats:
+            continue
+        response = client.get(f"/reports/run/{slug}/", {"format": "pdf"})
+        assert response.status_code == 200, slug
+        assert words_past_the_edge(response.content, tmp_path, margin_pt=0.6 * 72) == [], slug
+        printed += 1
+    assert printed >= 9

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from core.registry import registry
 from restitution.registrations import caseload_compliance, collections_report, owed_to_payees
+from tests.pdfs import pdf_words, words_past_the_edge
 
 pytestmark = pytest.mark.django_db
 SLUGS = ("restitution-caseload-compliance", "restitution-collections", "restitution-owed-to-payees")
@@ -72,3 +73,18 @@ def test_owed_to_payees_is_for_victim_services_and_statewide_roles(world, book, 
     assert run(client_for(world.victims), SLUGS[2], "pdf").content.startswith(b"%PDF")
     assert run(client_for(world.officer), SLUGS[2], "html").status_code == 404
     assert run(client_for(world.staff_jccc), SLUGS[0], "html").status_code == 404
+
+
+RIGHT_MARGIN_PT = 0.6 * 72  # reports/print/report.html's right margin, 0.6 in
+
+
+def test_every_report_pdf_fits_its_page(world, book, client_for, tmp_path):
+    """Issue 17, item 10: the compliance report's last column ran off the page. A wide table prints on
+    a landscape page; every word of each report lies inside its margins, the last column's included."""
+    client = client_for(world.admin)
+    for slug in SLUGS:
+        pdf = run(client, slug, "pdf", as_of="2026-06-15")
+        assert pdf.status_code == 200
+        assert words_past_the_edge(pdf.content, tmp_path, margin_pt=RIGHT_MARGIN_PT) == [], slug
+    words = " ".join(w for *_, w in pdf_words(run(client, SLUGS[0], "pdf", as_of="2026-06-15").content, tmp_path))
+    assert "Payoff after supervision ends" in words
