@@ -15,6 +15,21 @@ class BaseTable(tables.Table):
         empty_text = "Nothing matches. Clear the filters or add the first record."
 
 
+# Column priority on a tablet (768 px): a column marked wide_only is shown from 1200 px up, so the
+# columns that matter fit the screen without sideways scrolling. Exports keep every column.
+WIDE_ONLY = "d-none d-xl-table-cell"
+
+
+def wide_only(column: tables.Column) -> tables.Column:
+    attrs = dict(column.attrs or {})
+    for part in ("th", "td"):
+        cell = dict(attrs.get(part, {}))
+        cell["class"] = f"{cell.get('class', '')} {WIDE_ONLY}".strip()
+        attrs[part] = cell
+    column.attrs = attrs
+    return column
+
+
 class MoneyColumn(tables.Column):
     """Dollars, right-aligned, printed one way (``$1,234.50``); exported as the plain amount."""
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from core.tables import BaseTable
+from core.tables import BaseTable, wide_only
 
 from .models import Donation, Fundraiser, ProductionLog, Spoilage
 
@@ -42,11 +42,12 @@ class DonationTable(StatusColumnMixin, BaseTable):
     date = tables.DateColumn(format="Y-m-d")
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     recipient = tables.Column(accessor="recipient__name", verbose_name="Recipient")
-    county = tables.Column(accessor="recipient__county", verbose_name="County")
+    county = wide_only(tables.Column(accessor="recipient__county", verbose_name="County"))
+    purpose = wide_only(tables.Column())
     total_lb = FixedDecimalColumn(verbose_name="Pounds", places=1)
     total_items = tables.Column(verbose_name="Items", attrs=RIGHT)
     total_value = FixedDecimalColumn(verbose_name="Estimated value ($)", places=2)
-    acknowledged = tables.BooleanColumn(verbose_name="Acknowledged")
+    acknowledged = wide_only(tables.BooleanColumn(verbose_name="Acknowledged"))
 
     class Meta(BaseTable.Meta):
         model = Donation

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from core.money import format_money
-from core.tables import BaseTable, MoneyColumn
+from core.tables import BaseTable, MoneyColumn, wide_only
 
 from .choices import ComplianceStatus
 from .models import Disbursement, Obligation, Payee, Payment
@@ -35,10 +35,11 @@ def offender_link(record):
 
 class ObligationTable(BaseTable):
     offender = tables.Column(linkify=offender_link, order_by=("offender__last_name", "offender__first_name"))
-    case = tables.Column(accessor="case__case_number", verbose_name="Case")
+    case = wide_only(tables.Column(accessor="case__case_number", verbose_name="Case"))
     kind = tables.Column(linkify=True)
     payee = tables.Column(accessor="payee__name", verbose_name="Payee")
     ordered_amount = MoneyColumn(verbose_name="Ordered")
+    ordered_on = wide_only(tables.DateColumn(verbose_name="Ordered on"))
     paid = MoneyColumn(verbose_name="Paid")
     balance = MoneyColumn(verbose_name="Balance")
 
@@ -88,13 +89,16 @@ class CaseloadTable(tables.Table):
         order_by=("offender__last_name", "offender__first_name"),
         linkify=lambda record: reverse("restitution:offender", args=[record.offender.pk]),
     )
-    doc_id = tables.Column(accessor="offender__doc_id", verbose_name="DOC ID")
-    officer = tables.Column(accessor="officer", verbose_name="Officer", default="Unassigned")
+    # On a tablet: the person, status, arrears, balance, credit, payoff and supervision end (wide_only: the rest).
+    doc_id = wide_only(tables.Column(accessor="offender__doc_id", verbose_name="DOC ID"))
+    officer = wide_only(tables.Column(accessor="officer", verbose_name="Officer", default="Unassigned"))
     status = tables.Column(order_by=("severity",))
     arrears = MoneyColumn()
-    days_past_due = tables.Column(verbose_name="Days past due", attrs={"td": {"class": "text-end"}})
-    past_due_since = tables.DateColumn(format="M j, Y", verbose_name="Past due since", default="—")
-    last_payment = tables.DateColumn(format="M j, Y", verbose_name="Last payment", default="None")
+    days_past_due = wide_only(
+        tables.Column(verbose_name="Days past due", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    )
+    past_due_since = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Past due since", default="—"))
+    last_payment = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Last payment", default="None"))
     balance = MoneyColumn()
     credit = MoneyColumn(verbose_name="Credit held")
     projected_payoff = tables.Column(verbose_name="Projected payoff", default="—")
