@@ -30,7 +30,9 @@ def test_an_officer_sees_who_is_delinquent_by_how_much_and_since_when(world, boo
     assert "$460.00" in html  # $400 restitution + $60 CVCF in arrears
     assert ">151<" in html  # days past due, since the CVCF's first installment on Jan 15
     assert "Jan 15, 2026" in html
-    assert world.supervised_d10.last_name not in html
+    # By the link and the full name: a Faker last name alone can also be someone's first name on the page.
+    assert str(world.supervised_d10.pk) not in names_on(response)
+    assert f"{world.supervised_d10.last_name}, {world.supervised_d10.first_name}" not in html
 
 
 @pytest.mark.parametrize(
