@@ -71,6 +71,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.choices import Role
+from core.dates import entry_date_problem
 from core.querysets import ADD, VIEW, RestrictedQuerySet, facility_scope_q
 
 # Facility staff may correct their own entries for this long; administrators after that.
@@ -158,5 +159,5 @@ class VoidableEntry(models.Model):
         return entry_scope_q(user, action, prefix=prefix, facility_path=cls.facility_path, window=cls.correction_window)
 
     def _check_date(self, errors: dict):
-        if getattr(self, "date", None) and self.date > timezone.localdate():
-            errors["date"] = "The date is in the future."
+        if problem := entry_date_problem(getattr(self, "date", None)):
+            errors["date"] = problem

@@ -9,7 +9,6 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.entries import EntryQuerySet, VoidableEntry
@@ -201,8 +200,7 @@ class Harvest(VoidableEntry):
                 f"{self.weight_lb:,} lb in one entry is not plausible (the limit is {MAX_HARVEST_LB:,} lb). "
                 "Check the weight is in pounds, or split it into one entry per crop and day."
             )
-        if self.date and self.date > timezone.localdate():
-            errors["date"] = "The date is in the future."
+        self._check_date(errors)
         if self.garden_id and self.facility_id and self.garden.facility_id != self.facility_id:
             errors["garden"] = "This garden belongs to another facility."
         if self.volunteer_hours and not self.volunteers:

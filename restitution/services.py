@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.choices import Role
-from core.dates import format_days
+from core.dates import entry_date_problem, format_days
 from core.models import Alert, CourtCase, Offender, User
 from core.money import ZERO, format_money, quantize
 from core.services import NewAlert, alerts_create, set_history
@@ -413,6 +413,16 @@ def _payment_post(
         return _same_payment(existing, offender.pk, amount)
     if received_on > _today():
         raise ValidationError({"received_on": "A payment cannot be received in the future."})
+    if problem := entry_date_problem(received_on):
+        raise ValidationError({"received_on": problem})
+    if amount > settings.PAYMENT_MAX:
+        raise ValidationError(
+            {
+                "amount": f"{format_money(amount)} in one payment is not plausible: the limit is "
+                f"{format_money(Decimal(settings.PAYMENT_MAX))}. Check the amount, or enter it as the payments "
+                "that were made."
+            }
+        )
     named = None
     if obligation is not None:
         named = next((o for o in obligations if o.pk == obligation.pk), None)

@@ -146,6 +146,11 @@ AXES_RESET_ON_SUCCESS = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "America/Chicago"
+# Plausibility limits of what people enter (core.dates.entry_date_problem, restitution.services): no
+# entry or payment is dated before the program's records began, and no single payment is above
+# PAYMENT_MAX dollars (a larger sum is a typing mistake, or several payments).
+RECORDS_BEGIN = env.str("RECORDS_BEGIN", default="2000-01-01")
+PAYMENT_MAX = env.int("PAYMENT_MAX", default=100_000)
 USE_I18N = True
 USE_TZ = True
 # Dates print one way everywhere: rjadmin/formats/en/formats.py wins over Django's English formats.
