@@ -5,11 +5,9 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from core.tables import BaseTable, wide_only
+from core.tables import RIGHT, BaseTable, wide_only
 
 from .models import Donation, Fundraiser, ProductionLog, Spoilage
-
-RIGHT = {"td": {"class": "text-end"}, "th": {"class": "text-end"}}
 
 
 class FixedDecimalColumn(tables.Column):

@@ -3,7 +3,7 @@
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from core.tables import BaseTable
+from core.tables import RIGHT, BaseTable
 
 from .models import Harvest
 
@@ -13,7 +13,7 @@ class HarvestTable(BaseTable):
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     garden = tables.Column(accessor="garden__name", verbose_name="Garden")
     crop = tables.Column(accessor="crop__name", verbose_name="Crop")
-    weight_lb = tables.Column(verbose_name="Pounds", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    weight_lb = tables.Column(verbose_name="Pounds", attrs=RIGHT)
     entered_by = tables.Column(verbose_name="Entered by", order_by=("entered_by__last_name", "entered_by__first_name"))
     status = tables.Column(accessor="voided_at", verbose_name="Status", orderable=False, empty_values=())
 

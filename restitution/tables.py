@@ -4,8 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.money import format_money
-from core.tables import BaseTable, MoneyColumn, wide_only
+from core.tables import RIGHT, BaseTable, MoneyColumn, wide_only
 
 from .choices import ComplianceStatus
 from .models import Disbursement, Obligation, Payee, Payment
@@ -24,9 +23,6 @@ def status_badge(status: str) -> str:
     return format_html(
         '<span class="badge {}">{}</span>', BADGE.get(status, "text-bg-light"), ComplianceStatus(status).label
     )
-
-
-money = format_money  # restitution's name for it (its template filter and tables use it)
 
 
 def offender_link(record):
@@ -94,9 +90,7 @@ class CaseloadTable(tables.Table):
     officer = wide_only(tables.Column(accessor="officer", verbose_name="Officer", default="Unassigned"))
     status = tables.Column(order_by=("severity",))
     arrears = MoneyColumn()
-    days_past_due = wide_only(
-        tables.Column(verbose_name="Days past due", attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
-    )
+    days_past_due = wide_only(tables.Column(verbose_name="Days past due", attrs=RIGHT))
     past_due_since = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Past due since", default="—"))
     last_payment = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Last payment", default="None"))
     balance = MoneyColumn()
