@@ -1,4 +1,4 @@
-"""The API's pages: ``?limit=`` and ``?offset=``, 50 rows by default and 500 at the most.
+"""The API's pages: ``?limit=`` and ``?offset=``, ``PAGE_SIZE`` rows by default (settings) and 500 at the most.
 
 DRF's own ``LimitOffsetPagination`` quietly caps a large limit, ignores a malformed one, and passes
 an offset past PostgreSQL's bigint to the database (a 500). Here a limit or offset out of range or
@@ -13,7 +13,6 @@ MAX_OFFSET = 100_000_000
 
 
 class Pagination(LimitOffsetPagination):
-    default_limit = 50
     max_limit = MAX_LIMIT
 
     def _whole_number(self, request, name: str, low: int, high: int, default: int) -> int:
