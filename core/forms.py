@@ -11,7 +11,7 @@ from core.errors import form_errors_from
 from core.imports import decode_csv
 from core.models import Organization, OrganizationKind, User
 from core.querysets import VIEW
-from core.validators import add_text_validator
+from core.validators import add_edge_checks
 
 
 class DateInput(forms.DateInput):
@@ -27,7 +27,7 @@ class CleanTextMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        add_text_validator(self.fields.values())
+        add_edge_checks(self.fields.values())
 
 
 class Form(CleanTextMixin, forms.Form):

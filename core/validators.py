@@ -27,7 +27,7 @@ def no_control_characters(value) -> None:
         raise ValidationError(message, code="control_character")
 
 
-def add_text_validator(fields) -> None:
+def add_edge_checks(fields) -> None:
     """The checks every field at the edge gets (a form's or a serializer's): text refuses control
     characters, and a number too large or too precise says so in plain words ("Enter at most
     99,999.9.") instead of "Ensure that there are no more than 6 digits in total."."""

@@ -7,7 +7,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from core.errors import api_error_from
 from core.querysets import ADD, CHANGE, VIEW, OutOfScope, save_in_scope
-from core.validators import add_text_validator
+from core.validators import add_edge_checks
 
 API_OUT_OF_SCOPE = "The record would be outside your scope."
 
@@ -17,7 +17,7 @@ class CleanTextSerializerMixin:
 
     def get_fields(self):
         fields = super().get_fields()
-        add_text_validator(fields.values())
+        add_edge_checks(fields.values())
         return fields
 
 
