@@ -379,7 +379,7 @@ class ProductionResource(Resource):
     fields = ("facility", "shop", "item", "quantity", "date", "volunteer_hours", "note")
     url_prefix = "production"
     void_service = services.production_void
-    list_view = views.ProductionListView
+    intro = "What the sewing, knitting, bicycle and wood shops made. Void entries are hidden unless you ask."
     detail_view = views.ProductionDetailView
     edit_view = views.ProductionEditView
     void_view = views.VoidView
@@ -397,7 +397,7 @@ class SpoilageResource(Resource):
     fields = ("facility", "crop", "date", "weight_lb", "reason")
     url_prefix = "spoilage"
     void_service = services.spoilage_void
-    list_view = views.SpoilageListView
+    intro = "Produce that went bad before it could be given. It leaves the stock on hand."
     detail_view = views.SpoilageDetailView
     edit_view = views.SpoilageEditView
     void_view = views.VoidView

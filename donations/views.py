@@ -273,10 +273,6 @@ class StockView(LoginRequiredMixin, TemplateView):
 
 
 # Craft production -----------------------------------------------------------------------------
-class ProductionListView(ObjectListView):
-    intro = "What the sewing, knitting, bicycle and wood shops made. Void entries are hidden unless you ask."
-
-
 class ProductionDetailView(ObjectDetailView):
     queryset = ProductionLog.objects.select_related("facility", "item", "entered_by", "voided_by")
 
@@ -286,10 +282,6 @@ class ProductionEditView(ServiceErrorMixin, ObjectEditView):
 
 
 # Spoilage -------------------------------------------------------------------------------------
-class SpoilageListView(ObjectListView):
-    intro = "Produce that went bad before it could be given. It leaves the stock on hand."
-
-
 class SpoilageDetailView(ObjectDetailView):
     queryset = Spoilage.objects.select_related("facility", "crop", "entered_by", "voided_by")
 

@@ -17,13 +17,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from core.exports import to_csv, to_xlsx
 from core.forms import Form
 from core.pdf import generated_stamp, render_pdf
 from core.registry import ReportEntry, registry
 
 from . import conf
 from .choices import ReportFormat
-from .exports import row_count, tables_for, to_csv, to_xlsx
+from .exports import row_count, tables_for
 
 CONTENT_TYPES = {
     ReportFormat.PDF: "application/pdf",

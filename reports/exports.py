@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-from core.exports import to_csv, to_xlsx
 from core.registry import ReportEntry
-
-__all__ = ["row_count", "tables_for", "to_csv", "to_xlsx"]
 
 
 def tables_for(entry: ReportEntry, context: dict) -> list[dict]:
