@@ -32,6 +32,7 @@ LISTS = [
     ("admin", "/restitution/disbursements/"),
     ("officer.d9", "/restitution/"),
     ("supervisor.d9", "/restitution/"),
+    ("victims", "/restitution/"),  # statewide: the widest amounts
     ("staff.jccc", "/gardens/harvests/"),
     ("staff.jccc", "/donations/"),
 ]
