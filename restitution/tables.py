@@ -122,8 +122,8 @@ class CaseloadTable(tables.Table):
         text = "Not at this pace" if record.projected_payoff is None else f"{record.projected_payoff:%b %Y}"
         if record.payoff_after_end:
             return format_html(
-                '<span class="text-danger fw-semibold">{} <span class="badge text-bg-danger text-wrap">after supervision ends'
-                "</span></span>",
+                '<span class="text-danger fw-semibold">{} <span class="badge text-bg-danger text-wrap">'
+                "after supervision ends</span></span>",
                 text,
             )
         return text
