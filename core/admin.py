@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.models import (
@@ -17,6 +18,11 @@ from core.models import (
     OrganizationKind,
     User,
 )
+
+# Second factors are set up by each user and reset by administrators in the app's own pages
+# (core/views/signin.py), which log it; the admin's device pages would show every user's secret key.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 @admin.register(User)

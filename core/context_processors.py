@@ -1,5 +1,6 @@
 """Role-aware navigation, built from the menu entries apps put in core's registry."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from core.querysets import VIEW, can
@@ -28,4 +29,8 @@ def navigation(request):
                 items.append({"label": entry.label, "url": url, "active": path.startswith(url)})
         if items:
             groups.append({"name": group, "items": items, "active": any(i["active"] for i in items)})
-    return {"nav_groups": groups}
+    return {
+        "nav_groups": groups,
+        "session_expires_in": getattr(request, "session_expires_in", None),
+        "session_idle_warning": settings.SESSION_IDLE_WARNING,
+    }

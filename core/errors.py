@@ -13,7 +13,8 @@ def form_errors_from(form, exc: ValidationError, *, default_field: str | None = 
     """Put ``exc``'s messages on ``form``: each under its field when the form has that field, the
     rest under ``default_field`` (``None``: the form's non-field errors at the top)."""
     if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
+        # The ValidationError instances themselves, so that a view can read their codes.
+        for name, errors in exc.error_dict.items():
             form.add_error(name if name in form.fields else default_field, errors)
     else:
         form.add_error(default_field, exc.messages)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core.resources import resource_urls
-from core.views import accounts, ops, records, search
+from core.views import accounts, ops, records, search, signin
 
 app_name = "core"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("search/", search.SearchView.as_view(), name="search"),
     path("account/api-token/", accounts.ApiTokenView.as_view(), name="api_token"),
     path("users/<int:pk>/password/", accounts.UserSetPasswordView.as_view(), name="user_password"),
+    path("users/<int:pk>/two-factor/reset/", signin.UserTwoFactorResetView.as_view(), name="user_two_factor_reset"),
     path("jobs/", ops.JobRunListView.as_view(), name="jobrun_list"),
     path("jobs/<int:pk>/mark-failed/", ops.JobRunMarkFailedView.as_view(), name="jobrun_mark_failed"),
     path("imports/", ops.ImportStartView.as_view(), name="import_start"),

@@ -52,3 +52,57 @@ def number_limit_messages(max_digits: int | None, decimal_places: int | None) ->
     else:
         places = f"Use at most {decimal_places} decimal place{'s' if decimal_places > 1 else ''}."
     return {"max_digits": at_most, "max_whole_digits": at_most, "max_decimal_places": places}
+
+
+class GuessablePasswordValidator:
+    """Refuses a password an attacker's word lists would find soon: a dictionary word or a name with
+    a year or a few symbols added, a keyboard pattern, a common password (zxcvbn's estimate below
+    ``min_score``, 0 to 4). A phrase of several unrelated words passes. Django's own validators still
+    refuse the 20,000 most common passwords, short ones and ones like the user's name.
+    """
+
+    # Words of this system that make a password easy to guess for someone who knows where it is used.
+    CONTEXT_WORDS = ("rjadmin", "restorative", "justice", "missouri", "corrections", "probation", "parole")
+    # zxcvbn's time grows with the length; what is past this is not looked at (it only adds strength).
+    LOOKED_AT = 100
+
+    def __init__(self, min_score: int = 4):
+        self.min_score = min_score
+
+    def validate(self, password, user=None):
+        from zxcvbn import zxcvbn
+
+        inputs = list(self.CONTEXT_WORDS)
+        if user is not None:
+            inputs += [value for value in (user.username, user.first_name, user.last_name, user.email) if value]
+        result = zxcvbn(password[: self.LOOKED_AT], user_inputs=inputs)
+        if result["score"] < self.min_score:
+            hint = result["feedback"].get("warning") or ""
+            raise ValidationError(
+                "This password is too easy to guess"
+                + (f" ({hint.rstrip('.').lower()})" if hint else "")
+                + ". A phrase of three or four unrelated words is easy to remember and hard to guess.",
+                code="password_guessable",
+            )
+
+    def get_help_text(self):
+        return "Not a dictionary word or a name with numbers added: a phrase of three or four unrelated words is best."
+
+
+def storable_datetime(value) -> None:
+    """Refuse a date and time PostgreSQL cannot compare with: an offset of 16 hours or more (its
+    limit is 15:59), or one that moves the moment out of the years 1 to 9999."""
+    import datetime as dt
+
+    offset = value.utcoffset() if isinstance(value, dt.datetime) else None
+    if offset is None:
+        return
+    if abs(offset) >= dt.timedelta(hours=16):
+        raise ValidationError(
+            "The time zone offset is out of range: use one between -15:59 and +15:59, or Z for UTC.",
+            code="offset_range",
+        )
+    try:
+        value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValidationError("The date and time are out of range.", code="datetime_range") from None

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import forms as core_forms
+from core.fields import WeightFormField
 from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.models import Facility, Organization
 from gardens import selectors as garden_selectors
@@ -91,12 +92,8 @@ class DonationHeaderForm(ScopedFormMixin, forms.Form):
 
 class ProduceLineForm(Form):
     crop = forms.ModelChoiceField(queryset=garden_selectors.crops(), empty_label="Choose a crop")
-    weight_lb = forms.DecimalField(
-        label="Pounds",
-        max_digits=8,
-        decimal_places=1,
-        min_value=POUND,
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "min": "0.1"}),
+    weight_lb = WeightFormField(
+        label="Pounds", max_digits=8, min_value=POUND, widget=forms.NumberInput(attrs={"min": "0.1"})
     )
 
     def __init__(self, *args, **kwargs):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.imports import Importer, RowError, register_importer
 from core.models import Facility, Organization
 from core.querysets import ADD, VIEW, can
+from core.units import one_decimal
 from gardens import selectors as garden_selectors
 
 from . import services
@@ -149,7 +150,7 @@ class DonationImporter(Importer):
             if crop is None:
                 errors["crop"] = f"No crop is named '{crop_name}'."
             try:
-                weight = self.parse_decimal(values.get("weight_lb", ""), "weight_lb", places=1)
+                weight = one_decimal(self.parse_decimal(values.get("weight_lb", ""), "weight_lb", places=2))
                 if weight <= 0:
                     errors["weight_lb"] = "The weight must be more than zero."
             except RowError as exc:

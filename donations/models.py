@@ -17,6 +17,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.entries import EntryQuerySet, VoidableEntry
+from core.fields import WeightField
 from core.models import Facility, Organization
 from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
@@ -116,9 +117,7 @@ class Spoilage(VoidableEntry):
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="spoilage")
     crop = models.ForeignKey("gardens.Crop", on_delete=models.PROTECT, related_name="spoilage")
     date = models.DateField()
-    weight_lb = models.DecimalField(
-        "weight (lb)", max_digits=7, decimal_places=1, validators=[MinValueValidator(POUND)]
-    )
+    weight_lb = WeightField("weight (lb)", max_digits=7, decimal_places=1, validators=[MinValueValidator(POUND)])
     reason = models.CharField(max_length=200, help_text="For example: frost, rot in storage, culled.")
     history = HistoricalRecords()
 
@@ -237,7 +236,7 @@ class DonationLine(models.Model):
 
     donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="lines")
     crop = models.ForeignKey("gardens.Crop", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    weight_lb = models.DecimalField(
+    weight_lb = WeightField(
         "weight (lb)", max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(POUND)]
     )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="donation_lines")

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import forms as core_forms
+from core.fields import WeightFormField
 from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.querysets import ADD
 
@@ -91,9 +92,7 @@ class HarvestRowForm(Form):
     """One crop of the day. Its prefix is a key of its own, so rows can come and go in any order."""
 
     crop = forms.ModelChoiceField(queryset=Crop.objects.filter(active=True), empty_label="Choose a crop")
-    weight_lb = forms.DecimalField(
-        label="Pounds", max_digits=7, decimal_places=1, min_value=POUND, widget=forms.NumberInput(attrs={"step": "0.1"})
-    )
+    weight_lb = WeightFormField(label="Pounds", max_digits=7, min_value=POUND, widget=forms.NumberInput())
     volunteers = forms.IntegerField(label="Volunteers", min_value=0, max_value=500, required=False)
     volunteer_hours = forms.DecimalField(
         label="Hours",

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from core.imports import Importer, RowError, register_importer
 from core.models import Facility
 from core.querysets import ADD
+from core.units import one_decimal
 
 from . import services
 from .models import MAX_HARVEST_LB, Crop, Garden, Harvest
@@ -83,7 +84,7 @@ class HarvestImporter(Importer):
         parsed = {}
         for column, parse in (
             ("date", lambda v: self.parse_date(v, "date")),
-            ("weight_lb", lambda v: self.parse_decimal(v, "weight_lb", places=1)),
+            ("weight_lb", lambda v: one_decimal(self.parse_decimal(v, "weight_lb", places=2))),
             ("volunteers", lambda v: self.parse_int(v, "volunteers") if v else 0),
             ("volunteer_hours", lambda v: self.parse_decimal(v, "volunteer_hours", places=1) if v else Decimal("0")),
         ):

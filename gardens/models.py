@@ -12,6 +12,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.entries import EntryQuerySet, VoidableEntry
+from core.fields import WeightField
 from core.models import Facility
 from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
@@ -151,9 +152,7 @@ class Harvest(VoidableEntry):
     garden = models.ForeignKey(Garden, on_delete=models.PROTECT, related_name="harvests")
     crop = models.ForeignKey(Crop, on_delete=models.PROTECT, related_name="harvests")
     date = models.DateField()
-    weight_lb = models.DecimalField(
-        "weight (lb)", max_digits=7, decimal_places=1, validators=[MinValueValidator(POUND)]
-    )
+    weight_lb = WeightField("weight (lb)", max_digits=7, decimal_places=1, validators=[MinValueValidator(POUND)])
     volunteers = models.PositiveSmallIntegerField(
         "offender volunteers", default=0, help_text="How many offender volunteers worked this harvest."
     )

@@ -154,8 +154,14 @@ class AllocationSerializer(serializers.ModelSerializer):
 class PaymentSerializer(ScopedModelSerializer):
     allocations = AllocationSerializer(many=True, read_only=True)
     credit = serializers.SerializerMethodField()
-    reversed_on = serializers.DateField(source="reversal.reversed_on", read_only=True, default=None)
+    reversed_on = serializers.DateField(source="reversal.reversed_on", read_only=True, default=None, allow_null=True)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    over_balance_confirmed = serializers.BooleanField(
+        write_only=True,
+        default=False,
+        help_text="Send true to record an amount above everything the person owes plus the margin "
+        "(PAYMENT_CONFIRM_MARGIN); without it such a payment answers 400 and changes nothing.",
+    )
 
     class Meta:
         model = Payment
@@ -174,6 +180,7 @@ class PaymentSerializer(ScopedModelSerializer):
             "allocations",
             "credit",
             "reversed_on",
+            "over_balance_confirmed",
         ]
         read_only_fields = ["receipt_number", "source", "entered_by", "created_at"]
 
@@ -217,6 +224,7 @@ class PaymentViewSet(
                 idempotency_key=key,
                 entered_by=request.user,
                 source=PaymentSource.ENTERED,
+                over_balance_confirmed=data.get("over_balance_confirmed", False),
             )
         except DjangoValidationError as exc:
             detail = api_error_detail(exc)

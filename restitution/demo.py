@@ -143,6 +143,8 @@ def _person(person, officer, today):
                 obligation=named,
                 idempotency_key=f"demo:{person.doc_id}:{i}",
                 entered_by=officer,
+                # Some demo people pay ahead and hold credit, as the officer would have confirmed.
+                over_balance_confirmed=True,
             )
         )
     if story == "late" and len(posted) > 2 and rng.random() < 0.5:

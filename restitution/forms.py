@@ -91,6 +91,12 @@ class PaymentForm(ScopedFormMixin, forms.Form):
     )
     note = forms.CharField(max_length=300, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
+    # Shown only when the amount is above the balance by more than the margin (ask_confirmation).
+    over_balance_confirmed = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="The amount is right: record it, and hold what is above the balance as credit",
+    )
 
     def __init__(self, *args, offender=None, **kwargs):
         kwargs.setdefault("initial", {})
@@ -101,6 +107,12 @@ class PaymentForm(ScopedFormMixin, forms.Form):
         self.fields["obligation"].label_from_instance = lambda o: (
             f"{o.get_kind_display()} on {o.case.case_number} (${o.ordered_amount:,})"
         )
+        if self.data.get(self.add_prefix("over_balance_confirmed")) in ("on", "true", "True"):
+            self.ask_confirmation()
+
+    def ask_confirmation(self):
+        """The amount is far above the balance: show the box that confirms it."""
+        self.fields["over_balance_confirmed"].widget = forms.CheckboxInput()
 
 
 class ReversalForm(Form):

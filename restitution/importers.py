@@ -326,10 +326,13 @@ class PaymentImporter(_RestitutionImporter):
     def apply(self, payload):
         if payload is None:
             return None
+        # The preview the importer reviews before committing is the confirmation of every amount
+        # (the file comes from the court's or the agency's books); PAYMENT_MAX still applies.
         return services.payment_post(
             idempotency_key=f"import:{payload['receipt_number']}",
             entered_by=self.user,
             source=PaymentSource.IMPORTED,
+            over_balance_confirmed=True,
             **payload,
         )
 

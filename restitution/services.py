@@ -191,6 +191,12 @@ def obligation_create(
         raise ValidationError({"payee": "Choose who receives this money."})
     if (monthly_amount is None) != (first_due_on is None):
         raise ValidationError({"first_due_on": "A plan needs both a monthly amount and a first due date."})
+    dates = {
+        "ordered_on": entry_date_problem(ordered_on),
+        "first_due_on": entry_date_problem(first_due_on, future=True),
+    }
+    if errors := {name: problem for name, problem in dates.items() if problem}:
+        raise ValidationError(errors)
     obligations = _lock(case.offender_id)
     obligation = Obligation(
         case=case,
@@ -370,11 +376,15 @@ def payment_post(
     obligation: Obligation | None = None,
     source: str = PaymentSource.ENTERED,
     note: str = "",
+    over_balance_confirmed: bool = False,
 ) -> Payment:
     """Post a payment and allocate it: the named obligation first, then restitution before CVCF
     before other, oldest order first; what is left is held as credit.
 
     The same idempotency key posts once: a repeat returns the first payment (``replayed`` is True).
+    A payment above ``PAYMENT_MAX`` is refused; one above everything the person still owes plus
+    ``PAYMENT_CONFIRM_MARGIN`` dollars is refused (code ``over_balance``) unless
+    ``over_balance_confirmed``: the person who enters it confirms the amount.
     """
     amount = quantize(amount)
     if not idempotency_key:
@@ -395,6 +405,7 @@ def payment_post(
                 obligation=obligation,
                 source=source,
                 note=note,
+                over_balance_confirmed=over_balance_confirmed,
             )
     except IntegrityError:
         # Someone posted the same key at the same moment (for another person, or without the lock).
@@ -405,7 +416,18 @@ def payment_post(
 
 
 def _payment_post(
-    *, offender, amount, received_on, method, idempotency_key, entered_by, receipt_number, obligation, source, note
+    *,
+    offender,
+    amount,
+    received_on,
+    method,
+    idempotency_key,
+    entered_by,
+    receipt_number,
+    obligation,
+    source,
+    note,
+    over_balance_confirmed,
 ) -> Payment:
     obligations = _lock(offender.pk)
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
@@ -421,6 +443,21 @@ def _payment_post(
                 "amount": f"{format_money(amount)} in one payment is not plausible: the limit is "
                 f"{format_money(Decimal(settings.PAYMENT_MAX))}. Check the amount, or enter it as the payments "
                 "that were made."
+            }
+        )
+    totals = _paid_totals(o.pk for o in obligations)
+    owed = sum(
+        (max(ZERO, o.ordered_amount - totals.get(o.pk, (ZERO, None))[0]) for o in _by_priority(obligations)), ZERO
+    )
+    if not over_balance_confirmed and amount > owed + settings.PAYMENT_CONFIRM_MARGIN:
+        raise ValidationError(
+            {
+                "amount": ValidationError(
+                    f"{format_money(amount)} is more than everything this person still owes "
+                    f"({format_money(owed)}). If the amount is right, confirm it: what is above the balance is held "
+                    "as credit.",
+                    code="over_balance",
+                )
             }
         )
     named = None
@@ -445,7 +482,6 @@ def _payment_post(
     payment.full_clean()
     _by(payment, entered_by).save()
 
-    totals = _paid_totals(o.pk for o in obligations)
     left = amount
     lines = []
     for target in _by_priority(obligations, named):

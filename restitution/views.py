@@ -378,6 +378,11 @@ class PaymentDetailView(ObjectDetailView):
 class PaymentCreateView(OffenderTargetMixin, _ServiceFormView):
     form_class = forms.PaymentForm
 
+    def form_invalid(self, form):
+        if any(e.code == "over_balance" for e in form.errors.as_data().get("amount", [])):
+            form.ask_confirmation()
+        return super().form_invalid(form)
+
     def get_title(self):
         return f"Record a payment from {self.target.first_name} {self.target.last_name}"
 
@@ -398,6 +403,7 @@ class PaymentCreateView(OffenderTargetMixin, _ServiceFormView):
             idempotency_key=data["idempotency_key"],
             entered_by=self.request.user,
             source=PaymentSource.ENTERED,
+            over_balance_confirmed=data.get("over_balance_confirmed", False),
         )
         if payment.replayed:
             messages.info(self.request, f"This payment was already posted as receipt {payment.receipt_number}.")

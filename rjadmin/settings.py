@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_celery_beat",
     "core",
     "restitution",
@@ -79,6 +81,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in rules (core/signin.py): the second factor's state on request.user, the idle timeout,
+    # then the sign-in steps still due (second factor, a new password).
+    "django_otp.middleware.OTPMiddleware",
+    "core.signin.IdleTimeoutMiddleware",
+    "core.signin.SignInStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -129,16 +136,35 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "core.validators.GuessablePasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account and address pair after repeated failures.
+# Sign-in rules (core/signin.py; CJIS asks for them of criminal-justice systems). With DEBUG on, as in
+# `make run`, the demo users sign in with the demo password alone.
+# A session idle this many seconds is signed out (0: never), beside the SESSION_COOKIE_AGE maximum;
+# the page warns SESSION_IDLE_WARNING seconds before.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING", default=120)
+# Two-factor sign-in (TOTP, django-otp): required of these roles when TWO_FACTOR_REQUIRED is on (by
+# default when DEBUG is off), optional for everyone else.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=not DEBUG)
+TWO_FACTOR_ROLES = ["administrator", "victim_services"]
+OTP_TOTP_ISSUER = "RJ Admin"
+# A password the validators above refuse still signs in, then must be changed at once (with DEBUG off
+# by default: the demo password is such a password).
+PASSWORD_CHECK_AT_SIGN_IN = env.bool("PASSWORD_CHECK_AT_SIGN_IN", default=not DEBUG)
+
+# django-axes: an account is locked from one address after AXES_FAILURE_LIMIT failures, and from every
+# address after AXES_ACCOUNT_FAILURE_LIMIT failures from any addresses (core.signin.AccountLockHandler).
+AXES_HANDLER = "core.signin.AccountLockHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=10)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
@@ -151,6 +177,9 @@ TIME_ZONE = "America/Chicago"
 # PAYMENT_MAX dollars (a larger sum is a typing mistake, or several payments).
 RECORDS_BEGIN = env.str("RECORDS_BEGIN", default="2000-01-01")
 PAYMENT_MAX = env.int("PAYMENT_MAX", default=100_000)
+# A payment above everything the person still owes plus this many dollars must be confirmed by who
+# enters it (a typing slip such as 5000 for 50.00 is caught; an overpayment held as credit is allowed).
+PAYMENT_CONFIRM_MARGIN = env.int("PAYMENT_CONFIRM_MARGIN", default=100)
 USE_I18N = True
 USE_TZ = True
 # Dates print one way everywhere: rjadmin/formats/en/formats.py wins over Django's English formats.
@@ -297,6 +326,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # A snapshot's status and previous status share one choice set: one named enum for both.
     "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "restitution.choices.ComplianceStatus"},
+    # Every operation documents its refusals (400, 401, 403, 404) as well as its success.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.document_errors"],
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core.views import signin
 from core.views.ops import healthz, readyz
 
 # Django admin is for superusers only.
@@ -15,10 +16,14 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     # Sign-in pages at Django's default paths. No e-mailed password reset: an administrator sets a
     # new password in the app (a closed state network cannot count on e-mail reaching staff).
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", signin.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/", signin.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/two-factor/", signin.TwoFactorView.as_view(), name="two_factor"),
+    path("accounts/two-factor/setup/", signin.TwoFactorSetupView.as_view(), name="two_factor_setup"),
+    path("accounts/two-factor/verify/", signin.TwoFactorVerifyView.as_view(), name="two_factor_verify"),
+    path("accounts/keep-alive/", signin.KeepAliveView.as_view(), name="keep_alive"),
     path("django-admin/", admin.site.urls),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

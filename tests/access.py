@@ -345,6 +345,7 @@ def url_targets() -> dict[str, Target]:
 
     return {
         "core:user_password": Target(User),
+        "core:user_two_factor_reset": Target(User),
         "core:import_preview": Target(ImportBatch, read=True),
         "core:import_discard": Target(ImportBatch),  # POST only
         "core:offender_parole_hearing_add": Target(Offender),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers, viewsets
 
 from core.errors import api_error_from
+from core.fields import WeightField, WeightSerializerField
 from core.querysets import ADD, CHANGE, VIEW, OutOfScope, save_in_scope
 from core.validators import add_edge_checks
 
@@ -58,7 +59,11 @@ class ScopedSerializerMixin(CleanTextSerializerMixin):
 
 
 class ScopedModelSerializer(ScopedSerializerMixin, serializers.ModelSerializer):
-    pass
+    # Weights accept a scale's two decimals and keep one (core/fields.py).
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        WeightField: WeightSerializerField,
+    }
 
 
 class ScopedModelViewSet(

@@ -45,6 +45,18 @@ def _restore_migration_rows():
         importlib.import_module("core.migrations.0002_organization_kinds").add_kinds(apps, None)
 
 
+def _reset_sequences(connection):
+    """The rows put back keep their ids; move every id sequence past them, or the next insert of a
+    later test (the API fuzz creates crops) collides with a row put back."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+
+    statements = connection.ops.sequence_reset_sql(no_style(), apps.get_models(include_auto_created=True))
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
 def _seed(password: str) -> dict[str, int]:
     from django.utils import timezone
 
@@ -119,6 +131,7 @@ def site(django_db_setup, django_db_blocker, live_server):
         finally:
             call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
+            _reset_sequences(connection)
             allowed.disable()
 
 

@@ -27,6 +27,13 @@ TIMELINE = [
     ("parole-hearing-add", ADMIN, "/offenders/{offender}/parole-hearings/add/"),
 ]
 
+# The two-factor pages (the verify page is in test_signin_steps.py), also checked at tablet width.
+SIGN_IN_STEPS = [
+    ("user-two-factor-reset", ADMIN, "/users/{user}/two-factor/reset/"),
+    ("two-factor-off", "officer.d9", "/accounts/two-factor/"),
+    ("two-factor-setup", "auditor", "/accounts/two-factor/setup/"),
+]
+
 PAGES = [
     # Every role's dashboard.
     *[
@@ -60,6 +67,7 @@ PAGES = [
     ("import-start", ADMIN, "/imports/"),
     ("password-change", "officer.d9", "/accounts/password_change/"),
     ("user-set-password", ADMIN, "/users/{user}/password/"),
+    *SIGN_IN_STEPS,
     ("api-token", "auditor", "/account/api-token/"),
     ("not-found", ADMIN, "/no-such-page/"),
     ("not-found-out-of-scope", "officer.d10", "/offenders/{offender}/"),
@@ -96,8 +104,10 @@ def test_page_has_no_axe_violations(site, page_as, user, path):
     assert_page_is_accessible(page)
 
 
-@pytest.mark.parametrize(("user", "path"), [t[1:] for t in TIMELINE], ids=[t[0] for t in TIMELINE])
-def test_timeline_pages_at_tablet_width(site, page_as, user, path):
+@pytest.mark.parametrize(
+    ("user", "path"), [t[1:] for t in TIMELINE + SIGN_IN_STEPS], ids=[t[0] for t in TIMELINE + SIGN_IN_STEPS]
+)
+def test_pages_at_tablet_width(site, page_as, user, path):
     page = page_as(user)
     page.set_viewport_size({"width": 768, "height": 1024})
     try:

@@ -47,3 +47,20 @@ def test_a_filter_on_a_record_out_of_scope_answers_as_an_unknown_one(world, clie
     # In scope, the filter works.
     mine = client.get(url.format(pk=world.supervised.pk, user=world.officer.pk))
     assert mine.status_code == 200 and mine.json()["count"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2026-01-01T00:00:00+23:59", "The time zone offset is out of range"),
+        ("2026-01-01T00:00:00-16:00", "The time zone offset is out of range"),
+        ("9999-12-31T23:59:59-15:00", "The date and time are out of range."),
+    ],
+)
+def test_a_date_time_filter_out_of_postgresql_range_is_a_400(world, client_for, value, message):
+    """Before: a 500 (PostgreSQL: "time zone displacement out of range")."""
+    response = client_for(world.officer).get("/api/v1/restitution/alerts/", {"read_at": value})
+    assert response.status_code == 400
+    assert response.json()["read_at"][0].startswith(message)
+    ok = client_for(world.officer).get("/api/v1/restitution/alerts/", {"read_at": "2026-01-01T00:00:00+15:59"})
+    assert ok.status_code == 200

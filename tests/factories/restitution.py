@@ -47,7 +47,18 @@ def obligation(case, *, kind=ObligationKind.RESTITUTION, amount="1000.00", order
 _keys = iter(range(10**9))
 
 
-def pay(offender, amount, received_on, *, user=None, obligation=None, key=None, method=PaymentMethod.MONEY_ORDER):
+def pay(
+    offender,
+    amount,
+    received_on,
+    *,
+    user=None,
+    obligation=None,
+    key=None,
+    method=PaymentMethod.MONEY_ORDER,
+    confirmed=True,
+):
+    """Post a payment; ``confirmed``: an amount far above the balance is meant (tests of credit)."""
     return services.payment_post(
         offender=offender,
         amount=Decimal(str(amount)),
@@ -56,4 +67,5 @@ def pay(offender, amount, received_on, *, user=None, obligation=None, key=None, 
         idempotency_key=key or f"test:{next(_keys)}",
         entered_by=user,
         obligation=obligation,
+        over_balance_confirmed=confirmed,
     )

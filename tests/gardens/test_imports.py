@@ -25,7 +25,7 @@ def test_errors_by_column_and_nothing_written(gw):
         HEADER
         + "JCCC,East garden,Tomatoes,2026-07-01,120.5,4,8\n"
         + "JCCC,West garden,Tomatoes,2026-07-01,10,,\n"
-        + "JCCC,East garden,Dragonfruit,07/01/2026,10.25,,\n"
+        + "JCCC,East garden,Dragonfruit,07/01/2026,10.255,,\n"
         + "JCCC,East garden,Tomatoes,2026-07-01,6000,,\n"
         + "XYZ,East garden,Tomatoes,2026-07-01,1,,\n"
     )

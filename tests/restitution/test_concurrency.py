@@ -60,6 +60,7 @@ def test_concurrent_payments_for_one_person_end_with_exact_totals(world):
             received_on=dt.date(2025, 6, 1),
             method="electronic",
             idempotency_key=f"concurrent:{i}",
+            over_balance_confirmed=True,
         )
 
     payments = run_at_once(post, THREADS)
@@ -83,6 +84,7 @@ def test_the_same_idempotency_key_posted_at_once_posts_once(world):
             received_on=dt.date(2025, 6, 1),
             method="money_order",
             idempotency_key="double-click",
+            over_balance_confirmed=True,
         )
 
     payments = run_at_once(post, THREADS)

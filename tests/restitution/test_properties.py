@@ -115,6 +115,7 @@ def test_money_is_never_lost_or_counted_twice(world, operations):
                             method="money_order",
                             idempotency_key=f"prop:{len(payments)}:{offender.pk}",
                             obligation=target,
+                            over_balance_confirmed=True,
                         )
                     )
                 elif op[0] == "reverse" and payments:
