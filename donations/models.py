@@ -208,7 +208,14 @@ class Donation(VoidableEntry):
                 name="%(app_label)s_%(class)s_acknowledged_date_needs_flag",
             ),
         ]
-        indexes = [models.Index(fields=["facility", "date"]), models.Index(fields=["recipient", "date"])]
+        indexes = [
+            models.Index(fields=["facility", "date"]),
+            models.Index(fields=["recipient", "date"]),
+            # The list's default order among the rows it shows (void ones are hidden).
+            models.Index(
+                fields=["-date", "-id"], condition=Q(voided_at__isnull=True), name="donations_donation_live_newest"
+            ),
+        ]
 
     def __str__(self):
         return f"Donation {self.receipt_number}"

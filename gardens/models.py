@@ -184,6 +184,10 @@ class Harvest(VoidableEntry):
         indexes = [
             models.Index(fields=["facility", "date"]),
             models.Index(fields=["crop", "date"]),
+            # The list's default order among the rows it shows (void ones are hidden).
+            models.Index(
+                fields=["-date", "-id"], condition=Q(voided_at__isnull=True), name="gardens_harvest_live_newest"
+            ),
         ]
 
     def __str__(self):

@@ -1,10 +1,12 @@
 """People: staff users with their role and scope, offenders and their court cases."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
@@ -145,7 +147,16 @@ class Offender(models.Model):
                 name="%(app_label)s_%(class)s_supervised_has_district",
             ),
         ]
-        indexes = [models.Index(fields=["district", "supervising_officer"])]
+        indexes = [
+            models.Index(fields=["district", "supervising_officer"]),
+            # The list's default order (by name), so a page reads 25 rows instead of sorting all.
+            models.Index(fields=["last_name", "first_name", "doc_id"], name="core_offender_name_order"),
+            # Search (``q``: any part of the DOC ID or a name, case-insensitive) through pg_trgm.
+            *[
+                GinIndex(OpClass(Upper(column), name="gin_trgm_ops"), name=f"core_offender_{column}_trgm")
+                for column in ("doc_id", "last_name", "first_name")
+            ],
+        ]
 
     def __str__(self):
         return f"{self.last_name}, {self.first_name} ({self.doc_id})"

@@ -69,6 +69,10 @@ class ObjectListView(ScopedMixin, TableExportMixin, SingleTableMixin, FilterView
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    def get_paginate_by(self, queryset):
+        # The table paginates (one COUNT); the list view's own pagination would count a second time.
+        return None
+
     def get_export_filename(self, export_format):
         name = slugify(self.get_model()._meta.verbose_name_plural)
         return f"{name}-{timezone.localdate():%Y-%m-%d}.{export_format}"
