@@ -9,7 +9,7 @@ from .models import Harvest
 
 
 class HarvestTable(BaseTable):
-    date = tables.DateColumn(format="Y-m-d", linkify=True)
+    date = tables.DateColumn(linkify=True)
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     garden = tables.Column(accessor="garden__name", verbose_name="Garden")
     crop = tables.Column(accessor="crop__name", verbose_name="Crop")

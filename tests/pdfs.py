@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', re.S)
@@ -36,4 +37,25 @@ def words_past_the_edge(content: bytes, tmp_path: Path, margin_pt: float = 0.0) 
         f"page {n}: {w!r} ends at {x1:.0f} pt, past {width - margin_pt:.0f} pt"
         for n, x1, width, w in pdf_words(content, tmp_path)
         if x1 > width - margin_pt + 0.5
+    ]
+
+
+@dataclass(frozen=True)
+class WordBox:
+    page: int
+    x_min: float
+    y_min: float
+    x_max: float
+    word: str
+
+
+def pdf_word_boxes(content: bytes, tmp_path: Path) -> list[WordBox]:
+    """Every word with its box, to check how columns line up."""
+    source = tmp_path / "boxes.pdf"
+    source.write_bytes(content)
+    out = subprocess.run(["pdftotext", "-bbox", str(source), "-"], check=True, capture_output=True, text=True).stdout
+    return [
+        WordBox(number, float(x0), float(y0), float(x1), word)
+        for number, (_width, _height, body) in enumerate(_PAGE.findall(out), start=1)
+        for x0, y0, x1, _y1, word in _WORD.findall(body)
     ]

@@ -63,7 +63,7 @@ def test_import_pages(gw, client_for):
     response = client.post("/imports/", {"kind": "harvests", "file": upload})
     assert response.status_code == 302
     preview = client.get(response["Location"])
-    assert b"All 1 row" in preview.content
+    assert b"The 1 row is good" in preview.content
     assert not Harvest.objects.exists()
     client.post(response["Location"])
     assert Harvest.objects.get().weight_lb == Decimal("12.5")

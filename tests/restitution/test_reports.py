@@ -88,3 +88,18 @@ def test_every_report_pdf_fits_its_page(world, book, client_for, tmp_path):
         assert words_past_the_edge(pdf.content, tmp_path, margin_pt=RIGHT_MARGIN_PT) == [], slug
     words = " ".join(w for *_, w in pdf_words(run(client, SLUGS[0], "pdf", as_of="2026-06-15").content, tmp_path))
     assert "Payoff after supervision ends" in words
+
+
+def test_money_in_report_pdfs_is_right_aligned(world, book, client_for, tmp_path):
+    """Money lines up on its right edge under its heading: the "Disbursed" heading and the amounts
+    under it end at the same x (left-aligned, "$0.00" ended well short of the heading's end)."""
+    from tests.pdfs import pdf_word_boxes
+
+    pdf = run(client_for(world.admin), SLUGS[2], "pdf").content
+    boxes = pdf_word_boxes(pdf, tmp_path)
+    heading = next(b for b in boxes if b.word == "Disbursed")
+    below = [
+        b for b in boxes if b.word.startswith("$") and b.y_min > heading.y_min and abs(b.x_max - heading.x_max) < 40
+    ]
+    assert below, "no amount under the Disbursed heading"
+    assert all(abs(b.x_max - heading.x_max) < 1.5 for b in below), [(b.word, b.x_max, heading.x_max) for b in below]
