@@ -81,6 +81,12 @@ class PaymentForm(ScopedFormMixin, forms.Form):
     """A payment as it arrives. The hidden key makes a double-submitted form post once."""
 
     amount = money_field(label="Amount ($)")
+    # Shown only when the amount is above the balance by more than the margin (ask_confirmation).
+    over_balance_confirmed = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="The amount is right: record it, and hold what is above the balance as credit",
+    )
     received_on = forms.DateField(label="Received on", widget=DateInput())
     method = forms.ChoiceField(choices=PaymentMethod.choices)
     obligation = forms.ModelChoiceField(
@@ -91,12 +97,6 @@ class PaymentForm(ScopedFormMixin, forms.Form):
     )
     note = forms.CharField(max_length=300, required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=120)
-    # Shown only when the amount is above the balance by more than the margin (ask_confirmation).
-    over_balance_confirmed = forms.BooleanField(
-        required=False,
-        widget=forms.HiddenInput,
-        label="The amount is right: record it, and hold what is above the balance as credit",
-    )
 
     def __init__(self, *args, offender=None, **kwargs):
         kwargs.setdefault("initial", {})
