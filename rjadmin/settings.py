@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "restitution",
     "gardens",
     "donations",
+    "community_service",
     "reports",
 ]
 

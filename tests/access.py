@@ -145,6 +145,21 @@ def _disbursements(w):
     }
 
 
+def _service(w):
+    """Community service: one agency, and an order, a placement and a verified hour log per person."""
+    if not hasattr(w, "cs_orders"):
+        from tests.factories.community_service import AgencyFactory, OrderFactory, log, placement
+
+        w.cs_agency = AgencyFactory()
+        w.cs_orders = {label: OrderFactory(case=case) for label, case in _cases(w).items()}
+        w.cs_placements = {label: placement(person, w.cs_agency, user=w.admin) for label, person in _people(w).items()}
+        w.cs_logs = {
+            label: log(w.cs_orders[label], place, dt.date(2026, 2, 2), user=w.admin)
+            for label, place in w.cs_placements.items()
+        }
+    return w
+
+
 def _payees(w):
     from tests.factories.restitution import PayeeFactory
 
@@ -247,6 +262,7 @@ def _staff(w, label):
 
 
 def _declarations() -> dict[Any, Declared]:
+    from community_service.models import Agency, HourLog, Order, Placement
     from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
     from gardens.models import Crop, Garden, Harvest, Season
@@ -316,6 +332,13 @@ def _declarations() -> dict[Any, Declared]:
         Payee: Declared(_payees, MONEY_OUT),
         Disbursement: Declared(_disbursements, MONEY_OUT),
         "restitution page of a person": Declared(_people, MONEY),
+        # community service: agencies are a statewide catalog; orders, placements and hours follow the person
+        Agency: Declared(
+            lambda w: {"one": _service(w).cs_agency}, {role: EVERY for role in SIGNED_IN if role != "staff_jccc"}
+        ),
+        Order: Declared(lambda w: _service(w).cs_orders, MONEY),
+        Placement: Declared(lambda w: _service(w).cs_placements, MONEY),
+        HourLog: Declared(lambda w: _service(w).cs_logs, MONEY),
         # reports
         GeneratedReport: Declared(_generated, {**OWN, "admin": EVERY}),
         Photo: Declared(

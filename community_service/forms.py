@@ -1,0 +1,112 @@
+"""Forms for community service. Dropdowns go through ``.restrict()`` (core's ScopedFormMixin); writes
+that carry a rule go through services (their refusals land under the field: ServiceErrorMixin)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from core.forms import ScopedModelForm, VoidForm
+from core.models import CourtCase
+
+from . import services
+from .choices import OrderStatus
+from .models import Placement
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")
+
+
+class AgencyForm(ScopedModelForm):
+    """Its fields are the declaration's; only an organization marked as a service agency may be chosen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organization"]
+        field.queryset = field.queryset.exclude(agency_status="")
+        field.help_text = (
+            "Only organizations marked as a community service agency (non-profit or tax-supported) are listed."
+        )
+
+
+class OrderForm(ScopedModelForm):
+    """Its fields are the declaration's. The case and the order it follows are the person's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = self.fields["case"].queryset.select_related("offender")
+        self.fields["case"].label_from_instance = lambda c: f"{c.case_number} ({c.offender.full_name})"
+        self.fields["follows"].queryset = (
+            self.fields["follows"].queryset.select_related("case").exclude(pk=self.instance.pk)
+        )
+        self.fields["follows"].label_from_instance = lambda o: f"{o} ({o.offender_id})"
+        self.fields["hours_ordered"].help_text = "Two decimals at most, for example 40 or 12.50."
+
+    def clean(self):
+        data = super().clean()
+        case, offender = data.get("case"), data.get("offender")
+        if isinstance(case, CourtCase) and offender is not None and case.offender_id != offender.pk:
+            self.add_error("case", "This case is another person's.")
+        return data
+
+
+class PlacementForm(ScopedModelForm):
+    """A new placement goes through ``placement_create`` (agreement, minors, conflict check); an edit
+    changes only the end date and the note (a placement elsewhere is a new placement)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = (
+            self.fields["agency"].queryset.filter(active=True).select_related("organization")
+        )
+        if self.instance.pk:
+            for name in ("offender", "agency", "start_on"):
+                self.fields[name].disabled = True
+
+    def save(self, commit=True):
+        data = self.cleaned_data
+        if self.instance.pk:
+            return services.placement_update(
+                placement=self.instance, user=self.user, end_on=data.get("end_on"), note=data.get("note", "")
+            )
+        return services.placement_create(
+            user=self.user,
+            offender=data["offender"],
+            agency=data["agency"],
+            start_on=data["start_on"],
+            end_on=data.get("end_on"),
+            note=data.get("note", ""),
+        )
+
+
+class HourLogForm(ScopedModelForm):
+    """Hours worked: the date with the start and end times, or the hours alone. Saved through
+    ``hour_log_record`` or, for a pending log, ``hour_log_correct``."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        orders = self.fields["order"].queryset.filter(status=OrderStatus.OPEN).select_related("case", "offender")
+        self.fields["order"].queryset = orders
+        self.fields["order"].label_from_instance = lambda o: f"{o.offender.full_name}: {o}"
+        self.fields["placement"].queryset = (
+            self.fields["placement"].queryset.filter(end_on__isnull=True)
+            | Placement.objects.filter(pk=self.instance.placement_id)
+        ).select_related("offender", "agency__organization")
+        self.fields["placement"].label_from_instance = lambda p: f"{p.offender.full_name} at {p.agency}"
+        self.fields["start_time"].widget = TimeInput()
+        self.fields["end_time"].widget = TimeInput()
+
+    def save(self, commit=True):
+        values = {name: self.cleaned_data.get(name) for name in services.CORRECTABLE}
+        if self.instance.pk:
+            return services.hour_log_correct(log=self.instance, user=self.user, **values)
+        return services.hour_log_record(user=self.user, **values)
+
+
+class HourLogVoidForm(VoidForm):
+    reason_label = "Why is this hour log void?"
+    reason_help = "For example: entered twice, or the wrong day. Enter the right hours again afterwards."
+    reason_missing = "Say why this hour log is void."

@@ -1,0 +1,284 @@
+"""Writes with rules for community service: placements, hour logs (record, correct, void), decisions
+on hours (verify or reject), closing an order.
+
+The rules across rows live here: an agency takes a new placement only under a current agreement and,
+for a person whose offense bars work near minors, only where no minors are present (``placement_problem``,
+the one place of that rule); the platform's conflict check runs on the agency's contact and address;
+a person's hour logs never overlap in time and never pass 16 hours in one day (``_check_day``).
+Every write locks the person first, so two entries for one person run one after the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from core.conflicts import PersonDetails, conflict_check
+from core.dates import format_date
+from core.models import Offender
+from core.services import set_history
+
+from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, Verification, VerificationMethod
+from .models import Agency, HourLog, Order, Placement
+
+ZERO = Decimal("0.00")
+
+
+def _lock_person(offender_id: int) -> None:
+    Offender.objects.select_for_update().filter(pk=offender_id).values_list("pk", flat=True).first()
+
+
+# Placements ----------------------------------------------------------------------------------------
+def minors_barred(offender) -> bool:
+    """Whether the person's offense bars work near minors: an open order of theirs says so."""
+    return Order.objects.filter(offender=offender, status=OrderStatus.OPEN, minors_barred=True).exists()
+
+
+def placement_problem(*, offender, agency: Agency, start_on: dt.date) -> dict[str, str]:
+    """Why ``agency`` cannot take ``offender`` from ``start_on``, by field, in plain words (empty: it can).
+    The one place of the agreement rule and the minors rule."""
+    errors = {}
+    if not agency.active:
+        errors["agency"] = f"{agency} no longer takes placements."
+    elif not agency.has_agreement_on(start_on):
+        errors["agency"] = (
+            f"{agency} has no agreement on file for {format_date(start_on)}: it cannot take a new placement "
+            "until its agreement is renewed."
+        )
+    elif agency.minors_present and minors_barred(offender):
+        errors["agency"] = (
+            f"Minors are present at {agency}, and this person's offense bars work near minors. "
+            "Choose an agency where no minors are present."
+        )
+    return errors
+
+
+@transaction.atomic
+def placement_create(*, user, offender, agency: Agency, start_on: dt.date, end_on=None, note: str = "") -> Placement:
+    """Place a person at an agency. Refused without a current agreement, where minors are present for a
+    person barred from them, or when the conflict check finds the agency's contact or address."""
+    _lock_person(offender.pk)
+    placement = Placement(offender=offender, agency=agency, start_on=start_on, end_on=end_on, note=(note or "").strip())
+    placement.full_clean()
+    if errors := placement_problem(offender=offender, agency=agency, start_on=start_on):
+        raise ValidationError(errors)
+    org = agency.organization
+    address = ", ".join(part for part in (org.address, org.town, org.zip_code) if part)
+    for person in (
+        PersonDetails.of(name=agency.verifier_name, email=agency.verifier_email),
+        PersonDetails.of(name=org.contact_name, phone=org.contact_phone, email=org.contact_email, address=address),
+    ):
+        result = conflict_check(offender=offender, person=person)
+        if result.possible:
+            raise ValidationError({"agency": result.message})
+    set_history(placement, user)
+    placement.save()
+    return placement
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, user, end_on: dt.date | None, note: str = "") -> Placement:
+    """Change a placement's end date (no hours may be left after it) and its note."""
+    _lock_person(placement.offender_id)
+    placement = Placement.objects.select_for_update(of=("self",)).get(pk=placement.pk)
+    if end_on is not None:
+        later = placement.hour_logs.active().filter(date__gt=end_on).order_by("date").first()
+        if later is not None:
+            raise ValidationError({"end_on": f"Hours are logged on {format_date(later.date)}, after that date."})
+    placement.end_on = end_on
+    placement.note = (note or "").strip()
+    placement.full_clean()
+    set_history(placement, user)
+    placement.save()
+    return placement
+
+
+# Hour logs -----------------------------------------------------------------------------------------
+def _overlaps(a_start, a_end, b_start, b_end) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def _check_day(log: HourLog) -> None:
+    """No overlapping times for one person, and at most 16 hours a day (standing logs only)."""
+    others = HourLog.objects.active().filter(offender_id=log.offender_id, date=log.date).exclude(pk=log.pk)
+    total = (others.aggregate(t=Sum("hours"))["t"] or ZERO) + log.hours
+    if total > MAX_HOURS_PER_DAY:
+        raise ValidationError(
+            {
+                "hours": f"This person already has {total - log.hours} hours logged on {format_date(log.date)}; "
+                f"with these it would be {total}, more than {MAX_HOURS_PER_DAY} hours in one day."
+            }
+        )
+    if log.start_time is not None:
+        for other in others.exclude(start_time=None).only("start_time", "end_time"):
+            if _overlaps(log.start_time, log.end_time, other.start_time, other.end_time):
+                raise ValidationError(
+                    {
+                        "start_time": f"These times overlap hours already logged on {format_date(log.date)} "
+                        f"({other.start_time:%H:%M} to {other.end_time:%H:%M})."
+                    }
+                )
+
+
+@transaction.atomic
+def hour_log_record(
+    *,
+    user,
+    order: Order,
+    placement: Placement,
+    date: dt.date,
+    task: str,
+    hours: Decimal | None = None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    source: str = LogSource.OFFICER,
+) -> HourLog:
+    """Record hours worked (reported, pending verification). Refused before the order or the placement
+    starts, in the future, on times overlapping another log of the person, past 16 hours a day."""
+    _lock_person(placement.offender_id)
+    order = Order.objects.get(pk=order.pk)  # its status as committed, read under the person's lock
+    if order.status != OrderStatus.OPEN:
+        raise ValidationError({"order": f"This order is {order.get_status_display().lower()}: it takes no more hours."})
+    log = HourLog(
+        order=order,
+        placement=placement,
+        offender_id=placement.offender_id,
+        date=date,
+        hours=hours,
+        start_time=start_time,
+        end_time=end_time,
+        task=(task or "").strip(),
+        source=source,
+        entered_by=user,
+    )
+    log.full_clean()
+    _check_day(log)
+    set_history(log, user)
+    log.save()
+    return log
+
+
+CORRECTABLE = ("order", "placement", "date", "hours", "start_time", "end_time", "task")
+
+
+@transaction.atomic
+def hour_log_correct(*, log: HourLog, user, reason: str = "", **changes) -> HourLog:
+    """Correct a pending log. A verified or rejected log is locked: void it with a reason and enter it again."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise TypeError(f"Cannot correct {', '.join(sorted(unknown))}")
+    _lock_person(log.offender_id)
+    original = HourLog.objects.select_for_update().get(pk=log.pk)
+    if original.is_voided:
+        raise ValidationError("A void log cannot be corrected.")
+    if original.is_decided:
+        raise ValidationError(
+            f"This log is {original.get_verification_display().lower()} and locked: void it with a reason and "
+            "enter the hours again."
+        )
+    for name, value in changes.items():
+        setattr(original, name, value)
+    if "hours" not in changes and "start_time" in changes:
+        original.hours = None  # worked out again from the new times
+    original.task = (original.task or "").strip()
+    original.full_clean()
+    if original.offender_id != log.offender_id:
+        raise ValidationError({"placement": "A log stays with its person: void it and enter it for the other."})
+    _check_day(original)
+    set_history(original, user, reason or "Corrected")
+    original.save()
+    return original
+
+
+@transaction.atomic
+def hour_log_void(*, log: HourLog, user, reason: str) -> HourLog:
+    """Void a log with a reason (verified, rejected or pending): it stays on record and counts nowhere."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why this hour log is void."})
+    _lock_person(log.offender_id)
+    log = HourLog.objects.select_for_update().get(pk=log.pk)
+    if log.is_voided:
+        raise ValidationError("This hour log is already void.")
+    log.voided_at = timezone.now()
+    log.voided_by = user
+    log.void_reason = reason[:300]
+    log.full_clean()
+    set_history(log, user, f"Voided: {reason}")
+    log.save()
+    return log
+
+
+@transaction.atomic
+def hour_log_decide(
+    *,
+    log: HourLog,
+    approve: bool,
+    method: str,
+    note: str = "",
+    user=None,
+    decided_by_name: str = "",
+    sheet=None,
+    now: dt.datetime | None = None,
+) -> HourLog:
+    """Verify (credit) or reject a pending log, recording who, when and how. A decided log is locked."""
+    if method not in VerificationMethod.values:
+        raise ValueError(f"Unknown verification method {method!r}")
+    if user is None and not decided_by_name:
+        raise ValueError("A decision names who made it.")
+    _lock_person(log.offender_id)
+    log = HourLog.objects.select_for_update().get(pk=log.pk)
+    if log.is_voided:
+        raise ValidationError("This hour log is void.")
+    if log.is_decided:
+        raise ValidationError(f"This log was already {log.get_verification_display().lower()}: it is locked.")
+    note = (note or "").strip()
+    if not approve and not note:
+        raise ValidationError({"note": "Say why these hours are rejected."})
+    log.verification = Verification.VERIFIED if approve else Verification.REJECTED
+    log.credited_hours = log.hours if approve else ZERO
+    log.decided_at = now or timezone.now()
+    log.decided_by = user
+    log.decided_by_name = decided_by_name or (user.get_full_name() or user.username)
+    log.method = method
+    log.decision_note = note[:300]
+    if sheet is not None:
+        log.sheet = sheet
+    log.full_clean()
+    set_history(log, user, f"{log.get_verification_display()}: {log.get_method_display()}")
+    log.save()
+    return log
+
+
+# Orders --------------------------------------------------------------------------------------------
+@transaction.atomic
+def order_close(*, order: Order, user, status: str, closed_on: dt.date, note: str = "") -> Order:
+    """Close an order: completed (only with every ordered hour credited), revoked or converted."""
+    if status == OrderStatus.OPEN or status not in OrderStatus.values:
+        raise ValueError(f"Cannot close an order as {status!r}")
+    _lock_person(order.offender_id)
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if order.status != OrderStatus.OPEN:
+        raise ValidationError(f"This order is already {order.get_status_display().lower()}.")
+    if status == OrderStatus.COMPLETED:
+        credited = (
+            order.hour_logs.active().filter(verification=Verification.VERIFIED).aggregate(t=Sum("credited_hours"))["t"]
+            or ZERO
+        )
+        if credited < order.hours_ordered:
+            raise ValidationError(
+                f"Only {credited} of {order.hours_ordered} hours are credited: the order cannot be completed yet."
+            )
+    order.status = status
+    order.closed_on = closed_on
+    if note:
+        order.note = note.strip()[:300]
+    order.full_clean()
+    set_history(order, user, f"Closed: {order.get_status_display()}")
+    order.save()
+    return order
