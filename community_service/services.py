@@ -11,20 +11,30 @@ Every write locks the person first, so two entries for one person run one after 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.db.models import Max, Sum
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from core.choices import Role
 from core.conflicts import PersonDetails, conflict_check
 from core.dates import format_date
-from core.models import Offender
-from core.services import set_history
+from core.models import Alert, Offender, User
+from core.services import NewAlert, alerts_create, set_history
 
-from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, Verification, VerificationMethod
-from .models import Agency, HourLog, Order, Placement
+from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, PaceStatus, Verification, VerificationMethod
+from .models import Agency, HourLog, Order, PaceSnapshot, Placement
+from .pace import snapshot_insert_query
+
+log = logging.getLogger(__name__)
 
 ZERO = Decimal("0.00")
 
@@ -282,3 +292,128 @@ def order_close(*, order: Order, user, status: str, closed_on: dt.date, note: st
     set_history(order, user, f"Closed: {order.get_status_display()}")
     order.save()
     return order
+
+
+# The nightly pace check ------------------------------------------------------------------------------
+ALERT_PREFIX = "community_service:"
+
+
+def pace_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
+    """Store every open order's pace for ``as_of`` (replacing that date's rows, in one transaction, one
+    set-based statement: ``pace.snapshot_insert_query``), raise an alert for each order that newly fell
+    BEHIND or PAST DUE since the previous snapshot, and send each officer one e-mail listing theirs.
+
+    Idempotent for its date: a re-run gives the same rows, and alerts are keyed by status, date and
+    order, so it raises no alert and sends no e-mail twice.
+    """
+    with transaction.atomic():
+        PaceSnapshot.objects.filter(as_of=as_of).delete()
+        previous = PaceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
+        sql, params = snapshot_insert_query(as_of, previous)
+        with connection.cursor() as cursor:
+            # JIT compiles longer than this statement runs; the night's sort and hash stay in memory.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.COMMUNITY_SERVICE_JOB_WORK_MEM])
+            cursor.execute(sql, params)
+            rows = cursor.rowcount
+        new_alerts = _pace_alerts(as_of)
+    if notify:
+        _email_officers(as_of, new_alerts)
+    return rows
+
+
+def _pace_alerts(as_of: dt.date) -> list[NewAlert]:
+    """One alert per order newly BEHIND or PAST DUE on ``as_of``, for the person's supervising officer
+    or, when there is none, for the district's supervisors."""
+    keys = {
+        status: f"{ALERT_PREFIX}{status}:{as_of.isoformat()}:" for status in (PaceStatus.BEHIND, PaceStatus.PAST_DUE)
+    }
+    done = set(Alert.objects.filter(key__startswith=keys[PaceStatus.BEHIND]).values_list("key", flat=True)) | set(
+        Alert.objects.filter(key__startswith=keys[PaceStatus.PAST_DUE]).values_list("key", flat=True)
+    )
+    supervisors: dict[int, list[int]] = defaultdict(list)
+    for pk, district in User.objects.filter(
+        role=Role.DISTRICT_SUPERVISOR, is_active=True, district__isnull=False
+    ).values_list("pk", "district_id"):
+        supervisors[district].append(pk)
+    marker = 987654321
+    order_link = reverse("community_service:order_detail", args=[marker]).replace(str(marker), "{}")
+    night = format_date(as_of)
+    rows = (
+        PaceSnapshot.objects.filter(PaceSnapshot.NEWLY_OVERDUE, as_of=as_of)
+        .order_by("order__offender__last_name", "order_id")
+        .values_list(
+            "order_id",
+            "status",
+            "hours_ordered",
+            "expected",
+            "credited",
+            "behind",
+            "projected_on",
+            "order__due_on",
+            "order__case__case_number",
+            "order__offender__first_name",
+            "order__offender__last_name",
+            "order__offender__supervising_officer_id",
+            "order__offender__district_id",
+        )
+    )
+    alerts = []
+    for row in rows.iterator(chunk_size=5000):
+        oid, status, ordered, expected, credited, behind, projected, due, case, first, last, officer, district = row
+        key = f"{keys[status]}{oid}"
+        if key in done:
+            continue
+        left = ordered - credited
+        if status == PaceStatus.PAST_DUE:
+            title = f"{first} {last} is past due on community service: {left} of {ordered} hours left (on {night})"
+            body = f"Case {case}. The hours were due on {format_date(due)}; {credited} hours are credited."
+        else:
+            title = f"{first} {last} is behind on community service: {behind} hours behind (on {night})"
+            body = (
+                f"Case {case}. By {night} {expected} of {ordered} hours were expected at an even pace to "
+                f"{format_date(due)}; {credited} are credited."
+            )
+        body += (
+            f" At the pace of the last 8 weeks the hours would be done on {format_date(projected)}."
+            if projected
+            else " No hours were credited in the last 8 weeks."
+        )
+        if officer is None:
+            body += " No supervising officer is assigned: please assign one."
+        link = order_link.format(oid)
+        for user_id in [officer] if officer is not None else supervisors.get(district, []):
+            alerts.append(NewAlert(user_id, title, body, link, key))
+    alerts_create(alerts)
+    return alerts
+
+
+def _email_officers(as_of: dt.date, alerts: list[NewAlert]) -> None:
+    by_officer: dict[int, list[NewAlert]] = defaultdict(list)
+    for alert in alerts:
+        by_officer[alert.user_id].append(alert)
+    messages = []
+    officers = User.objects.filter(pk__in=list(by_officer), is_active=True).exclude(email="")
+    for officer in officers.only("pk", "email", "first_name", "username"):
+        items = by_officer[officer.pk]
+        context = {
+            "officer": officer,
+            "as_of": as_of,
+            "count": len(items),
+            "lines": [f"- {a.title}\n  {a.body}\n  {settings.SITE_URL}{a.link}" for a in items],
+            "site_url": settings.SITE_URL,
+        }
+        count = len(items)
+        messages.append(
+            EmailMessage(
+                subject=f"RJ Admin: {count} order{'' if count == 1 else 's'} newly behind on community service",
+                body=render_to_string("community_service/email/newly_behind.txt", context),
+                to=[officer.email],
+            )
+        )
+    if not messages:
+        return
+    try:  # one connection for the night's messages; an outage never undoes the snapshot (alerts stay)
+        get_connection().send_messages(messages)
+    except Exception:
+        log.exception("Could not e-mail %d officers about community service pace", len(messages))
