@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
+from core.dates import format_date
+from core.querysets import VIEW
+from core.registry import TimelineProvider, registry
 from core.resources import Menu, Resource, register
+from restitution.selectors import CaseloadProgram, register_caseload_program
 
-from . import filters, forms, services, tables, views
+from . import filters, forms, selectors, services, tables, views
 from .models import Agency, HourLog, Order, Placement
 
 STAFF_ROLES = frozenset(
@@ -124,3 +128,92 @@ class HourLogResource(Resource):
     viewset_class = ReadOnlyScopedViewSet
     title = "Community service hours"
     menu = Menu("Programs", "Community service hours", order=71)
+
+
+# Hours beside restitution on the caseload: one page, one row per person -----------------------------
+def _caseload_summary(rows) -> str | None:
+    late = sum(1 for r in rows if (cell := r.programs.get("community_service")) and cell.after_supervision)
+    if not late:
+        return None
+    who = "person" if late == 1 else "people"
+    return (
+        f"{late} {who} will not finish their community service hours before supervision ends at the pace of "
+        "the last 8 weeks."
+    )
+
+
+register_caseload_program(
+    CaseloadProgram(
+        slug="community_service",
+        label="community service",
+        people=selectors.caseload_people,
+        cells=selectors.hours_by_person,
+        columns=tables.caseload_columns,
+        summary=_caseload_summary,
+    )
+)
+
+
+# The person's timeline ---------------------------------------------------------------------------------
+def _timeline(offender, user) -> list:
+    from core.timeline import TimelineItem
+
+    items = []
+    for o in Order.objects.restrict(user, VIEW).filter(offender=offender).order_by():
+        items.append(
+            TimelineItem(
+                date=o.ordered_on,
+                program="community_service",
+                kind="Community service ordered",
+                text=f"{o.hours_ordered} hours on case {o.case.case_number}, due {format_date(o.due_on)}",
+                url=o.get_absolute_url(),
+                source=f"community_service.Order:{o.pk}",
+                sort_key=(o.ordered_on.isoformat(), o.pk),
+            )
+        )
+        if o.closed_on:
+            items.append(
+                TimelineItem(
+                    date=o.closed_on,
+                    program="community_service",
+                    kind=f"Order {o.get_status_display().lower()}",
+                    text=f"{o.hours_ordered} hours on case {o.case.case_number}",
+                    url=o.get_absolute_url(),
+                    source=f"community_service.Order:{o.pk}:closed",
+                    sort_key=(o.closed_on.isoformat(), o.pk),
+                )
+            )
+    for p in Placement.objects.restrict(user, VIEW).filter(offender=offender).order_by():
+        items.append(
+            TimelineItem(
+                date=p.start_on,
+                program="community_service",
+                kind="Placed at an agency",
+                text=f"{p.agency}" + (f" until {format_date(p.end_on)}" if p.end_on else ""),
+                url=p.get_absolute_url(),
+                source=f"community_service.Placement:{p.pk}",
+                sort_key=(p.start_on.isoformat(), p.pk),
+            )
+        )
+    logs = (
+        HourLog.objects.restrict(user, VIEW).filter(offender=offender).select_related("placement__agency__organization")
+    )
+    for log in logs.order_by():
+        state = "void" if log.is_voided else log.get_verification_display().lower()
+        items.append(
+            TimelineItem(
+                date=log.date,
+                program="community_service",
+                kind="Hours",
+                text=f"{log.hours} hours at {log.placement.agency} ({state})",
+                url=log.get_absolute_url(),
+                source=f"community_service.HourLog:{log.pk}",
+                sort_key=(log.entered_at.isoformat(), log.pk),
+            )
+        )
+    return items
+
+
+registry.timeline_provider(
+    TimelineProvider(slug="community_service", program="community_service", label="Community service", events=_timeline)
+)

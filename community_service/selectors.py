@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 
+from core.choices import Role
 from core.querysets import VIEW
 
+from .choices import PACE_SEVERITY, OrderStatus, PaceStatus
 from .models import Order
 from .pace import Pace, pace_query
 
@@ -39,3 +43,60 @@ def pace_for_people(offender_ids, as_of: dt.date) -> dict[int, list[tuple[int, P
     for row in _run(*pace_query(as_of, offender_ids=list(offender_ids))):
         found.setdefault(row[1], []).append((row[0], _pace(row)))
     return found
+
+
+# The caseload ---------------------------------------------------------------------------------------
+@dataclass
+class HoursCell:
+    """One person's community service on the caseload: their open orders taken together."""
+
+    status: str
+    orders: int
+    ordered: Decimal
+    credited: Decimal
+    behind: Decimal
+    projected_on: dt.date | None
+    projected_late: bool
+    after_supervision: bool
+
+    @property
+    def status_label(self) -> str:
+        return PaceStatus(self.status).label
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(Decimal("0.00"), self.ordered - self.credited)
+
+
+def caseload_people(user, *, officer_id=None, district_id=None):
+    """The offender ids with an open order the user follows on the caseload (a subquery, no query run)."""
+    qs = Order.objects.restrict(user, VIEW).filter(status=OrderStatus.OPEN)
+    if officer_id:
+        qs = qs.filter(offender__supervising_officer_id=officer_id)
+    if district_id:
+        qs = qs.filter(offender__district_id=district_id)
+    if user.role == Role.PROBATION_OFFICER:
+        qs = qs.filter(offender__supervising_officer_id=user.pk)
+    return qs.values("offender_id")
+
+
+def hours_by_person(offender_ids, as_of: dt.date) -> dict[int, HoursCell]:
+    """The caseload's cells, for people already read through ``.restrict()`` (one query): the worst
+    status of the person's open orders, their hours together, the latest projected completion (none
+    when one order has no projection), flagged when any order's is late or after supervision ends."""
+    cells = {}
+    for offender_id, items in pace_for_people(offender_ids, as_of).items():
+        paces = [p for _, p in items]
+        open_left = [p for p in paces if p.remaining > 0]
+        projections = [p.projected_on for p in open_left]
+        cells[offender_id] = HoursCell(
+            status=min((p.status for p in paces), key=lambda s: PACE_SEVERITY[s]),
+            orders=len(paces),
+            ordered=sum((p.hours_ordered for p in paces), Decimal("0.00")),
+            credited=sum((min(p.credited, p.hours_ordered) for p in paces), Decimal("0.00")),
+            behind=sum((p.behind for p in paces), Decimal("0.00")),
+            projected_on=None if None in projections else max(projections, default=None),
+            projected_late=any(p.projected_late for p in paces),
+            after_supervision=any(p.after_supervision for p in paces),
+        )
+    return cells

@@ -3,10 +3,15 @@ and people, an order's hours and pace, hour logs locked once decided."""
 
 from __future__ import annotations
 
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views.generic import TemplateView
 
-from core.querysets import ADD, VIEW, can
+from core.models import Offender
+from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectVoidView, ServiceErrorMixin
 
 from . import forms, selectors
@@ -110,3 +115,42 @@ class HourLogVoidView(ObjectVoidView):
         "A void log stays on record with its reason and history and counts in no figure. To correct hours, "
         "void the log and enter the right hours again."
     )
+
+
+# One person's community service ----------------------------------------------------------------------
+class OffenderServiceView(LoginRequiredMixin, TemplateView):
+    """A person's orders with their pace today, placements and latest hours, as the viewer may see them."""
+
+    template_name = "community_service/offender.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if not can(user, Order, VIEW):
+            raise Http404
+        offender = get_object_or_404(
+            Offender.objects.restrict(user, VIEW).select_related("supervising_officer", "district"),
+            pk=self.kwargs["pk"],
+        )
+        today = timezone.localdate()
+        orders = list(Order.objects.restrict(user, VIEW).filter(offender=offender).order_by("due_on", "pk"))
+        paces = selectors.pace_for_people([offender.pk], today).get(offender.pk, [])
+        pace_by_order = dict(paces)
+        logs = (
+            HourLog.objects.restrict(user, VIEW)
+            .filter(offender=offender)
+            .select_related("placement__agency__organization", "order__case")
+            .order_by("-date", "-start_time", "-pk")
+        )
+        context.update(
+            offender=offender,
+            title=f"Community service: {offender.first_name} {offender.last_name}",
+            today=today,
+            rows=[(o, pace_by_order.get(o.pk)) for o in orders],
+            placements=Placement.objects.restrict(user, VIEW).filter(offender=offender).order_by("-start_on", "-pk"),
+            logs=logs[:25],
+            log_count=logs.count(),
+            can_change=Offender.objects.restrict(user, CHANGE).filter(pk=offender.pk).exists(),
+            can_add_hours=can(user, HourLog, ADD),
+        )
+        return context

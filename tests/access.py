@@ -339,6 +339,7 @@ def _declarations() -> dict[Any, Declared]:
         Order: Declared(lambda w: _service(w).cs_orders, MONEY),
         Placement: Declared(lambda w: _service(w).cs_placements, MONEY),
         HourLog: Declared(lambda w: _service(w).cs_logs, MONEY),
+        "community service page of a person": Declared(_people, MONEY),
         # reports
         GeneratedReport: Declared(_generated, {**OWN, "admin": EVERY}),
         Photo: Declared(
@@ -372,6 +373,7 @@ def url_targets() -> dict[str, Target]:
         "core:import_discard": Target(ImportBatch),  # POST only
         "core:offender_parole_hearing_add": Target(Offender),
         "restitution:offender": Target("restitution page of a person", read=True),
+        "community_service:offender": Target("community service page of a person", read=True),
         "restitution:payment_receipt": Target(Payment, read=True),
         "donations:donation_receipt": Target(Donation, read=True),
         "reports:generated_detail": Target(GeneratedReport, {"key": "key"}, read=True),
