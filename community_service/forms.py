@@ -4,8 +4,9 @@ that carry a rule go through services (their refusals land under the field: Serv
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 
-from core.forms import ScopedModelForm, VoidForm
+from core.forms import Form, ScopedModelForm, VoidForm
 from core.models import CourtCase
 
 from . import services
@@ -110,3 +111,71 @@ class HourLogVoidForm(VoidForm):
     reason_label = "Why is this hour log void?"
     reason_help = "For example: entered twice, or the wrong day. Enter the right hours again afterwards."
     reason_missing = "Say why this hour log is void."
+
+
+DECISIONS = [("approve", "Approve"), ("reject", "Reject"), ("", "Decide later")]
+
+
+class LinkDecisionForm(Form):
+    """The agency contact's page: for each listed log, approve, reject (with a note) or decide later."""
+
+    def __init__(self, *args, logs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.logs = list(logs)
+        for log in self.logs:
+            self.fields[f"decision_{log.pk}"] = forms.ChoiceField(
+                label=f"Decision on {log.date:%b %-d, %Y}", choices=DECISIONS, required=False, widget=forms.RadioSelect
+            )
+            self.fields[f"note_{log.pk}"] = forms.CharField(label="Note", max_length=300, required=False)
+        from core.validators import add_edge_checks
+
+        add_edge_checks(self.fields.values())
+
+    def rows(self):
+        return [(log, self[f"decision_{log.pk}"], self[f"note_{log.pk}"]) for log in self.logs]
+
+    def clean(self):
+        data = super().clean()
+        for log in self.logs:
+            if data.get(f"decision_{log.pk}") == "reject" and not (data.get(f"note_{log.pk}") or "").strip():
+                self.add_error(f"note_{log.pk}", "Say why these hours are rejected.")
+        return data
+
+    def decisions(self) -> dict[int, tuple[bool | None, str]]:
+        found = {}
+        for log in self.logs:
+            choice = self.cleaned_data.get(f"decision_{log.pk}") or ""
+            found[log.pk] = (
+                {"approve": True, "reject": False}.get(choice),
+                self.cleaned_data.get(f"note_{log.pk}", ""),
+            )
+        return found
+
+
+class SheetVerifyForm(Form):
+    """The officer's decision on a pending log, with the sheet the agency signed (PDF, PNG or JPEG)."""
+
+    decision = forms.ChoiceField(
+        choices=[("approve", "Verified: credit these hours"), ("reject", "Rejected")], widget=forms.RadioSelect
+    )
+    sheet = forms.FileField(
+        label="Signed sheet",
+        required=False,
+        help_text="A PDF, PNG or JPEG of the sheet the agency signed, at most 5 MB. Needed to verify.",
+    )
+    note = forms.CharField(max_length=300, required=False, help_text="Needed to reject.")
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("sheet")
+        if data.get("decision") == "approve":
+            if not upload:
+                self.add_error("sheet", "Upload the sheet the agency signed for these hours.")
+            else:
+                content = upload.read(settings.COMMUNITY_SERVICE_SHEET_MAX_BYTES + 1)
+                if problem := services.sheet_problem(content, size=upload.size):
+                    self.add_error("sheet", problem)
+                data["sheet_bytes"] = content
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", "Say why these hours are rejected.")
+        return data

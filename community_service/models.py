@@ -17,6 +17,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.choices import Role
@@ -271,6 +272,40 @@ class Placement(models.Model):
         return person_scope(user, action, "offender__")
 
 
+class VerificationLink(models.Model):
+    """A link e-mailed to an agency's contact to approve or reject the pending hours it lists, without
+    an account: signed (``services.verification_token``), expiring, used once. What it decided stays
+    on each hour log (``verified_through``)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="verification_links")
+    logs = models.ManyToManyField("HourLog", related_name="verification_links")
+    sent_to = models.EmailField()
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="%(app_label)s_%(class)s_expires_after_sent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Verification link to {self.sent_to} ({self.agency})"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        # Read by the anonymous page through its signed token only; staff see links in the agency's logs.
+        if action == VIEW and user.role in CATALOG_KEEPERS | {Role.AUDITOR}:
+            return ALL
+        return None
+
+
 def hour_log_sheet_path(instance, filename):
     return f"community_service/sheets/{instance.offender_id}/{filename}"
 
@@ -314,6 +349,9 @@ class HourLog(VoidableEntry):
     )
     decision_note = models.CharField(max_length=300, blank=True, editable=False)
     sheet = models.FileField("signed sheet", upload_to=hour_log_sheet_path, blank=True, editable=False)
+    verified_through = models.ForeignKey(
+        VerificationLink, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="decided"
+    )
     history = HistoricalRecords()
 
     objects = EntryQuerySet.as_manager()

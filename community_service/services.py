@@ -16,7 +16,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
 from django.db.models import Max, Sum
@@ -26,12 +28,12 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.conflicts import PersonDetails, conflict_check
-from core.dates import format_date
+from core.dates import format_date, format_datetime
 from core.models import Alert, Offender, User
 from core.services import NewAlert, alerts_create, set_history
 
 from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, PaceStatus, Verification, VerificationMethod
-from .models import Agency, HourLog, Order, PaceSnapshot, Placement
+from .models import Agency, HourLog, Order, PaceSnapshot, Placement, VerificationLink
 from .pace import snapshot_insert_query
 
 log = logging.getLogger(__name__)
@@ -234,11 +236,16 @@ def hour_log_decide(
     user=None,
     decided_by_name: str = "",
     sheet=None,
+    link: VerificationLink | None = None,
     now: dt.datetime | None = None,
 ) -> HourLog:
-    """Verify (credit) or reject a pending log, recording who, when and how. A decided log is locked."""
+    """Verify (credit) or reject a pending log, recording who, when and how. A decided log is locked.
+    The officer verifies with the signed sheet (``sheet``, checked by ``sheet_problem``); the agency's
+    contact through a link (``link``)."""
     if method not in VerificationMethod.values:
         raise ValueError(f"Unknown verification method {method!r}")
+    if method == VerificationMethod.SIGNED_SHEET and approve and sheet is None:
+        raise ValidationError({"sheet": "Upload the sheet the agency signed for these hours."})
     if user is None and not decided_by_name:
         raise ValueError("A decision names who made it.")
     _lock_person(log.offender_id)
@@ -259,6 +266,7 @@ def hour_log_decide(
     log.decision_note = note[:300]
     if sheet is not None:
         log.sheet = sheet
+    log.verified_through = link
     log.full_clean()
     set_history(log, user, f"{log.get_verification_display()}: {log.get_method_display()}")
     log.save()
@@ -417,3 +425,163 @@ def _email_officers(as_of: dt.date, alerts: list[NewAlert]) -> None:
         get_connection().send_messages(messages)
     except Exception:
         log.exception("Could not e-mail %d officers about community service pace", len(messages))
+
+
+# Signed sheets ----------------------------------------------------------------------------------------
+SHEET_TYPES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def sheet_problem(data: bytes, size: int | None = None) -> str | None:
+    """Why an uploaded signed sheet is refused, in plain words (the type is read from its bytes;
+    ``size`` is the upload's whole size when only its beginning was read)."""
+    limit = settings.COMMUNITY_SERVICE_SHEET_MAX_BYTES
+    size = len(data) if size is None else size
+    if not size:
+        return "The file is empty."
+    if size > limit:
+        return f"The file is {size / 1048576:.1f} MB; a signed sheet may be at most {limit / 1048576:.0f} MB."
+    if not any(data.startswith(magic) for magic in SHEET_TYPES):
+        return "A signed sheet must be a PDF, PNG or JPEG file; this file is none of them."
+    return None
+
+
+def sheet_file(data: bytes, log: HourLog) -> ContentFile:
+    if problem := sheet_problem(data):
+        raise ValidationError({"sheet": problem})
+    ext = next(ext for magic, ext in SHEET_TYPES.items() if data.startswith(magic))
+    return ContentFile(data, name=f"hours-{log.pk}.{ext}")
+
+
+# Verification through a link ----------------------------------------------------------------------------
+LINK_SALT = "community_service.verification-link"
+
+
+def verification_token(link: VerificationLink) -> str:
+    """The link's signed token: its id and its agency's, so a token altered by one character is refused."""
+    return signing.dumps({"link": link.pk, "agency": link.agency_id}, salt=LINK_SALT)
+
+
+def verification_url(link: VerificationLink) -> str:
+    return settings.SITE_URL + reverse("community_service:verify", args=[verification_token(link)])
+
+
+class LinkRefused(Exception):
+    """A link that cannot be used: tampered, unknown, expired or already used. ``title`` and ``message``
+    say so in plain words; nothing was changed."""
+
+    def __init__(self, title: str, message: str, status: int):
+        super().__init__(message)
+        self.title, self.message, self.status = title, message, status
+
+
+def verification_link_open(token: str, *, now: dt.datetime | None = None, for_update: bool = False):
+    """The link a token names, if it may still be used; else ``LinkRefused``."""
+    invalid = LinkRefused(
+        "This link is not valid",
+        "This address is not one we sent, or part of it is missing. Copy the whole address from the e-mail, "
+        "or ask the officer for a new link.",
+        404,
+    )
+    try:
+        data = signing.loads(token, salt=LINK_SALT)
+    except signing.BadSignature:
+        raise invalid from None
+    if not isinstance(data, dict):
+        raise invalid
+    links = VerificationLink.objects.select_related("agency__organization")
+    if for_update:
+        links = links.select_for_update(of=("self",))
+    link = links.filter(pk=data.get("link"), agency_id=data.get("agency")).first()
+    if link is None:
+        raise invalid
+    if link.used_at is not None:
+        raise LinkRefused(
+            "This link was already used",
+            f"The hours it listed were decided on {format_datetime(link.used_at)}. Each link works once; "
+            "if hours are still waiting, ask the officer for a new link.",
+            410,
+        )
+    if (now or timezone.now()) >= link.expires_at:
+        raise LinkRefused(
+            "This link has expired",
+            f"It could be used until {format_datetime(link.expires_at)}. Nothing was changed; ask the officer "
+            "for a new link.",
+            410,
+        )
+    return link
+
+
+@transaction.atomic
+def verification_link_send(*, agency: Agency, user, now: dt.datetime | None = None) -> VerificationLink:
+    """E-mail the agency's contact a link listing the pending hours at the agency that ``user`` may see."""
+    from core.querysets import VIEW
+
+    logs = list(
+        HourLog.objects.restrict(user, VIEW)
+        .active()
+        .filter(placement__agency=agency, verification=Verification.PENDING)
+        .values_list("pk", flat=True)
+    )
+    if not logs:
+        raise ValidationError("No hours you follow are waiting for verification at this agency.")
+    if not agency.verifier_email:
+        raise ValidationError("This agency has no contact e-mail for verification: edit the agency first.")
+    now = now or timezone.now()
+    link = VerificationLink.objects.create(
+        agency=agency,
+        sent_to=agency.verifier_email,
+        sent_by=user,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=settings.COMMUNITY_SERVICE_LINK_DAYS),
+    )
+    link.logs.set(logs)
+    message = EmailMessage(
+        subject=f"Please verify {len(logs)} community service hour entr{'y' if len(logs) == 1 else 'ies'}",
+        body=render_to_string(
+            "community_service/email/verification_link.txt",
+            {"link": link, "count": len(logs), "url": verification_url(link), "sender": user},
+        ),
+        to=[link.sent_to],
+    )
+    transaction.on_commit(lambda: message.send())
+    return link
+
+
+@transaction.atomic
+def verification_link_decide(
+    *, token: str, decisions: dict[int, tuple[bool | None, str]], now: dt.datetime | None = None
+) -> list[HourLog]:
+    """Record the agency contact's decisions (``{log id: (approve, note)}``, ``None`` to leave a log
+    pending) and use the link up. Only the logs the link lists can be decided: one of another agency,
+    or not listed, refuses the whole submission."""
+    link = verification_link_open(token, now=now, for_update=True)
+    listed = {log.pk: log for log in link.logs.all()}
+    if set(decisions) - set(listed):
+        raise ValidationError("This link can decide only the hours it lists. Nothing was changed.")
+    now = now or timezone.now()
+    decided = []
+    errors = {}
+    for log_id, (approve, note) in sorted(decisions.items()):
+        log = listed[log_id]
+        if approve is None or log.is_voided or log.is_decided:
+            continue
+        try:
+            with transaction.atomic():
+                decided.append(
+                    hour_log_decide(
+                        log=log,
+                        approve=approve,
+                        method=VerificationMethod.AGENCY_LINK,
+                        note=note,
+                        decided_by_name=link.agency.verifier_name,
+                        link=link,
+                        now=now,
+                    )
+                )
+        except ValidationError as exc:
+            errors[f"note_{log_id}"] = exc.message_dict.get("note", exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    link.used_at = now
+    link.save(update_fields=["used_at"])
+    return decided

@@ -3,19 +3,31 @@ and people, an order's hours and pace, hour logs locked once decided."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, Sum
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
+from core.audit import audit_log
+from core.errors import form_errors_from
 from core.models import Offender
 from core.querysets import ADD, CHANGE, VIEW, can
-from core.views.generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectVoidView, ServiceErrorMixin
+from core.views.generic import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectVoidView,
+    ServiceErrorMixin,
+    scoped_object_or_404,
+)
 
-from . import forms, selectors
-from .choices import OrderStatus, Verification
+from . import forms, selectors, services
+from .choices import OrderStatus, Verification, VerificationMethod
 from .models import Agency, HourLog, Order, Placement
 
 
@@ -30,6 +42,7 @@ class AgencyDetailView(ObjectDetailView):
         user, agency = self.request.user, self.object
         today = timezone.localdate()
         context["agreement_current"] = agency.has_agreement_on(today)
+        context["can_send_link"] = can(user, HourLog, CHANGE)
         context["pending"] = (
             HourLog.objects.restrict(user, VIEW)
             .active()
@@ -154,3 +167,110 @@ class OffenderServiceView(LoginRequiredMixin, TemplateView):
             can_add_hours=can(user, HourLog, ADD),
         )
         return context
+
+
+# Verification ----------------------------------------------------------------------------------------
+class AgencyLinkSendView(LoginRequiredMixin, View):
+    """POST: e-mail the agency's contact a link to the pending hours the user follows there."""
+
+    def post(self, request, pk):
+        agency = scoped_object_or_404(Agency, request.user, pk, VIEW)
+        if not can(request.user, HourLog, CHANGE):
+            raise PermissionDenied
+        try:
+            link = services.verification_link_send(agency=agency, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Sent {agency.verifier_name} ({link.sent_to}) a link to {link.logs.count()} pending entries."
+            )
+        return redirect(agency.get_absolute_url())
+
+
+class LinkVerifyView(View):
+    """The agency contact's page, without an account: the hours the link lists, each approved or rejected
+    with a note. A tampered, unknown, expired or used link gets a page that says so and changes nothing."""
+
+    template_name = "community_service/verify.html"
+
+    def refused(self, request, exc):
+        return render(request, "community_service/verify_refused.html", {"refusal": exc}, status=exc.status)
+
+    def page(self, request, link, form, status=200):
+        return render(request, self.template_name, {"link": link, "form": form}, status=status)
+
+    def logs(self, link):
+        return link.logs.select_related("offender").order_by("date", "start_time", "pk")
+
+    def get(self, request, token):
+        try:
+            link = services.verification_link_open(token)
+        except services.LinkRefused as exc:
+            return self.refused(request, exc)
+        return self.page(request, link, forms.LinkDecisionForm(logs=self.logs(link)))
+
+    def post(self, request, token):
+        try:
+            link = services.verification_link_open(token)
+        except services.LinkRefused as exc:
+            return self.refused(request, exc)
+        form = forms.LinkDecisionForm(request.POST, logs=self.logs(link))
+        if not form.is_valid():
+            return self.page(request, link, form, status=200)
+        try:
+            decided = services.verification_link_decide(token=token, decisions=form.decisions())
+        except services.LinkRefused as exc:
+            return self.refused(request, exc)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.page(request, link, form)
+        return render(request, "community_service/verify_done.html", {"link": link, "decided": decided})
+
+
+class HourLogVerifyView(LoginRequiredMixin, View):
+    """The officer verifies (with the signed sheet) or rejects a pending log."""
+
+    template_name = "community_service/hourlog_verify.html"
+
+    def get_object(self):
+        log = scoped_object_or_404(HourLog, self.request.user, self.kwargs["pk"], CHANGE)
+        if log.is_decided:
+            raise Http404
+        return log
+
+    def get(self, request, pk):
+        return render(request, self.template_name, {"object": self.get_object(), "form": forms.SheetVerifyForm()})
+
+    def post(self, request, pk):
+        log = self.get_object()
+        form = forms.SheetVerifyForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            approve = data["decision"] == "approve"
+            try:
+                services.hour_log_decide(
+                    log=log,
+                    approve=approve,
+                    method=VerificationMethod.SIGNED_SHEET,
+                    note=data.get("note", ""),
+                    user=request.user,
+                    sheet=services.sheet_file(data["sheet_bytes"], log) if approve else None,
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"{log} {'verified' if approve else 'rejected'}.")
+                return redirect(log.get_absolute_url())
+        return render(request, self.template_name, {"object": log, "form": form})
+
+
+class HourLogSheetView(LoginRequiredMixin, View):
+    """The signed sheet of a verified log, for those who may see the log (each download audited)."""
+
+    def get(self, request, pk):
+        log = scoped_object_or_404(HourLog, request.user, pk, VIEW)
+        if not log.sheet:
+            raise Http404
+        audit_log(user=request.user, action="cs_sheet_download", obj=log)
+        return FileResponse(log.sheet.open("rb"), as_attachment=True, filename=log.sheet.name.rsplit("/", 1)[-1])

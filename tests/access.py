@@ -160,6 +160,18 @@ def _service(w):
     return w
 
 
+def _verification_link(w):
+    from types import SimpleNamespace
+
+    from community_service.services import verification_link_send, verification_token
+    from tests.factories.community_service import log
+
+    _service(w)
+    log(w.cs_orders["caseload"], w.cs_placements["caseload"], dt.date(2026, 2, 3), user=w.admin, verified=False)
+    link = verification_link_send(agency=w.cs_agency, user=w.admin)
+    return {"one": SimpleNamespace(token=verification_token(link))}
+
+
 def _payees(w):
     from tests.factories.restitution import PayeeFactory
 
@@ -340,6 +352,8 @@ def _declarations() -> dict[Any, Declared]:
         Placement: Declared(lambda w: _service(w).cs_placements, MONEY),
         HourLog: Declared(lambda w: _service(w).cs_logs, MONEY),
         "community service page of a person": Declared(_people, MONEY),
+        # An agency's verification link: anyone holding it (no account) opens it.
+        "verification link": Declared(_verification_link, dict.fromkeys(ROLES, EVERY)),
         # reports
         GeneratedReport: Declared(_generated, {**OWN, "admin": EVERY}),
         Photo: Declared(
@@ -362,6 +376,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
+    from community_service.models import Agency, HourLog
     from core.models import ImportBatch, Offender, User
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
@@ -374,6 +389,10 @@ def url_targets() -> dict[str, Target]:
         "core:offender_parole_hearing_add": Target(Offender),
         "restitution:offender": Target("restitution page of a person", read=True),
         "community_service:offender": Target("community service page of a person", read=True),
+        "community_service:agency_send_link": Target(Agency),  # POST only
+        "community_service:hourlog_verify": Target(HourLog),  # pending logs only (the walk's are verified)
+        "community_service:hourlog_sheet": Target(HourLog),  # a file, where there is one
+        "community_service:verify": Target("verification link", {"token": "token"}, read=True),
         "restitution:payment_receipt": Target(Payment, read=True),
         "donations:donation_receipt": Target(Donation, read=True),
         "reports:generated_detail": Target(GeneratedReport, {"key": "key"}, read=True),
@@ -404,6 +423,7 @@ PUBLIC_URLS = {
     "reports:public_gallery",
     "reports:public_photo",
     "reports:public_photo_thumb",
+    "community_service:verify",
 }
 
 

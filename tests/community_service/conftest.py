@@ -11,6 +11,12 @@ from tests.factories.community_service import AgencyFactory, OrderFactory, place
 TODAY = dt.date(2026, 6, 15)
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    """Signed sheets go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def frozen():
     with time_machine.travel(dt.datetime(2026, 6, 15, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=-5))), tick=False):

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.core.files.base import ContentFile
 from factory.django import DjangoModelFactory
 
 from community_service import services
@@ -68,5 +69,8 @@ def log(order, place, day, hours="4.00", *, user=None, verified=True, start=None
         task=task,
     )
     if verified:
-        entry = services.hour_log_decide(log=entry, approve=True, method=VerificationMethod.SIGNED_SHEET, user=user)
+        sheet = ContentFile(b"%PDF-1.4 signed sheet", name="sheet.pdf")
+        entry = services.hour_log_decide(
+            log=entry, approve=True, method=VerificationMethod.SIGNED_SHEET, user=user, sheet=sheet
+        )
     return entry
