@@ -6,7 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from core.forms import Form, ScopedModelForm, VoidForm
+from core.dates import entry_date_problem
+from core.forms import DateInput, Form, ScopedModelForm, VoidForm
 from core.models import CourtCase
 
 from . import services
@@ -179,3 +180,23 @@ class SheetVerifyForm(Form):
         if data.get("decision") == "reject" and not (data.get("note") or "").strip():
             self.add_error("note", "Say why these hours are rejected.")
         return data
+
+
+class OrderCloseForm(Form):
+    """Close an order: completed (every ordered hour credited), revoked or converted by the court."""
+
+    status = forms.ChoiceField(
+        label="Close the order as",
+        choices=[(v, label) for v, label in OrderStatus.choices if v != OrderStatus.OPEN],
+        widget=forms.RadioSelect,
+    )
+    closed_on = forms.DateField(label="Closed on", widget=DateInput())
+    note = forms.CharField(
+        max_length=300, required=False, help_text="For example: the court's order converting the hours to a fine."
+    )
+
+    def clean_closed_on(self):
+        value = self.cleaned_data["closed_on"]
+        if problem := entry_date_problem(value):
+            raise forms.ValidationError(problem)
+        return value

@@ -217,3 +217,12 @@ def _timeline(offender, user) -> list:
 registry.timeline_provider(
     TimelineProvider(slug="community_service", program="community_service", label="Community service", events=_timeline)
 )
+
+
+def _seed():
+    from .demo import demo_seed
+
+    demo_seed()
+
+
+registry.demo_seeder(_seed, order=45)

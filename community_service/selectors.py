@@ -100,3 +100,37 @@ def hours_by_person(offender_ids, as_of: dt.date) -> dict[int, HoursCell]:
             after_supervision=any(p.after_supervision for p in paces),
         )
     return cells
+
+
+# The completion letter and the court's hours report ----------------------------------------------------
+def completion_letter(order: Order) -> dict:
+    """What the completion letter prints: the order, its credited hours by agency and date with who
+    verified each and how, and the totals by agency."""
+    from django.db.models import Sum
+    from django.utils import timezone
+
+    from .choices import Verification
+    from .models import HourLog
+
+    logs = list(
+        HourLog.objects.active()
+        .filter(order=order, verification=Verification.VERIFIED)
+        .select_related("placement__agency__organization")
+        .order_by("placement__agency__organization__name", "date", "start_time", "pk")
+    )
+    by_agency = (
+        HourLog.objects.active()
+        .filter(order=order, verification=Verification.VERIFIED)
+        .values("placement__agency__organization__name")
+        .annotate(hours=Sum("credited_hours"))
+        .order_by("placement__agency__organization__name")
+    )
+    return {
+        "order": order,
+        "offender": order.offender,
+        "case": order.case,
+        "logs": logs,
+        "by_agency": [(r["placement__agency__organization__name"], r["hours"]) for r in by_agency],
+        "credited": sum((log.credited_hours for log in logs), Decimal("0.00")),
+        "printed_on": timezone.localdate(),
+    }

@@ -11,6 +11,8 @@ urlpatterns = [
     path("agencies/<int:pk>/send-link/", views.AgencyLinkSendView.as_view(), name="agency_send_link"),
     path("hours/<int:pk>/verify/", views.HourLogVerifyView.as_view(), name="hourlog_verify"),
     path("hours/<int:pk>/sheet/", views.HourLogSheetView.as_view(), name="hourlog_sheet"),
+    path("orders/<int:pk>/close/", views.OrderCloseView.as_view(), name="order_close"),
+    path("orders/<int:pk>/letter.pdf", views.OrderLetterView.as_view(), name="order_letter"),
     path("verify/<str:token>/", views.LinkVerifyView.as_view(), name="verify"),
     *resource_urls("community_service"),
 ]

@@ -274,3 +274,50 @@ class HourLogSheetView(LoginRequiredMixin, View):
             raise Http404
         audit_log(user=request.user, action="cs_sheet_download", obj=log)
         return FileResponse(log.sheet.open("rb"), as_attachment=True, filename=log.sheet.name.rsplit("/", 1)[-1])
+
+
+# Closing an order, and the completion letter ---------------------------------------------------------
+class OrderCloseView(LoginRequiredMixin, View):
+    """Close an open order: completed (only with every ordered hour credited), revoked or converted."""
+
+    template_name = "community_service/order_close.html"
+
+    def get_object(self):
+        order = scoped_object_or_404(Order, self.request.user, self.kwargs["pk"], CHANGE)
+        if order.status != OrderStatus.OPEN:
+            raise Http404
+        return order
+
+    def get(self, request, pk):
+        order = self.get_object()
+        form = forms.OrderCloseForm(initial={"status": OrderStatus.COMPLETED, "closed_on": timezone.localdate()})
+        return render(request, self.template_name, {"object": order, "form": form})
+
+    def post(self, request, pk):
+        order = self.get_object()
+        form = forms.OrderCloseForm(request.POST)
+        if form.is_valid():
+            try:
+                order = services.order_close(order=order, user=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"The order is {order.get_status_display().lower()}.")
+                return redirect(order.get_absolute_url())
+        return render(request, self.template_name, {"object": order, "form": form})
+
+
+class OrderLetterView(LoginRequiredMixin, View):
+    """The completion letter of a completed order (PDF): the hours by agency and date, who verified each."""
+
+    def get(self, request, pk):
+        from core.pdf import pdf_response
+
+        order = scoped_object_or_404(Order, request.user, pk, VIEW)
+        if order.status != OrderStatus.COMPLETED:
+            raise Http404
+        context = selectors.completion_letter(order)
+        audit_log(user=request.user, action="cs_completion_letter", obj=order)
+        return pdf_response(
+            "community_service/letter_pdf.html", context, f"completion-{order.case.case_number}.pdf", request
+        )

@@ -376,7 +376,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
-    from community_service.models import Agency, HourLog
+    from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
@@ -390,6 +390,8 @@ def url_targets() -> dict[str, Target]:
         "restitution:offender": Target("restitution page of a person", read=True),
         "community_service:offender": Target("community service page of a person", read=True),
         "community_service:agency_send_link": Target(Agency),  # POST only
+        "community_service:order_close": Target(Order),
+        "community_service:order_letter": Target(Order),  # a completed order's only
         "community_service:hourlog_verify": Target(HourLog),  # pending logs only (the walk's are verified)
         "community_service:hourlog_sheet": Target(HourLog),  # a file, where there is one
         "community_service:verify": Target("verification link", {"token": "token"}, read=True),
