@@ -120,4 +120,4 @@ class HoursDoneByColumn(tables.Column):
 
 
 def caseload_columns():
-    return [("cs_hours", HoursColumn()), ("cs_done_by", HoursDoneByColumn())]
+    return [("cs_hours", HoursColumn()), ("cs_done_by", wide_only(HoursDoneByColumn()))]
