@@ -275,6 +275,16 @@ def hour_log_decide(
 
 # Orders --------------------------------------------------------------------------------------------
 @transaction.atomic
+def order_create(*, user, **fields) -> Order:
+    """Open an order (the import's path; the page saves its form the same way: ``full_clean`` first)."""
+    order = Order(**fields)
+    order.full_clean()
+    set_history(order, user)
+    order.save()
+    return order
+
+
+@transaction.atomic
 def order_close(*, order: Order, user, status: str, closed_on: dt.date, note: str = "") -> Order:
     """Close an order: completed (only with every ordered hour credited), revoked or converted."""
     if status == OrderStatus.OPEN or status not in OrderStatus.values:
