@@ -473,6 +473,14 @@ class PaceSnapshot(models.Model):
 
     class Meta:
         ordering = ["-as_of", "order_id"]
+        indexes = [
+            # Exactly the rows the night's alerts read (few after the first night).
+            models.Index(
+                fields=["as_of"],
+                condition=Q(status__in=["behind", "past_due"]) & ~Q(previous_status=F("status")),
+                name="cs_snap_newly_overdue",
+            )
+        ]
 
     def __str__(self):
         return f"Order {self.order_id} on {self.as_of}: {self.get_status_display()}"

@@ -16,8 +16,9 @@ not yet counted):
 - flagged ``projected_late`` when there is no projection or it falls after U, and
   ``after_supervision`` when the person's supervision ends before the projection (or there is none).
 
-Exact arithmetic in both: hours are counted in hundredths (integers) so that the rounding of
-``expected`` and the ceiling of the projection are the same in Python and in PostgreSQL.
+Exact arithmetic in both: the reference counts in hundredths (integers); the SQL rounds ``expected``
+in integer hundredths too and takes the projection's ceiling of an exact ``numeric`` quotient, so
+both give the same figures (the Hypothesis tests hold them together).
 """
 
 from __future__ import annotations
@@ -133,8 +134,7 @@ def evaluate(
 # ``{logs}`` narrow it (to some people's orders for a page; nothing for the nightly job).
 _ENGINE = """
 WITH o AS (
-    SELECT o.id, o.offender_id, o.due_on, p.supervision_end_date AS sup_end,
-           (o.hours_ordered * 100)::bigint AS h,
+    SELECT o.id, o.offender_id, o.due_on, o.hours_ordered AS h, p.supervision_end_date AS sup_end,
            LEAST(GREATEST(%(d)s::date - o.ordered_on, 0), o.due_on - o.ordered_on)::bigint AS elapsed,
            (o.due_on - o.ordered_on)::bigint AS total
       FROM community_service_order o
@@ -142,40 +142,35 @@ WITH o AS (
      WHERE o.status = 'open' AND o.ordered_on <= %(d)s::date {orders}
 ), c AS (
     SELECT l.order_id,
-           (SUM(l.credited_hours) * 100)::bigint AS credited,
-           COALESCE((SUM(l.credited_hours) FILTER (WHERE l.date > %(d)s::date - {recent_days}) * 100)::bigint, 0)
-               AS recent
+           SUM(l.credited_hours) AS credited,
+           COALESCE(SUM(l.credited_hours) FILTER (WHERE l.date > %(d)s::date - {recent_days}), 0) AS recent
       FROM community_service_hourlog l
      WHERE l.verification = 'verified' AND l.voided_at IS NULL AND l.date <= %(d)s::date {logs}
      GROUP BY l.order_id
 ), f AS (
     SELECT o.id, o.offender_id, o.due_on, o.sup_end, o.h,
-           (2 * o.h * o.elapsed + o.total) / (2 * o.total) AS expected,
+           -- h x elapsed / total in hundredths, half up, in integers: exactly the reference's rounding
+           ((2 * (o.h * 100)::bigint * o.elapsed + o.total) / (2 * o.total)) * 0.01 AS expected,
            COALESCE(c.credited, 0) AS credited,
            COALESCE(c.recent, 0) AS recent
       FROM o LEFT JOIN c ON c.order_id = o.id
 ), g AS (
     SELECT f.*,
-           GREATEST(f.expected - f.credited, 0) AS behind,
-           CASE WHEN f.h > f.credited AND f.recent > 0
-                     AND ((f.h - f.credited) * {recent_days} + f.recent - 1) / f.recent <= {max_days}
-                THEN %(d)s::date + (((f.h - f.credited) * {recent_days} + f.recent - 1) / f.recent)::integer
-           END AS projected_on
+           CASE WHEN f.h > f.credited AND f.recent > 0 THEN ceil((f.h - f.credited) * {recent_days} / f.recent) END
+               AS days
       FROM f
 )
-SELECT g.id, g.offender_id,
-       (g.h / 100.0)::numeric(7, 2) AS hours_ordered,
-       (g.expected / 100.0)::numeric(7, 2) AS expected,
-       (g.credited / 100.0)::numeric(7, 2) AS credited,
-       (g.behind / 100.0)::numeric(7, 2) AS behind,
-       (g.recent / 100.0)::numeric(7, 2) AS recent,
-       g.projected_on,
-       (g.h > g.credited AND (g.projected_on IS NULL OR g.projected_on > g.due_on)) AS projected_late,
-       (g.h > g.credited AND g.sup_end IS NOT NULL AND (g.projected_on IS NULL OR g.projected_on > g.sup_end))
-           AS after_supervision,
+SELECT g.id, g.offender_id, g.h AS hours_ordered, g.expected, g.credited,
+       GREATEST(g.expected - g.credited, 0) AS behind,
+       g.recent,
+       CASE WHEN g.days <= {max_days} THEN %(d)s::date + g.days::integer END AS projected_on,
+       (g.h > g.credited AND (g.days IS NULL OR g.days > {max_days} OR %(d)s::date + g.days::integer > g.due_on))
+           AS projected_late,
+       (g.h > g.credited AND g.sup_end IS NOT NULL
+        AND (g.days IS NULL OR g.days > {max_days} OR %(d)s::date + g.days::integer > g.sup_end)) AS after_supervision,
        CASE WHEN g.credited >= g.h THEN 'completed'
             WHEN %(d)s::date > g.due_on THEN 'past_due'
-            WHEN g.behind * {behind_den} > g.h * {behind_num} THEN 'behind'
+            WHEN GREATEST(g.expected - g.credited, 0) * {behind_den} > g.h * {behind_num} THEN 'behind'
             ELSE 'on_pace' END AS status
   FROM g
 """

@@ -11,6 +11,7 @@ Every write locks the person first, so two entries for one person run one after 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections import defaultdict
 from decimal import Decimal
@@ -357,6 +358,8 @@ def _pace_alerts(as_of: dt.date) -> list[NewAlert]:
     marker = 987654321
     order_link = reverse("community_service:order_detail", args=[marker]).replace(str(marker), "{}")
     night = format_date(as_of)
+    # Many orders share a due date or a projection: each date is printed once (Django's formats are slow).
+    date_text = functools.lru_cache(maxsize=4096)(format_date)
     rows = (
         PaceSnapshot.objects.filter(PaceSnapshot.NEWLY_OVERDUE, as_of=as_of)
         .order_by("order__offender__last_name", "order_id")
@@ -385,15 +388,15 @@ def _pace_alerts(as_of: dt.date) -> list[NewAlert]:
         left = ordered - credited
         if status == PaceStatus.PAST_DUE:
             title = f"{first} {last} is past due on community service: {left} of {ordered} hours left (on {night})"
-            body = f"Case {case}. The hours were due on {format_date(due)}; {credited} hours are credited."
+            body = f"Case {case}. The hours were due on {date_text(due)}; {credited} hours are credited."
         else:
             title = f"{first} {last} is behind on community service: {behind} hours behind (on {night})"
             body = (
                 f"Case {case}. By {night} {expected} of {ordered} hours were expected at an even pace to "
-                f"{format_date(due)}; {credited} are credited."
+                f"{date_text(due)}; {credited} are credited."
             )
         body += (
-            f" At the pace of the last 8 weeks the hours would be done on {format_date(projected)}."
+            f" At the pace of the last 8 weeks the hours would be done on {date_text(projected)}."
             if projected
             else " No hours were credited in the last 8 weeks."
         )
