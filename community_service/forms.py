@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 
 from core.dates import entry_date_problem
-from core.forms import DateInput, Form, ScopedModelForm, VoidForm
+from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm, VoidForm
 from core.models import CourtCase
 
 from . import services
@@ -200,3 +200,38 @@ class OrderCloseForm(Form):
         if problem := entry_date_problem(value):
             raise forms.ValidationError(problem)
         return value
+
+
+class OrderReportForm(ScopedFormMixin, Form):
+    """The court-ready hours report's order, by its number (the order's page shows it)."""
+
+    order = forms.IntegerField(
+        label="Order number",
+        required=False,
+        min_value=1,
+        help_text="The number in the order's address: /community-service/orders/<number>/.",
+    )
+
+    def clean_order(self):
+        number = self.cleaned_data.get("order")
+        if number is None:
+            return None
+        from core.querysets import VIEW
+
+        from .models import Order
+
+        order = Order.objects.restrict(self.user, VIEW).filter(pk=number).select_related("offender", "case").first()
+        if order is None:
+            raise forms.ValidationError("No order with that number is yours to see.")
+        return order
+
+
+class HoursReportForm(ScopedFormMixin, Form):
+    start = forms.DateField(label="From", widget=DateInput(), required=False, help_text="January 1 when empty.")
+    end = forms.DateField(label="To", widget=DateInput(), required=False, help_text="Today when empty.")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end is before the start.")
+        return data

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
 from core.dates import format_date
 from core.querysets import VIEW
-from core.registry import TimelineProvider, registry
+from core.registry import FigureEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 from restitution.selectors import CaseloadProgram, register_caseload_program
 
@@ -226,3 +228,149 @@ def _seed():
 
 
 registry.demo_seeder(_seed, order=45)
+
+
+# Reports and public figures ----------------------------------------------------------------------------
+REPORT_ROLES = frozenset(
+    {Role.ADMINISTRATOR, Role.AUDITOR, Role.DISTRICT_SUPERVISOR, Role.PROBATION_OFFICER, Role.BOARD_COORDINATOR}
+)
+
+
+def _method(log) -> str:
+    return {
+        "agency_link": "the agency, by e-mailed link",
+        "signed_sheet": "the officer, with the signed sheet",
+        "imported": "imported, verifier named",
+    }.get(log.method, "")
+
+
+def order_hours_report(user, params) -> dict:
+    """The court-ready hours of one order: its figures and every entry with who decided it, when and how."""
+    order = params.get("order")
+    if order is None:
+        return {"intro": "Choose an order by its number to print its hours and their verification trail.", "tables": []}
+    data = selectors.order_hours_trail(order)
+    t, pace = data["totals"], data["pace"]
+    person = order.offender
+    summary = [
+        ["Person", f"{person.first_name} {person.last_name} (DOC ID {person.doc_id})"],
+        ["Case", f"{order.case.case_number}, {order.case.court}"],
+        ["Ordered", f"{order.hours_ordered} hours on {format_date(order.ordered_on)}, due {format_date(order.due_on)}"],
+        [
+            "Order status",
+            order.get_status_display() + (f" ({format_date(order.closed_on)})" if order.closed_on else ""),
+        ],
+        ["Hours credited", t["credited"] or "0.00"],
+        ["Hours waiting for verification", t["pending"] or "0.00"],
+        ["Hours rejected", t["rejected"] or "0.00"],
+    ]
+    if pace:
+        summary.append(
+            ["Pace today", f"{pace.status.replace('_', ' ')}: {pace.expected} expected, {pace.behind} behind"]
+        )
+    trail = []
+    for log in data["logs"]:
+        if log.is_voided:
+            decision = f"Void: {log.void_reason}"
+        elif log.is_decided:
+            decision = log.get_verification_display()
+        else:
+            decision = "Pending"
+        trail.append(
+            [
+                format_date(log.date),
+                str(log.placement.agency),
+                log.task,
+                log.hours,
+                log.credited_hours,
+                decision,
+                log.decided_by_name,
+                f"{log.decided_at:%Y-%m-%d %H:%M}" if log.decided_at else "",
+                _method(log),
+            ]
+        )
+    return {
+        "tables": [
+            {"title": f"Order {order.pk}", "columns": ["", ""], "rows": summary},
+            {
+                "title": "Every entry and its verification",
+                "columns": ["Date", "Agency", "Task", "Reported", "Credited", "Decision", "By", "When", "How"],
+                "rows": trail,
+            },
+        ]
+    }
+
+
+def hours_by_agency_report(user, params) -> dict:
+    """Credited hours by month, agency and district."""
+    from django.utils import timezone
+
+    end = params.get("end") or timezone.localdate()
+    start = params.get("start") or end.replace(month=1, day=1)
+    rows = selectors.hours_by_agency_district_month(user, start, end)
+    return {
+        "tables": [
+            {
+                "title": f"Credited hours, {format_date(start)} to {format_date(end)}",
+                "columns": ["Month", "Agency", "District", "Hours", "Entries", "People"],
+                "rows": [
+                    [
+                        f"{r['month']:%b %Y}",
+                        r["placement__agency__organization__name"],
+                        r["offender__district__name"] or "—",
+                        r["hours"],
+                        r["logs"],
+                        r["people"],
+                    ]
+                    for r in rows
+                ],
+            }
+        ]
+    }
+
+
+for entry in (
+    ReportEntry(
+        slug="community-service-order-hours",
+        title="Community service hours of an order (for the court)",
+        app="community_service",
+        description="One order's hours: credited, waiting and rejected, and every entry with who verified it, "
+        "when and how.",
+        build=order_hours_report,
+        template="community_service/reports/tables.html",
+        roles=REPORT_ROLES,
+        form_class=forms.OrderReportForm,
+    ),
+    ReportEntry(
+        slug="community-service-hours-by-agency",
+        title="Community service hours by agency, district and month",
+        app="community_service",
+        description="Verified hours credited, by month, agency and the district of the people who worked them.",
+        build=hours_by_agency_report,
+        template="community_service/reports/tables.html",
+        roles=REPORT_ROLES,
+        form_class=forms.HoursReportForm,
+    ),
+):
+    registry.report(entry)
+
+
+def _this_year():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return selectors.hours_credited(today.replace(month=1, day=1), today)
+
+
+registry.figure(
+    FigureEntry(
+        "community-service-hours-year",
+        "Hours of community service worked this year",
+        _this_year,
+        order=40,
+        app="community_service",
+        unit="hours",
+        describe="People under supervision work the hours a court orders at non-profit and tax-supported agencies.",
+        compute_year=lambda year: selectors.hours_credited(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+    )
+)

@@ -134,3 +134,63 @@ def completion_letter(order: Order) -> dict:
         "credited": sum((log.credited_hours for log in logs), Decimal("0.00")),
         "printed_on": timezone.localdate(),
     }
+
+
+def order_hours_trail(order: Order) -> dict:
+    """The court-ready hours report of one order: its figures and every log with its verification trail
+    (void ones too, with their reason)."""
+    from django.db.models import Count, Q, Sum
+    from django.utils import timezone
+
+    from .models import HourLog
+
+    logs = (
+        HourLog.objects.filter(order=order)
+        .select_related("placement__agency__organization", "entered_by", "voided_by")
+        .order_by("date", "start_time", "pk")
+    )
+    totals = (
+        HourLog.objects.active()
+        .filter(order=order)
+        .aggregate(
+            reported=Sum("hours"),
+            credited=Sum("credited_hours"),
+            pending=Sum("hours", filter=Q(verification="pending")),
+            rejected=Sum("hours", filter=Q(verification="rejected")),
+            logs=Count("pk"),
+        )
+    )
+    pace = pace_for_people([order.offender_id], timezone.localdate()).get(order.offender_id, [])
+    return {"order": order, "logs": list(logs), "totals": totals, "pace": dict(pace).get(order.pk)}
+
+
+def hours_by_agency_district_month(user, start: dt.date, end: dt.date) -> list[dict]:
+    """Credited hours (standing, verified) by month, agency and the person's district, in the user's scope."""
+    from django.db.models import Count, Sum
+    from django.db.models.functions import TruncMonth
+
+    from .models import HourLog
+
+    return list(
+        HourLog.objects.restrict(user, VIEW)
+        .active()
+        .filter(verification="verified", date__gte=start, date__lte=end)
+        .annotate(month=TruncMonth("date"))
+        .values("month", "placement__agency__organization__name", "offender__district__name")
+        .annotate(hours=Sum("credited_hours"), logs=Count("pk"), people=Count("offender", distinct=True))
+        .order_by("month", "placement__agency__organization__name", "offender__district__name")
+    )
+
+
+def hours_credited(start: dt.date, end: dt.date) -> Decimal | None:
+    """Statewide credited hours between two dates (public figures: no person named); None without any."""
+    from django.db.models import Sum
+
+    from .models import HourLog
+
+    total = (
+        HourLog.objects.active()
+        .filter(verification="verified", date__gte=start, date__lte=end)
+        .aggregate(t=Sum("credited_hours"))["t"]
+    )
+    return total
