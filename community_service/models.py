@@ -25,7 +25,7 @@ from core.dates import entry_date_problem, format_date
 from core.entries import EntryQuerySet, VoidableEntry
 from core.models import CourtCase, Offender, Organization
 from core.money import MoneyField
-from core.querysets import ALL, VIEW, RestrictedQuerySet
+from core.querysets import ALL, VIEW, RestrictedQuerySet, catalog_scope_q
 
 from .choices import (
     MAX_HOURS_PER_DAY,
@@ -440,6 +440,35 @@ class HourLog(VoidableEntry):
         # Nobody changes a void log; a decided one is locked too, but may still be voided (the edit
         # page reads only pending logs: HourLogEditView).
         return q & Q(**{f"{prefix}voided_at__isnull": True})
+
+
+class HourValueRate(models.Model):
+    """What an hour of community service is worth, from a date on (an administrator sets it; the
+    statewide value report and the public figure multiply each day's hours by the rate in effect)."""
+
+    effective_on = models.DateField("in effect from", unique=True)
+    dollars_per_hour = MoneyField("dollars an hour", validators=[MinValueValidator(Decimal("0.01"))])
+    note = models.CharField(max_length=300, blank=True, help_text="For example: the state minimum wage for 2026.")
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on"]
+        verbose_name = "hour value rate"
+        constraints = [
+            models.CheckConstraint(condition=Q(dollars_per_hour__gt=0), name="%(app_label)s_%(class)s_rate_positive")
+        ]
+
+    def __str__(self):
+        return f"${self.dollars_per_hour} an hour from {format_date(self.effective_on)}"
+
+    def get_absolute_url(self):
+        return reverse("community_service:hourvaluerate_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return catalog_scope_q(user, action)
 
 
 class PaceSnapshot(models.Model):

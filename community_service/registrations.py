@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
@@ -13,7 +14,7 @@ from core.resources import Menu, Resource, register
 from restitution.selectors import CaseloadProgram, register_caseload_program
 
 from . import filters, forms, selectors, services, tables, views
-from .models import Agency, HourLog, Order, Placement
+from .models import Agency, HourLog, HourValueRate, Order, Placement
 
 STAFF_ROLES = frozenset(
     {Role.ADMINISTRATOR, Role.AUDITOR, Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR, Role.BOARD_COORDINATOR}
@@ -130,6 +131,19 @@ class HourLogResource(Resource):
     viewset_class = ReadOnlyScopedViewSet
     title = "Community service hours"
     menu = Menu("Programs", "Community service hours", order=71)
+
+
+@register
+class HourValueRateResource(Resource):
+    """The value of an hour, with its history: administrators set it; every role reads it."""
+
+    model = HourValueRate
+    fields = ("effective_on", "dollars_per_hour", "note")
+    url_prefix = "hour-values"
+    api_prefix = "community-service/hour-values"
+    title = "Value of an hour of community service"
+    intro = "Each rate applies from its date until the next one; reports multiply each day's hours by it."
+    menu = Menu("Administration", "Community service hour value", order=80, visible=lambda u: u.is_administrator)
 
 
 # Hours beside restitution on the caseload: one page, one row per person -----------------------------
@@ -329,7 +343,43 @@ def hours_by_agency_report(user, params) -> dict:
     }
 
 
+def hours_and_value_report(user, params) -> dict:
+    """Statewide credited hours by month and their value at the rate in effect on each day."""
+    from django.utils import timezone
+
+    from core.money import format_money
+
+    end = params.get("end") or timezone.localdate()
+    start = params.get("start") or end.replace(month=1, day=1)
+    rows = selectors.hours_and_value_by_month(start, end)
+    total_hours = sum((h for _, h, _ in rows), Decimal("0.00"))
+    known = [v for _, _, v in rows if v is not None]
+    return {
+        "intro": "The value is each day's credited hours times the hour value in effect that day"
+        + ("." if len(known) == len(rows) else "; a dash marks a month with hours before any value was set."),
+        "tables": [
+            {
+                "title": f"Statewide, {format_date(start)} to {format_date(end)}",
+                "columns": ["Month", "Hours credited", "Value"],
+                "rows": [[f"{m:%b %Y}", h, format_money(v) if v is not None else "—"] for m, h, v in rows]
+                + ([["Total", total_hours, format_money(sum(known))]] if rows else []),
+            }
+        ],
+    }
+
+
 for entry in (
+    ReportEntry(
+        slug="community-service-hours-value",
+        title="Community service hours and their value, statewide",
+        app="community_service",
+        description="Verified hours credited each month across the state, and their value at the hour value "
+        "an administrator sets (with its history).",
+        build=hours_and_value_report,
+        template="community_service/reports/tables.html",
+        roles=frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
+        form_class=forms.HoursReportForm,
+    ),
     ReportEntry(
         slug="community-service-order-hours",
         title="Community service hours of an order (for the court)",
@@ -362,6 +412,27 @@ def _this_year():
     return selectors.hours_credited(today.replace(month=1, day=1), today)
 
 
+def _value_this_year():
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    rows = selectors.hours_and_value_by_month(today.replace(month=1, day=1), today)
+    if not rows or any(v is None for _, _, v in rows):
+        return None
+    return sum(v for _, _, v in rows)
+
+
+registry.figure(
+    FigureEntry(
+        "community-service-value-year",
+        "Value of the community service worked this year",
+        _value_this_year,
+        order=41,
+        app="community_service",
+        unit="dollars",
+        describe="Each hour is valued at the rate the department sets, as partial repayment to the community.",
+    )
+)
 registry.figure(
     FigureEntry(
         "community-service-hours-year",

@@ -194,3 +194,36 @@ def hours_credited(start: dt.date, end: dt.date) -> Decimal | None:
         .aggregate(t=Sum("credited_hours"))["t"]
     )
     return total
+
+
+def hours_and_value_by_month(start: dt.date, end: dt.date) -> list[tuple[dt.date, Decimal, Decimal | None]]:
+    """Statewide credited hours by month and their value: each day's hours times the rate in effect that
+    day (``HourValueRate``); the value is None for a month with hours before any rate was set."""
+    import bisect
+
+    from django.db.models import Sum
+
+    from core.money import quantize
+
+    from .models import HourLog, HourValueRate
+
+    rates = list(HourValueRate.objects.order_by("effective_on").values_list("effective_on", "dollars_per_hour"))
+    starts = [r[0] for r in rates]
+    months: dict[dt.date, list] = {}
+    by_day = (
+        HourLog.objects.active()
+        .filter(verification="verified", date__gte=start, date__lte=end)
+        .values("date")
+        .annotate(hours=Sum("credited_hours"))
+        .order_by("date")
+    )
+    for row in by_day:
+        month = row["date"].replace(day=1)
+        bucket = months.setdefault(month, [Decimal("0.00"), Decimal("0.00"), True])
+        bucket[0] += row["hours"]
+        i = bisect.bisect_right(starts, row["date"]) - 1
+        if i < 0:
+            bucket[2] = False
+        else:
+            bucket[1] += row["hours"] * rates[i][1]
+    return [(m, h, quantize(v) if known else None) for m, (h, v, known) in sorted(months.items())]

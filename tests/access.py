@@ -274,7 +274,7 @@ def _staff(w, label):
 
 
 def _declarations() -> dict[Any, Declared]:
-    from community_service.models import Agency, HourLog, Order, Placement
+    from community_service.models import Agency, HourLog, HourValueRate, Order, Placement
     from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
     from gardens.models import Crop, Garden, Harvest, Season
@@ -352,6 +352,12 @@ def _declarations() -> dict[Any, Declared]:
         Placement: Declared(lambda w: _service(w).cs_placements, MONEY),
         HourLog: Declared(lambda w: _service(w).cs_logs, MONEY),
         "community service page of a person": Declared(_people, MONEY),
+        HourValueRate: Declared(
+            lambda w: {
+                "one": HourValueRate.objects.create(effective_on=dt.date(2026, 1, 1), dollars_per_hour=Decimal("13.75"))
+            },
+            EVERY_ROLE,
+        ),
         # An agency's verification link: anyone holding it (no account) opens it.
         "verification link": Declared(_verification_link, dict.fromkeys(ROLES, EVERY)),
         # reports

@@ -67,3 +67,30 @@ def test_hours_this_year_is_a_public_figure(world, cs):
     figure = registry.figures["community-service-hours-year"]
     assert figure.compute() == 4
     assert figure.compute_year(2025) is None
+
+
+def test_statewide_hours_and_value_at_the_rate_of_each_day(world, cs, client_for):
+    from decimal import Decimal
+
+    from community_service.models import HourValueRate
+    from core.registry import registry
+
+    log(cs.order, cs.place, dt.date(2026, 2, 10), "4.00", user=world.officer)  # before any rate
+    log(cs.order, cs.place, dt.date(2026, 5, 1), "4.00", user=world.officer)
+    log(cs.order_d10, cs.place_d10, dt.date(2026, 6, 1), "2.00", user=world.admin)
+    assert registry.figures["community-service-value-year"].compute() is None  # February has no rate
+    HourValueRate.objects.create(effective_on=dt.date(2026, 1, 1), dollars_per_hour=Decimal("10.00"))
+    HourValueRate.objects.create(effective_on=dt.date(2026, 6, 1), dollars_per_hour=Decimal("12.50"))
+    assert registry.figures["community-service-value-year"].compute() == Decimal("105.00")  # 8 x 10 + 2 x 12.50
+    params = {"format": "csv", "start": "2026-01-01", "end": "2026-06-15"}
+    csv = client_for(world.admin).get("/reports/run/community-service-hours-value/", params).content.decode()
+    assert "Feb 2026,4.00,$40.00" in csv and "Jun 2026,2.00,$25.00" in csv and "Total,10.00,$105.00" in csv
+    assert client_for(world.officer).get("/reports/run/community-service-hours-value/", params).status_code == 404
+
+
+def test_only_administrators_set_the_hour_value(world, client_for):
+    data = {"effective_on": "2026-01-01", "dollars_per_hour": "13.75", "note": "Minimum wage"}
+    assert client_for(world.supervisor).post("/community-service/hour-values/add/", data).status_code == 403
+    assert client_for(world.admin).post("/community-service/hour-values/add/", data).status_code == 302
+    response = client_for(world.admin).post("/community-service/hour-values/add/", {**data, "dollars_per_hour": "0"})
+    assert "dollars_per_hour" in response.context["form"].errors
