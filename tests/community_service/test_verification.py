@@ -85,6 +85,10 @@ def test_the_agency_verifies_through_the_link_without_an_account(
     assert states(pending.mine2) == [("rejected", 0)]
     assert HourLog.objects.get(pk=pending.mine2.pk).decision_note == "Not here that day"
     assert states(pending.theirs, pending.elsewhere) == [("pending", 0), ("pending", 0)]
+    # The link opens nothing else: every other page sends the contact to sign in.
+    for other in (mine.get_absolute_url(), cs.agency.get_absolute_url(), "/community-service/orders/", "/restitution/"):
+        assert client.get(other)["Location"].startswith("/accounts/login/"), other
+    assert client.get("/api/v1/community-service/").status_code in (401, 403)
 
 
 def test_a_reused_link_explains_itself_and_changes_nothing(world, cs, pending, client_for, client, mailoutbox, send):
