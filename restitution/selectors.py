@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -96,9 +97,50 @@ def snapshot_history(obligations, nights: int = 30):
 # The caseload -------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class CaseloadProgram:
+    """Another program's figures beside restitution on the caseload page, one cell per person.
+
+    The program registers it with ``register_caseload_program`` (from its ``registrations.py``);
+    restitution imports no program. ``people(user, officer_id=..., district_id=...)`` returns a
+    queryset of the offender ids the program follows for that view (restricted to the user; used as a
+    subquery, so it runs no query of its own): they get a row even with no restitution.
+    ``cells(offender_ids, as_of)`` returns ``{offender_id: cell}`` for the page's people in a fixed
+    number of queries; ``columns()`` the django-tables2 columns reading ``programs__<slug>``;
+    ``summary(rows)`` an optional line above the table.
+    """
+
+    slug: str
+    label: str  # the program in the page's title: "community service"
+    people: Callable
+    cells: Callable
+    columns: Callable
+    summary: Callable | None = None
+
+
+_caseload_programs: dict[str, CaseloadProgram] = {}
+
+
+def register_caseload_program(entry: CaseloadProgram) -> CaseloadProgram:
+    existing = _caseload_programs.get(entry.slug)
+    if existing is not None and existing != entry:
+        raise ValueError(f"A caseload program {entry.slug!r} is already registered.")
+    _caseload_programs[entry.slug] = entry
+    return entry
+
+
+def caseload_programs() -> list[CaseloadProgram]:
+    return list(_caseload_programs.values())
+
+
+# A row for someone another program follows who owes no restitution.
+NO_RESTITUTION = ""
+
+
 @dataclass
 class CaseloadRow:
-    """One supervised person's restitution picture on the caseload page."""
+    """One supervised person's restitution picture on the caseload page (and, with ``programs``, the
+    other programs' cells beside it)."""
 
     offender: Offender
     status: str = ComplianceStatus.CURRENT
@@ -112,14 +154,15 @@ class CaseloadRow:
     projected_payoff: dt.date | None = None
     payoff_after_end: bool = False
     obligations: list[Figures] = field(default_factory=list)
+    programs: dict = field(default_factory=dict)
 
     @property
     def status_label(self) -> str:
-        return ComplianceStatus(self.status).label
+        return ComplianceStatus(self.status).label if self.status else "No restitution"
 
     @property
     def severity(self) -> int:
-        return SEVERITY[self.status]
+        return SEVERITY.get(self.status, len(SEVERITY))
 
     @property
     def officer(self):
@@ -142,23 +185,33 @@ def caseload_obligations(user, *, officer_id=None, district_id=None):
     return qs
 
 
-def caseload(user, as_of: dt.date, *, officer_id=None, district_id=None, status=None) -> list[CaseloadRow]:
+def caseload(
+    user, as_of: dt.date, *, officer_id=None, district_id=None, status=None, programs: bool = False
+) -> list[CaseloadRow]:
     """Everyone in scope who owes (or owed) restitution, worst status first, then by days past due.
+    With ``programs``, also everyone the registered caseload programs follow (``CaseloadProgram``),
+    each row with the programs' cells.
 
     A fixed number of queries whatever the size: the engine once, then one aggregate each for
-    the people, their last payments, the last six months' pace and their credit.
+    the people, their last payments, the last six months' pace and their credit; with ``programs``,
+    each program's ``cells`` once.
     """
     obligations = caseload_obligations(user, officer_id=officer_id, district_id=district_id)
     figures = compliance_for(as_of, obligations)
     by_offender: dict[int, list[Figures]] = defaultdict(list)
     for f in figures:
         by_offender[f.offender_id].append(f)
-    if not by_offender:
+    extra = caseload_programs() if programs else []
+    if not by_offender and not extra:
         return []
     offender_ids = obligations.values("offender_id")
-    people = {
-        o.pk: o for o in Offender.objects.filter(pk__in=offender_ids).select_related("supervising_officer", "district")
-    }
+    followed = Q(pk__in=offender_ids)
+    for program in extra:
+        followed |= Q(pk__in=program.people(user, officer_id=officer_id, district_id=district_id))
+    people = {o.pk: o for o in Offender.objects.filter(followed).select_related("supervising_officer", "district")}
+    if extra:
+        for offender_id in people.keys() - by_offender.keys():
+            by_offender[offender_id] = []
     last_payments = dict(
         Payment.objects.filter(offender_id__in=offender_ids, received_on__lte=as_of, reversal__isnull=True)
         .values("offender_id")
@@ -181,7 +234,7 @@ def caseload(user, as_of: dt.date, *, officer_id=None, district_id=None, status=
         if person is None:
             continue
         row = CaseloadRow(offender=person, obligations=sorted(items, key=lambda f: SEVERITY[f.status]))
-        row.status = min((f.status for f in items), key=lambda s: SEVERITY[s])
+        row.status = min((f.status for f in items), key=lambda s: SEVERITY[s], default=NO_RESTITUTION)
         owing = [f for f in items if f.status != ComplianceStatus.WAIVED]
         row.arrears = sum((f.arrears for f in owing), ZERO)
         row.balance = sum((max(f.balance, ZERO) for f in owing), ZERO)
@@ -192,6 +245,10 @@ def caseload(user, as_of: dt.date, *, officer_id=None, district_id=None, status=
         row.monthly_pace = quantize(max(paces.get(offender_id, ZERO), ZERO) / 6)
         _project(row, as_of)
         rows.append(row)
+    for program in extra:
+        cells = program.cells([r.offender.pk for r in rows], as_of)
+        for row in rows:
+            row.programs[program.slug] = cells.get(row.offender.pk)
     if status:
         rows = [r for r in rows if r.status == status]
     rows.sort(key=lambda r: (r.severity, -r.days_past_due, -r.arrears, r.offender.last_name, r.offender.pk))

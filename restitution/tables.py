@@ -88,7 +88,7 @@ class CaseloadTable(tables.Table):
     # On a tablet: the person, status, arrears, balance, credit, payoff and supervision end (wide_only: the rest).
     doc_id = wide_only(tables.Column(accessor="offender__doc_id", verbose_name="DOC ID"))
     officer = wide_only(tables.Column(accessor="officer", verbose_name="Officer", default="Unassigned"))
-    status = tables.Column(order_by=("severity",))
+    status = tables.Column(order_by=("severity",), empty_values=())
     arrears = MoneyColumn()
     days_past_due = wide_only(tables.Column(verbose_name="Days past due", attrs=RIGHT))
     past_due_since = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Past due since", default="—"))
@@ -111,12 +111,14 @@ class CaseloadTable(tables.Table):
         return f"{record.offender.last_name}, {record.offender.first_name}"
 
     def render_status(self, record):
-        return status_badge(record.status)
+        return status_badge(record.status) if record.status else "None owed"
 
     def value_status(self, record):
         return record.status_label
 
     def render_projected_payoff(self, record):
+        if not record.status:
+            return "—"
         if record.balance <= 0:
             return "Paid"
         text = "Not at this pace" if record.projected_payoff is None else f"{record.projected_payoff:%b %Y}"
@@ -129,6 +131,8 @@ class CaseloadTable(tables.Table):
         return text
 
     def value_projected_payoff(self, record):
+        if not record.status:
+            return ""
         if record.balance <= 0:
             return "Paid"
         text = "Not at this pace" if record.projected_payoff is None else record.projected_payoff.isoformat()

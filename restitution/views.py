@@ -63,6 +63,18 @@ def require_restitution(user):
 # The caseload -----------------------------------------------------------------------------------
 
 
+def caseload_title(user, programs: list[str]) -> str:
+    """ "My caseload: restitution and CVCF" (an officer), "Restitution compliance" (the others), naming
+    the other programs shown beside restitution: "...: restitution, CVCF and community service"."""
+    if user.role != Role.PROBATION_OFFICER:
+        return "Restitution compliance" if not programs else f"Compliance: restitution, CVCF and {', '.join(programs)}"
+    return (
+        "My caseload: restitution and CVCF"
+        if not programs
+        else f"My caseload: restitution, CVCF and {', '.join(programs)}"
+    )
+
+
 class CaseloadView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, TemplateView):
     """Who is behind, by how much and since when: an officer's caseload, a supervisor's district."""
 
@@ -106,10 +118,15 @@ class CaseloadView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, Templ
             officer_id=officer.pk if officer else None,
             district_id=district.pk if district else None,
             status=params.get("status") or None,
+            programs=True,
         )
 
     def get_table_data(self):
         return self.rows
+
+    def get_table_kwargs(self):
+        # The other programs' columns (selectors.CaseloadProgram), after restitution's.
+        return {"extra_columns": [c for p in selectors.caseload_programs() for c in p.columns()]}
 
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
@@ -120,10 +137,10 @@ class CaseloadView(LoginRequiredMixin, TableExportMixin, SingleTableMixin, Templ
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        programs = selectors.caseload_programs()
         context.update(
-            title="My caseload: restitution and CVCF"
-            if user.role == Role.PROBATION_OFFICER
-            else "Restitution compliance",
+            title=caseload_title(user, [p.label for p in programs]),
+            program_summaries=[line for p in programs if p.summary and (line := p.summary(self.rows))],
             as_of=self.as_of,
             filter_form=self.filter_form,
             counts=selectors.status_counts(self.rows),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "restitution",
     "gardens",
     "donations",
+    "community_service",
     "reports",
 ]
 
@@ -284,6 +285,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 # PostgreSQL work_mem for the nightly compliance statement only (SET LOCAL: that transaction).
 RESTITUTION_JOB_WORK_MEM = env.str("RESTITUTION_JOB_WORK_MEM", default="256MB")
+COMMUNITY_SERVICE_JOB_WORK_MEM = env.str("COMMUNITY_SERVICE_JOB_WORK_MEM", default="256MB")
+# Community service: how long an agency's verification link works, and the largest signed sheet.
+COMMUNITY_SERVICE_LINK_DAYS = env.int("COMMUNITY_SERVICE_LINK_DAYS", default=14)
+COMMUNITY_SERVICE_SHEET_MAX_BYTES = env.int("COMMUNITY_SERVICE_SHEET_MAX_BYTES", default=5 * 1024 * 1024)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

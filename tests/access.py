@@ -145,6 +145,33 @@ def _disbursements(w):
     }
 
 
+def _service(w):
+    """Community service: one agency, and an order, a placement and a verified hour log per person."""
+    if not hasattr(w, "cs_orders"):
+        from tests.factories.community_service import AgencyFactory, OrderFactory, log, placement
+
+        w.cs_agency = AgencyFactory()
+        w.cs_orders = {label: OrderFactory(case=case) for label, case in _cases(w).items()}
+        w.cs_placements = {label: placement(person, w.cs_agency, user=w.admin) for label, person in _people(w).items()}
+        w.cs_logs = {
+            label: log(w.cs_orders[label], place, dt.date(2026, 2, 2), user=w.admin)
+            for label, place in w.cs_placements.items()
+        }
+    return w
+
+
+def _verification_link(w):
+    from types import SimpleNamespace
+
+    from community_service.services import verification_link_send, verification_token
+    from tests.factories.community_service import log
+
+    _service(w)
+    log(w.cs_orders["caseload"], w.cs_placements["caseload"], dt.date(2026, 2, 3), user=w.admin, verified=False)
+    link = verification_link_send(agency=w.cs_agency, user=w.admin)
+    return {"one": SimpleNamespace(token=verification_token(link))}
+
+
 def _payees(w):
     from tests.factories.restitution import PayeeFactory
 
@@ -247,6 +274,7 @@ def _staff(w, label):
 
 
 def _declarations() -> dict[Any, Declared]:
+    from community_service.models import Agency, HourLog, HourValueRate, Order, Placement
     from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
     from gardens.models import Crop, Garden, Harvest, Season
@@ -316,6 +344,22 @@ def _declarations() -> dict[Any, Declared]:
         Payee: Declared(_payees, MONEY_OUT),
         Disbursement: Declared(_disbursements, MONEY_OUT),
         "restitution page of a person": Declared(_people, MONEY),
+        # community service: agencies are a statewide catalog; orders, placements and hours follow the person
+        Agency: Declared(
+            lambda w: {"one": _service(w).cs_agency}, {role: EVERY for role in SIGNED_IN if role != "staff_jccc"}
+        ),
+        Order: Declared(lambda w: _service(w).cs_orders, MONEY),
+        Placement: Declared(lambda w: _service(w).cs_placements, MONEY),
+        HourLog: Declared(lambda w: _service(w).cs_logs, MONEY),
+        "community service page of a person": Declared(_people, MONEY),
+        HourValueRate: Declared(
+            lambda w: {
+                "one": HourValueRate.objects.create(effective_on=dt.date(2026, 1, 1), dollars_per_hour=Decimal("13.75"))
+            },
+            EVERY_ROLE,
+        ),
+        # An agency's verification link: anyone holding it (no account) opens it.
+        "verification link": Declared(_verification_link, dict.fromkeys(ROLES, EVERY)),
         # reports
         GeneratedReport: Declared(_generated, {**OWN, "admin": EVERY}),
         Photo: Declared(
@@ -338,6 +382,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
+    from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
@@ -350,6 +395,13 @@ def url_targets() -> dict[str, Target]:
         "core:import_discard": Target(ImportBatch),  # POST only
         "core:offender_parole_hearing_add": Target(Offender),
         "restitution:offender": Target("restitution page of a person", read=True),
+        "community_service:offender": Target("community service page of a person", read=True),
+        "community_service:agency_send_link": Target(Agency),  # POST only
+        "community_service:order_close": Target(Order),
+        "community_service:order_letter": Target(Order),  # a completed order's only
+        "community_service:hourlog_verify": Target(HourLog),  # pending logs only (the walk's are verified)
+        "community_service:hourlog_sheet": Target(HourLog),  # a file, where there is one
+        "community_service:verify": Target("verification link", {"token": "token"}, read=True),
         "restitution:payment_receipt": Target(Payment, read=True),
         "donations:donation_receipt": Target(Donation, read=True),
         "reports:generated_detail": Target(GeneratedReport, {"key": "key"}, read=True),
@@ -380,6 +432,7 @@ PUBLIC_URLS = {
     "reports:public_gallery",
     "reports:public_photo",
     "reports:public_photo_thumb",
+    "community_service:verify",
 }
 
 

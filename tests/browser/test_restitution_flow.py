@@ -67,7 +67,7 @@ def test_officer_opens_the_caseload_and_sees_the_delinquent_person(site, page_as
     page.get_by_role("button", name="Restitution").click()
     with page.expect_navigation():
         page.get_by_role("link", name="Caseload compliance").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "My caseload: restitution and CVCF"
+    assert page.get_by_role("heading", level=1).inner_text() == "My caseload: restitution, CVCF and community service"
     first_row = page.locator("table.caseload tbody tr").first
     assert "Quentin, Delia" in first_row.inner_text()
     assert "Delinquent" in first_row.inner_text()

@@ -33,6 +33,11 @@ LISTS = [
     ("officer.d9", "/restitution/"),
     ("supervisor.d9", "/restitution/"),
     ("victims", "/restitution/"),  # statewide: the widest amounts
+    ("admin", "/community-service/orders/"),
+    ("admin", "/community-service/hours/"),
+    ("admin", "/community-service/agencies/"),
+    ("admin", "/community-service/placements/"),
+    ("officer.d9", "/community-service/hours/"),
     ("staff.jccc", "/gardens/harvests/"),
     ("staff.jccc", "/donations/"),
 ]

@@ -1,0 +1,222 @@
+"""The community service pace rule: the one place it is written, twice (in Python, the reference, and
+in SQL, the engine), and the property tests hold the two together (tests/community_service/test_pace.py).
+
+For an open order of H hours with order date O and due date U, as of day D (orders dated after D are
+not yet counted):
+
+- expected = H x min(1, max(0, D - O) / (U - O)), in days, rounded to the hundredth of an hour, half up;
+- credited = the verified hours (standing, not void) of the order dated on or before D;
+- behind = max(0, expected - credited);
+- recent = the credited hours dated in the 8 weeks ending on D (D - 55 to D);
+- status, first match wins: COMPLETED (credited >= H); PAST DUE (D > U, hours left); BEHIND
+  (behind > 10% of H); else ON PACE;
+- projected completion, with hours left: D + the days the remaining hours take at the average weekly
+  pace of the last 8 weeks, ceil(remaining x 56 / recent) days; none when nothing was credited in those
+  8 weeks or when it would take more than 100 years (``MAX_PROJECTION_DAYS``);
+- flagged ``projected_late`` when there is no projection or it falls after U, and
+  ``after_supervision`` when the person's supervision ends before the projection (or there is none).
+
+Exact arithmetic in both: the reference counts in hundredths (integers); the SQL rounds ``expected``
+in integer hundredths too and takes the projection's ceiling of an exact ``numeric`` quotient, so
+both give the same figures (the Hypothesis tests hold them together).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .choices import BEHIND_SHARE, RECENT_DAYS, PaceStatus
+
+MAX_PROJECTION_DAYS = 36525
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Pace:
+    hours_ordered: Decimal
+    expected: Decimal
+    credited: Decimal
+    behind: Decimal
+    recent: Decimal
+    projected_on: dt.date | None
+    projected_late: bool
+    after_supervision: bool
+    status: str
+
+    def as_tuple(self) -> tuple:
+        return (
+            self.hours_ordered,
+            self.expected,
+            self.credited,
+            self.behind,
+            self.recent,
+            self.projected_on,
+            self.projected_late,
+            self.after_supervision,
+            str(self.status),
+        )
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(Decimal("0.00"), self.hours_ordered - self.credited)
+
+
+def _cents(value: Decimal) -> int:
+    cents = Decimal(value) * 100
+    if cents != cents.to_integral_value():
+        raise ValueError(f"{value} has more than two decimals")
+    return int(cents)
+
+
+def _hours(cents: int) -> Decimal:
+    return (Decimal(cents) / 100).quantize(CENT)
+
+
+def evaluate(
+    *,
+    hours_ordered: Decimal,
+    ordered_on: dt.date,
+    due_on: dt.date,
+    as_of: dt.date,
+    credited_logs: Iterable[tuple[dt.date, Decimal]],
+    supervision_end: dt.date | None = None,
+) -> Pace:
+    """The rule as written, for one order: ``credited_logs`` are (date, hours) of its verified logs."""
+    total = (due_on - ordered_on).days
+    if total <= 0:
+        raise ValueError("The due date must be after the order date.")
+    h = _cents(hours_ordered)
+    elapsed = min(max(0, (as_of - ordered_on).days), total)
+    expected = (2 * h * elapsed + total) // (2 * total)  # h x elapsed / total, half up, in cents
+    credited = recent = 0
+    recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
+    for day, hours in credited_logs:
+        if day <= as_of:
+            credited += _cents(hours)
+            if day >= recent_from:
+                recent += _cents(hours)
+    behind = max(0, expected - credited)
+    if credited >= h:
+        status = PaceStatus.COMPLETED
+    elif as_of > due_on:
+        status = PaceStatus.PAST_DUE
+    elif Decimal(behind) > BEHIND_SHARE * h:
+        status = PaceStatus.BEHIND
+    else:
+        status = PaceStatus.ON_PACE
+    projected, late, after = None, False, False
+    remaining = h - credited
+    if remaining > 0:
+        if recent > 0:
+            days = -(-remaining * RECENT_DAYS // recent)
+            if days <= MAX_PROJECTION_DAYS:
+                projected = as_of + dt.timedelta(days=days)
+        late = projected is None or projected > due_on
+        after = supervision_end is not None and (projected is None or projected > supervision_end)
+    return Pace(
+        hours_ordered=_hours(h),
+        expected=_hours(expected),
+        credited=_hours(credited),
+        behind=_hours(behind),
+        recent=_hours(recent),
+        projected_on=projected,
+        projected_late=late,
+        after_supervision=after,
+        status=status,
+    )
+
+
+# The engine ----------------------------------------------------------------------------------------
+# One row per open order: its figures as of %(d)s, in exact integer hundredths. ``{orders}`` and
+# ``{logs}`` narrow it (to some people's orders for a page; nothing for the nightly job).
+_ENGINE = """
+WITH o AS (
+    SELECT o.id, o.offender_id, o.due_on, o.hours_ordered AS h, p.supervision_end_date AS sup_end,
+           LEAST(GREATEST(%(d)s::date - o.ordered_on, 0), o.due_on - o.ordered_on)::bigint AS elapsed,
+           (o.due_on - o.ordered_on)::bigint AS total
+      FROM community_service_order o
+      JOIN core_offender p ON p.id = o.offender_id
+     WHERE o.status = 'open' AND o.ordered_on <= %(d)s::date {orders}
+), c AS (
+    SELECT l.order_id,
+           SUM(l.credited_hours) AS credited,
+           COALESCE(SUM(l.credited_hours) FILTER (WHERE l.date > %(d)s::date - {recent_days}), 0) AS recent
+      FROM community_service_hourlog l
+     WHERE l.verification = 'verified' AND l.voided_at IS NULL AND l.date <= %(d)s::date {logs}
+     GROUP BY l.order_id
+), f AS (
+    SELECT o.id, o.offender_id, o.due_on, o.sup_end, o.h,
+           -- h x elapsed / total in hundredths, half up, in integers: exactly the reference's rounding
+           ((2 * (o.h * 100)::bigint * o.elapsed + o.total) / (2 * o.total)) * 0.01 AS expected,
+           COALESCE(c.credited, 0) AS credited,
+           COALESCE(c.recent, 0) AS recent
+      FROM o LEFT JOIN c ON c.order_id = o.id
+), g AS (
+    SELECT f.*,
+           CASE WHEN f.h > f.credited AND f.recent > 0 THEN ceil((f.h - f.credited) * {recent_days} / f.recent) END
+               AS days
+      FROM f
+)
+SELECT g.id, g.offender_id, g.h AS hours_ordered, g.expected, g.credited,
+       GREATEST(g.expected - g.credited, 0) AS behind,
+       g.recent,
+       CASE WHEN g.days <= {max_days} THEN %(d)s::date + g.days::integer END AS projected_on,
+       (g.h > g.credited AND (g.days IS NULL OR g.days > {max_days} OR %(d)s::date + g.days::integer > g.due_on))
+           AS projected_late,
+       (g.h > g.credited AND g.sup_end IS NOT NULL
+        AND (g.days IS NULL OR g.days > {max_days} OR %(d)s::date + g.days::integer > g.sup_end)) AS after_supervision,
+       CASE WHEN g.credited >= g.h THEN 'completed'
+            WHEN %(d)s::date > g.due_on THEN 'past_due'
+            WHEN GREATEST(g.expected - g.credited, 0) * {behind_den} > g.h * {behind_num} THEN 'behind'
+            ELSE 'on_pace' END AS status
+  FROM g
+"""
+
+FIGURE_COLUMNS = (
+    "hours_ordered, expected, credited, behind, recent, projected_on, projected_late, after_supervision, status"
+)
+
+
+def _engine(*, orders: str = "", logs: str = "") -> str:
+    num, den = BEHIND_SHARE.as_integer_ratio()
+    return _ENGINE.format(
+        orders=orders,
+        logs=logs,
+        recent_days=RECENT_DAYS,
+        max_days=MAX_PROJECTION_DAYS,
+        behind_num=num,
+        behind_den=den,
+    )
+
+
+def pace_query(as_of: dt.date, *, offender_ids: list[int] | None = None, order_ids: list[int] | None = None):
+    """The live figures of open orders (optionally of some people or some orders): ``(sql, params)``,
+    rows ``id, offender_id, <FIGURE_COLUMNS>`` ordered by order id."""
+    orders = logs = ""
+    params: dict = {"d": as_of}
+    if offender_ids is not None:
+        orders += " AND o.offender_id = ANY(%(people)s)"
+        logs += " AND l.offender_id = ANY(%(people)s)"
+        params["people"] = list(offender_ids)
+    if order_ids is not None:
+        orders += " AND o.id = ANY(%(orders)s)"
+        logs += " AND l.order_id = ANY(%(orders)s)"
+        params["orders"] = list(order_ids)
+    return _engine(orders=orders, logs=logs) + " ORDER BY g.id", params
+
+
+def snapshot_insert_query(as_of: dt.date, previous: dt.date | None):
+    """Every open order's figures for ``as_of`` into the snapshot table, with the status of the
+    snapshot of ``previous`` (the date before, if any) beside each."""
+    sql = f"""
+        INSERT INTO community_service_pacesnapshot (as_of, order_id, {FIGURE_COLUMNS}, previous_status)
+        SELECT %(d)s::date, e.id, e.hours_ordered, e.expected, e.credited, e.behind, e.recent, e.projected_on,
+               e.projected_late, e.after_supervision, e.status, COALESCE(prev.status, '')
+          FROM ({_engine()}) e
+          LEFT JOIN community_service_pacesnapshot prev ON prev.as_of = %(prev)s AND prev.order_id = e.id
+         ORDER BY e.id
+    """
+    return sql, {"d": as_of, "prev": previous}
