@@ -31,6 +31,7 @@ urlpatterns = [
     path("gardens/", include("gardens.urls")),
     path("donations/", include("donations.urls")),
     path("restitution/", include("restitution.urls")),
+    path("victims/", include("victims.urls")),
     path("", include("reports.urls")),
     path("", include("core.urls")),
 ]

@@ -73,9 +73,18 @@ PERSON = {
 MONEY = {role: labels for role, labels in PERSON.items() if role != "staff_jccc"}
 # What payees are owed and paid: victim services, administrators, auditors.
 MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
+# A victim: victim services and administrators with identity, auditors without, the supervising
+# officer of a person on one of the victim's cases without identity or contact; nobody else.
+VICTIM = {"admin": EVERY, "auditor": EVERY, "victims": EVERY, "officer": {"caseload"}}
+# A victim's identity and contact, and what writes them: victim services and administrators only.
+VICTIM_IDENTITY = {"admin": EVERY, "victims": EVERY}
 # Records each user owns (labels: the role that owns it, and "outsider"): their own, or every one.
 OWN = {role: {role} for role in SIGNED_IN}
 OWN_OR_STATEWIDE = {**OWN, "admin": EVERY, "auditor": EVERY}
+
+
+def _victims(w) -> dict[str, Any]:
+    return w.victims_by_case
 
 
 def _people(w) -> dict[str, Any]:
@@ -119,6 +128,9 @@ def extend_world(w):
         for label, case in _cases(w).items()
     }
     w.payments = {label: pay(person, "25.00", dt.date(2026, 1, 10)) for label, person in _people(w).items()}
+    from tests.factories.victims import make_victim
+
+    w.victims_by_case = {label: make_victim(cases=[case], user=w.victims) for label, case in _cases(w).items()}
     # The nightly job has built the brochure once (else /brochure.pdf builds it on each walk).
     pdf = b"%PDF-1.4\n"
     BrochureBuild.objects.create(
@@ -260,6 +272,7 @@ def _declarations() -> dict[Any, Declared]:
         SpoilageFactory,
     )
     from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
+    from victims.models import Victim
 
     users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
     district_staff = {"officer", "supervisor", "boards"}
@@ -325,6 +338,10 @@ def _declarations() -> dict[Any, Declared]:
         BrochureBlock: Declared(lambda w: {"one": BrochureBlockFactory(key="walk-block")}, ADMINISTRATORS),
         FigureBaseline: Declared(lambda w: {"one": FigureBaselineFactory()}, ADMINISTRATORS),
         "report": Declared(_reports, _report_sees),
+        # victims
+        Victim: Declared(_victims, VICTIM),
+        "victim to edit": Declared(_victims, VICTIM_IDENTITY),
+        "victims of a case": Declared(_cases, VICTIM),
     }
 
 
@@ -342,6 +359,7 @@ def url_targets() -> dict[str, Target]:
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
+    from victims.models import Victim
 
     return {
         "core:user_password": Target(User),
@@ -361,6 +379,9 @@ def url_targets() -> dict[str, Target]:
         "reports:public_photo_thumb": Target("public photo", {"key": "key"}, read=True),
         "reports:run": Target("report", {"slug": "slug"}, read=True),
         # A photo onto any record that takes photos: walked with every declared model that does.
+        "victims:victim_detail": Target(Victim, read=True),
+        "victims:victim_edit": Target("victim to edit", read=True),
+        "victims:case_victims": Target("victims of a case", read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
 

@@ -1,0 +1,9 @@
+import pytest
+
+from tests.factories.victims import make_victim
+
+
+@pytest.fixture
+def victim(world):
+    """A victim on the case of the person officer.d9 supervises, with the fictional identity."""
+    return make_victim(cases=[world.case], user=world.victims)

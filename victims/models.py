@@ -1,0 +1,264 @@
+"""Victims: the record (kind, cases, flags) apart from the protected identity and contact, and the read log.
+
+Who sees what (docs/victims.md): identity and contact only victim services and administrators
+(``VictimIdentity.scope_q``); a supervising officer sees that a victim of their person's case exists,
+never who or where (``Victim.scope_q``); auditors read the records and the read log, never identity;
+every other role nothing (404). ``__str__`` never carries a name, so no message, history line or
+dropdown can leak one.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from core.choices import Role
+from core.conflicts import normalize_address, normalize_email, normalize_name, normalize_phone
+from core.models import CourtCase, Offender
+from core.querysets import ALL, VIEW, RestrictedQuerySet
+
+from .choices import ReadSource, ReadWhat, StatutoryCategory, VictimKind
+from .crypto import EncryptedDateField, EncryptedTextField, keyed_hash
+
+PROTECTED_ROLES = {Role.ADMINISTRATOR, Role.VICTIM_SERVICES}
+# The list of every victim: the offices that keep the records, and auditors (without identity).
+LIST_ROLES = {*PROTECTED_ROLES, Role.AUDITOR}
+
+
+def can_read_identity(user) -> bool:
+    """Victim services and administrators (and superusers) read a victim's identity and contact."""
+    return bool(
+        user and user.is_authenticated and user.is_active and (user.is_superuser or user.role in PROTECTED_ROLES)
+    )
+
+
+def new_reference() -> str:
+    """An opaque reference (no sequence, nothing derived from the person): safe to show any role."""
+    return "V-" + secrets.token_hex(5).upper()
+
+
+class Victim(models.Model):
+    """A crime victim (a person or an organization) on one or more court cases.
+
+    Holds nothing that identifies or locates the victim: that is ``VictimIdentity``. A family member
+    who speaks for a deceased or minor victim is a ``Victim`` of their own with ``represents`` set.
+    """
+
+    reference = models.CharField(max_length=16, unique=True, default=new_reference, editable=False)
+    kind = models.CharField(max_length=12, choices=VictimKind.choices, default=VictimKind.PERSON)
+    cases = models.ManyToManyField(CourtCase, related_name="victims", blank=True)
+    represents = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="representatives",
+        help_text="For a family member speaking for a deceased or minor victim: that victim.",
+    )
+    relationship = models.CharField(
+        max_length=60, blank=True, help_text="A representative's relationship to the victim, such as mother."
+    )
+    deceased = models.BooleanField(default=False)
+    minor = models.BooleanField(default=False)
+    do_not_contact = models.BooleanField(default=False, help_text="The victim asked not to be contacted.")
+    redact_all = models.BooleanField(
+        default=False, help_text="Leave every identifying detail out of every document, whatever the offense."
+    )
+    statutory_category = models.CharField(
+        "RSMo 595.226 category",
+        max_length=20,
+        choices=StatutoryCategory.choices,
+        blank=True,
+        help_text="Victims of a sexual offense, domestic assault or stalking: court records redact them.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(m2m_fields=[cases])
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(represents__isnull=True) | ~Q(relationship=""),
+                name="%(app_label)s_%(class)s_representative_has_relationship",
+            ),
+            models.CheckConstraint(
+                condition=~Q(represents=models.F("pk")), name="%(app_label)s_%(class)s_not_own_representative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Victim {self.reference}"
+
+    def get_absolute_url(self):
+        return reverse("victims:victim_detail", args=[self.pk])
+
+    def clean(self):
+        if self.represents_id and not self.relationship:
+            raise ValidationError({"relationship": "Say how the representative is related to the victim."})
+        if self.represents_id and self.represents_id == self.pk:
+            raise ValidationError({"represents": "A victim cannot represent themselves."})
+
+    @property
+    def redacted(self) -> bool:
+        """Court documents leave out every identifying detail (RSMo 595.226 or the victim's wish)."""
+        return self.redact_all or bool(self.statutory_category)
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if user.role in PROTECTED_ROLES:
+            return ALL
+        if action != VIEW:
+            return None
+        if user.role == Role.AUDITOR:
+            return ALL
+        if user.role == Role.PROBATION_OFFICER:
+            # The officer supervising a person on one of the victim's cases: existence, never identity.
+            offenders = Offender.objects.filter(Offender.scope_q(user, VIEW)).values("pk")
+            links = cls.cases.through.objects.filter(courtcase__offender__in=offenders).values("victim_id")
+            return Q(pk__in=links)
+        return None
+
+
+class VictimIdentity(models.Model):
+    """Who a victim is and how to reach them: only victim services and administrators read it.
+
+    Address, phone, e-mail, date of birth and employer are ciphertext in the database
+    (victims.crypto); the ``*_hash`` columns hold a keyed hash of the normalized address, phone and
+    e-mail so the conflict check can match them without decrypting. A Safe at Home participant has
+    only the designated address stored (a database constraint), and no reason is asked.
+    """
+
+    victim = models.OneToOneField(Victim, on_delete=models.PROTECT, related_name="identity")
+    name = models.CharField(max_length=200, help_text="A person's full name, or an organization's name.")
+    name_normalized = models.CharField(max_length=200, editable=False, db_index=False)
+    safe_at_home = models.BooleanField(
+        "Safe at Home participant", default=False, help_text="RSMo 589.660: use the designated address only."
+    )
+    designated_address = EncryptedTextField(
+        blank=True, help_text="The Safe at Home designated address on the participant's card."
+    )
+    safe_at_home_card_verified = models.BooleanField("Safe at Home card seen", default=False)
+    safe_at_home_card_expires = models.DateField("Safe at Home card expires", null=True, blank=True)
+    address = EncryptedTextField("home address", blank=True)
+    mailing_address = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    alternate_phone = EncryptedTextField(blank=True)
+    email = EncryptedTextField("e-mail", blank=True)
+    date_of_birth = EncryptedDateField(blank=True, null=False, default="")
+    employer = EncryptedTextField(blank=True)
+    designated_address_hash = models.CharField(max_length=64, blank=True, editable=False)
+    address_hash = models.CharField(max_length=64, blank=True, editable=False)
+    mailing_address_hash = models.CharField(max_length=64, blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    alternate_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
+    email_hash = models.CharField(max_length=64, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    HASHED = {
+        "designated_address": normalize_address,
+        "address": normalize_address,
+        "mailing_address": normalize_address,
+        "phone": normalize_phone,
+        "alternate_phone": normalize_phone,
+        "email": normalize_email,
+    }
+
+    class Meta:
+        verbose_name_plural = "victim identities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(safe_at_home=False)
+                | Q(address="", mailing_address="", safe_at_home_card_verified=True)
+                & ~Q(designated_address="")
+                & Q(safe_at_home_card_expires__isnull=False),
+                name="%(app_label)s_%(class)s_safe_at_home_designated_only",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["name_normalized"], opclasses=["gin_trgm_ops"], name="victims_identity_name_trgm"),
+            *[
+                models.Index(fields=[f"{field}_hash"], name=f"victims_id_{short}_hash")
+                for field, short in (
+                    ("designated_address", "desig"),
+                    ("address", "addr"),
+                    ("mailing_address", "mail"),
+                    ("phone", "phone"),
+                    ("alternate_phone", "altph"),
+                    ("email", "email"),
+                )
+            ],
+        ]
+
+    def __str__(self):
+        return f"Identity of victim {self.victim.reference}" if self.victim_id else "Identity of a victim"
+
+    def get_absolute_url(self):
+        return self.victim.get_absolute_url()
+
+    def clean(self):
+        errors = {}
+        if self.safe_at_home:
+            if not self.designated_address:
+                errors["designated_address"] = "Enter the designated address on the Safe at Home card."
+            if not self.safe_at_home_card_verified:
+                errors["safe_at_home_card_verified"] = "Check the Safe at Home card before saving."
+            if not self.safe_at_home_card_expires:
+                errors["safe_at_home_card_expires"] = "Enter the date the Safe at Home card expires."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.safe_at_home:
+            # Only the designated address is kept for a participant: a real address is never stored.
+            self.address = ""
+            self.mailing_address = ""
+        self.name_normalized = normalize_name(self.name)
+        for field, normalize in self.HASHED.items():
+            setattr(self, f"{field}_hash", keyed_hash(normalize(getattr(self, field) or "")))
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return ALL if user.role in PROTECTED_ROLES else None
+
+
+class ReadLog(models.Model):
+    """One read of a victim's identity, a statement or an attachment: who, when, which, from where.
+
+    Append-only: written by ``victims.services.read_log`` and never changed.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="reads")
+    what = models.CharField(max_length=12, choices=ReadWhat.choices)
+    record_id = models.CharField(max_length=40, blank=True)
+    source = models.CharField(max_length=8, choices=ReadSource.choices)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["victim", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_what_display()} of {self.victim.reference} read by {self.user}"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if action == VIEW and user.role in (*PROTECTED_ROLES, Role.AUDITOR):
+            return ALL
+        return None

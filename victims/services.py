@@ -1,0 +1,75 @@
+"""Writes of the victims app: recording a victim with their protected identity, and the read log."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from core.services import set_history
+
+from .choices import ReadSource, ReadWhat
+from .models import ReadLog, Victim, VictimIdentity, can_read_identity
+
+
+@transaction.atomic
+def victim_save(*, user, victim: Victim, identity: VictimIdentity, cases=None, reason: str = "") -> Victim:
+    """Save a victim and their identity together (a new one or an edit); only who may read identity may write it."""
+    if not can_read_identity(user):
+        raise PermissionDenied
+    if victim.pk is None:
+        victim.created_by = user
+    victim.full_clean()
+    set_history(victim, user, reason)
+    victim.save()
+    if cases is not None:
+        victim.cases.set(cases)
+    identity.victim = victim
+    identity.full_clean()
+    set_history(identity, user, reason)
+    identity.save()
+    return victim
+
+
+def read_log(
+    *, user, victims, what: str = ReadWhat.IDENTITY, source: str = ReadSource.PAGE, path: str = "", record_id: str = ""
+) -> int:
+    """Record one read per victim in ``victims`` (one insert for them all); returns how many."""
+    rows = [
+        ReadLog(
+            user=user,
+            victim_id=getattr(v, "pk", v),
+            what=what,
+            source=source,
+            path=path[:300],
+            record_id=record_id or str(getattr(v, "pk", v)),
+        )
+        for v in victims
+    ]
+    ReadLog.objects.bulk_create(rows)
+    return len(rows)
+
+
+def identities_rotate(batch: int = 500) -> int:
+    """Re-encrypt the stored ciphertexts (identities and their history) under the newest key.
+
+    Works on the raw column values (no decrypt-and-save, so no history row and no hash changes).
+    """
+    from django.db import connection
+
+    from . import crypto
+    from .models import VictimIdentity
+
+    columns = [f.column for f in VictimIdentity._meta.fields if isinstance(f, crypto.EncryptedTextField)]
+    done = 0
+    for model in (VictimIdentity, VictimIdentity.history.model):
+        table, pk = model._meta.db_table, model._meta.pk.column
+        with transaction.atomic(), connection.cursor() as cursor:
+            names = ", ".join(f'"{c}"' for c in columns)
+            cursor.execute(f'SELECT "{pk}", {names} FROM "{table}" FOR UPDATE')
+            rows = cursor.fetchall()
+            for row in rows:
+                values = [crypto.rotate(value) for value in row[1:]]
+                sets = ", ".join(f'"{c}" = %s' for c in columns)
+                cursor.execute(f'UPDATE "{table}" SET {sets} WHERE "{pk}" = %s', [*values, row[0]])
+            done += len(rows)
+    return done
