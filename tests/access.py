@@ -87,6 +87,16 @@ def _victims(w) -> dict[str, Any]:
     return w.victims_by_case
 
 
+def _conflicts(w) -> dict[str, Any]:
+    from core.conflicts import PersonDetails
+    from tests.factories.victims import PHONE
+    from victims.conflicts import check
+    from victims.models import ConflictMatch
+
+    check(w.supervised, PersonDetails.of(name="Someone Else", phone=PHONE))
+    return {"one": ConflictMatch.objects.get()}
+
+
 def _people(w) -> dict[str, Any]:
     return {"caseload": w.supervised, "colleague": w.colleague_person, "d10": w.supervised_d10, "inmate": w.inmate}
 
@@ -272,7 +282,7 @@ def _declarations() -> dict[Any, Declared]:
         SpoilageFactory,
     )
     from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
-    from victims.models import Victim
+    from victims.models import ConflictMatch, Victim
 
     users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
     district_staff = {"officer", "supervisor", "boards"}
@@ -341,6 +351,7 @@ def _declarations() -> dict[Any, Declared]:
         # victims
         Victim: Declared(_victims, VICTIM),
         "victim to edit": Declared(_victims, VICTIM_IDENTITY),
+        ConflictMatch: Declared(_conflicts, VICTIM_IDENTITY),
         "victims of a case": Declared(_cases, VICTIM),
     }
 
@@ -359,7 +370,7 @@ def url_targets() -> dict[str, Target]:
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
-    from victims.models import Victim
+    from victims.models import ConflictMatch, Victim
 
     return {
         "core:user_password": Target(User),
@@ -382,6 +393,7 @@ def url_targets() -> dict[str, Target]:
         "victims:victim_detail": Target(Victim, read=True),
         "victims:victim_edit": Target("victim to edit", read=True),
         "victims:case_victims": Target("victims of a case", read=True),
+        "victims:conflictmatch_detail": Target(ConflictMatch, read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
 

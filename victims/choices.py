@@ -29,3 +29,9 @@ class ReadSource(models.TextChoices):
     EXPORT = "export", "Export"
     PDF = "pdf", "PDF"
     API = "api", "API"
+
+
+class MatchStatus(models.TextChoices):
+    OPEN = "open", "To review"
+    CLEARED = "cleared", "Cleared: not the victim"
+    CONFIRMED = "confirmed", "Confirmed: the victim"

@@ -5,7 +5,7 @@ from django import forms
 from core.forms import DateInput, Form, ScopedModelForm
 from core.models import User
 
-from .choices import ReadWhat
+from .choices import MatchStatus, ReadWhat
 from .models import Victim, VictimIdentity
 
 
@@ -82,3 +82,20 @@ class ReadLogFilterForm(Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.restrict(user).order_by("username")
+
+
+class ConflictReviewForm(Form):
+    status = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            (MatchStatus.CLEARED, "Clear: this is not the victim"),
+            (MatchStatus.CONFIRMED, "Confirm: this is the victim"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConflictFilterForm(Form):
+    status = forms.ChoiceField(choices=[("", "Any"), *MatchStatus.choices], required=False, initial=MatchStatus.OPEN)
+    reference = forms.CharField(max_length=16, required=False)

@@ -22,7 +22,7 @@ from core.conflicts import normalize_address, normalize_email, normalize_name, n
 from core.models import CourtCase, Offender
 from core.querysets import ALL, VIEW, RestrictedQuerySet
 
-from .choices import ReadSource, ReadWhat, StatutoryCategory, VictimKind
+from .choices import MatchStatus, ReadSource, ReadWhat, StatutoryCategory, VictimKind
 from .crypto import EncryptedDateField, EncryptedTextField, keyed_hash
 
 PROTECTED_ROLES = {Role.ADMINISTRATOR, Role.VICTIM_SERVICES}
@@ -262,3 +262,59 @@ class ReadLog(models.Model):
         if action == VIEW and user.role in (*PROTECTED_ROLES, Role.AUDITOR):
             return ALL
         return None
+
+
+def new_match_reference() -> str:
+    return "C-" + secrets.token_hex(6).upper()
+
+
+class ConflictMatch(models.Model):
+    """A person being added near an offender (a board member, an adopter, a worksite contact...) who
+    may be one of that offender's victims: found by the conflict check (victims.conflicts), reviewed
+    by victim services, who clear or confirm it.
+
+    The caller gets only ``reference`` (shared by the matches of one check), never which victim or why.
+    What the person being added gave is kept here, the contact details encrypted, for the review.
+    """
+
+    reference = models.CharField(max_length=16, db_index=True, editable=False)
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="+")
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="conflict_matches")
+    person_name = models.CharField("name given", max_length=200, blank=True)
+    person_address = EncryptedTextField("address given", blank=True)
+    person_phone = EncryptedTextField("phone given", blank=True)
+    person_email = EncryptedTextField("e-mail given", blank=True)
+    matched_on = models.CharField(max_length=60, help_text="What matched: name, address, phone, e-mail.")
+    similarity = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    found_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=MatchStatus.choices, default=MatchStatus.OPEN)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-found_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=MatchStatus.OPEN, reviewed_at__isnull=True)
+                | ~Q(status=MatchStatus.OPEN) & Q(reviewed_at__isnull=False),
+                name="%(app_label)s_%(class)s_reviewed_when_closed",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-found_at"])]
+
+    def __str__(self):
+        return f"Possible conflict {self.reference}"
+
+    def get_absolute_url(self):
+        return reverse("victims:conflictmatch_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        # Who the match is about is identity: victim services and administrators only.
+        return ALL if user.role in PROTECTED_ROLES else None

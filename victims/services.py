@@ -73,3 +73,27 @@ def identities_rotate(batch: int = 500) -> int:
                 cursor.execute(f'UPDATE "{table}" SET {sets} WHERE "{pk}" = %s', [*values, row[0]])
             done += len(rows)
     return done
+
+
+@transaction.atomic
+def conflict_review(*, user, match, status: str, note: str = ""):
+    """Victim services clears (not the victim) or confirms (the victim) a possible conflict, once."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from .choices import MatchStatus
+    from .models import ConflictMatch
+
+    if not can_read_identity(user):
+        raise PermissionDenied
+    match = ConflictMatch.objects.select_for_update().get(pk=match.pk)
+    if match.status != MatchStatus.OPEN:
+        raise ValidationError("This possible conflict was already reviewed.")
+    if status not in (MatchStatus.CLEARED, MatchStatus.CONFIRMED):
+        raise ValidationError({"status": "Choose clear or confirm."})
+    match.status, match.review_note = status, note
+    match.reviewed_by, match.reviewed_at = user, timezone.now()
+    match.full_clean()
+    set_history(match, user, f"Review: {status}")
+    match.save()
+    return match

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.VictimDetailView.as_view(), name="victim_detail"),
     path("<int:pk>/edit/", views.VictimEditView.as_view(), name="victim_edit"),
     path("cases/<int:pk>/", views.CaseVictimsView.as_view(), name="case_victims"),
+    path("conflicts/", views.ConflictMatchListView.as_view(), name="conflictmatch_list"),
+    path("conflicts/<int:pk>/", views.ConflictMatchDetailView.as_view(), name="conflictmatch_detail"),
     path("read-log/", views.ReadLogView.as_view(), name="readlog_list"),
 ]

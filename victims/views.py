@@ -10,20 +10,22 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from core.errors import form_errors_from
 from core.models import CourtCase
 from core.querysets import ADD, CHANGE, VIEW
 from core.views.generic import scoped_object_or_404
 
-from .choices import ReadSource, ReadWhat
-from .forms import IdentityForm, ReadLogFilterForm, VictimForm
-from .models import LIST_ROLES, ReadLog, Victim, VictimIdentity, can_read_identity
+from .choices import MatchStatus, ReadSource, ReadWhat
+from .forms import ConflictFilterForm, ConflictReviewForm, IdentityForm, ReadLogFilterForm, VictimForm
+from .models import LIST_ROLES, ConflictMatch, ReadLog, Victim, VictimIdentity, can_read_identity
 from .selectors import read_log_for, victims_for, victims_of_case
-from .services import read_log, victim_save
+from .services import conflict_review, read_log, victim_save
 
 PAGE_SIZE = 25
 
@@ -46,7 +48,7 @@ class VictimListView(LoginRequiredMixin, TemplateView):
         rows = list(page.object_list)
         names = {}
         if can_read_identity(user) and rows:
-            names = dict(VictimIdentity.objects.filter(victim__in=rows).values_list("victim_id", "name"))
+            names = dict(VictimIdentity.objects.restrict(user).filter(victim__in=rows).values_list("victim_id", "name"))
             read_log(
                 user=user,
                 victims=[v for v in rows if v.pk in names],
@@ -187,3 +189,61 @@ class ReadLogView(LoginRequiredMixin, TemplateView):
                 rows = rows.filter(at__date__lt=data["end"] + dt.timedelta(days=1))
         page = Paginator(rows, 50).get_page(self.request.GET.get("page"))
         return super().get_context_data(title="Victims' read log", form=form, page=page, what=ReadWhat, **kwargs)
+
+
+class ConflictMatchListView(LoginRequiredMixin, TemplateView):
+    """Possible conflicts the check found, open ones first: victim services and administrators."""
+
+    model = ConflictMatch
+    template_name = "victims/conflictmatch_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        _require(can_read_identity(user))
+        form = ConflictFilterForm(self.request.GET or None)
+        rows = ConflictMatch.objects.restrict(user).select_related("offender", "victim")
+        status = MatchStatus.OPEN
+        if form.is_valid():
+            status = form.cleaned_data["status"]
+            if form.cleaned_data["reference"]:
+                rows = rows.filter(reference=form.cleaned_data["reference"].strip().upper())
+        if status:
+            rows = rows.filter(status=status)
+        page = Paginator(rows.order_by("-found_at", "pk"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(title="Possible conflicts", form=form, page=page, **kwargs)
+
+
+class ConflictMatchDetailView(LoginRequiredMixin, TemplateView):
+    """One possible conflict: who was being added, which victim, what matched; clear or confirm it."""
+
+    model = ConflictMatch
+    template_name = "victims/conflictmatch_detail.html"
+
+    def get_match(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(ConflictMatch, self.request.user, self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        return self.show(self.get_match(), ConflictReviewForm())
+
+    def post(self, request, *args, **kwargs):
+        match = self.get_match()
+        form = ConflictReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                conflict_review(user=request.user, match=match, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc, default_field="status")
+            else:
+                messages.success(request, f"{match} is reviewed.")
+                return redirect("victims:conflictmatch_list")
+        return self.show(match, form)
+
+    def show(self, match, form):
+        user = self.request.user
+        identity = VictimIdentity.objects.restrict(user).filter(victim=match.victim_id).first()
+        if identity is not None:
+            read_log(user=user, victims=[match.victim], record_id=str(identity.pk), path=self.request.get_full_path())
+        return self.render_to_response(
+            self.get_context_data(title=str(match), match=match, identity=identity, form=form)
+        )
