@@ -78,6 +78,14 @@ MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
 VICTIM = {"admin": EVERY, "auditor": EVERY, "victims": EVERY, "officer": {"caseload"}}
 # A victim's identity and contact, and what writes them: victim services and administrators only.
 VICTIM_IDENTITY = {"admin": EVERY, "victims": EVERY}
+# An impact statement: as a victim, and a board coordinator of the district sees one shared with a board.
+STATEMENT = {
+    "admin": EVERY,
+    "auditor": EVERY,
+    "victims": EVERY,
+    "officer": {"caseload", "board"},
+    "boards": {"board"},
+}
 # Records each user owns (labels: the role that owns it, and "outsider"): their own, or every one.
 OWN = {role: {role} for role in SIGNED_IN}
 OWN_OR_STATEWIDE = {**OWN, "admin": EVERY, "auditor": EVERY}
@@ -95,6 +103,14 @@ def _conflicts(w) -> dict[str, Any]:
 
     check(w.supervised, PersonDetails.of(name="Someone Else", phone=PHONE))
     return {"one": ConflictMatch.objects.get()}
+
+
+def _statements(w) -> dict[str, Any]:
+    return w.statements
+
+
+def _attachments(w) -> dict[str, Any]:
+    return w.attachments
 
 
 def _people(w) -> dict[str, Any]:
@@ -141,6 +157,12 @@ def extend_world(w):
     from tests.factories.victims import make_victim
 
     w.victims_by_case = {label: make_victim(cases=[case], user=w.victims) for label, case in _cases(w).items()}
+    from tests.factories.victims import make_attachment, make_statement
+
+    # "board": on the caseload's case too, shared with a board; the others for the court only.
+    w.statements = {label: make_statement(v, user=w.victims) for label, v in w.victims_by_case.items()}
+    w.statements["board"] = make_statement(w.victims_by_case["caseload"], user=w.victims, board_mode="written_shared")
+    w.attachments = {label: make_attachment(s, user=w.victims) for label, s in w.statements.items()}
     # The nightly job has built the brochure once (else /brochure.pdf builds it on each walk).
     pdf = b"%PDF-1.4\n"
     BrochureBuild.objects.create(
@@ -282,7 +304,7 @@ def _declarations() -> dict[Any, Declared]:
         SpoilageFactory,
     )
     from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
-    from victims.models import ConflictMatch, Victim
+    from victims.models import ConflictMatch, ImpactStatement, StatementAttachment, Victim
 
     users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
     district_staff = {"officer", "supervisor", "boards"}
@@ -352,6 +374,9 @@ def _declarations() -> dict[Any, Declared]:
         Victim: Declared(_victims, VICTIM),
         "victim to edit": Declared(_victims, VICTIM_IDENTITY),
         ConflictMatch: Declared(_conflicts, VICTIM_IDENTITY),
+        ImpactStatement: Declared(_statements, STATEMENT),
+        "statement to add to": Declared(_statements, VICTIM_IDENTITY),
+        StatementAttachment: Declared(_attachments, STATEMENT),
         "victims of a case": Declared(_cases, VICTIM),
     }
 
@@ -370,7 +395,7 @@ def url_targets() -> dict[str, Target]:
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
-    from victims.models import ConflictMatch, Victim
+    from victims.models import ConflictMatch, ImpactStatement, StatementAttachment, Victim
 
     return {
         "core:user_password": Target(User),
@@ -394,6 +419,11 @@ def url_targets() -> dict[str, Target]:
         "victims:victim_edit": Target("victim to edit", read=True),
         "victims:case_victims": Target("victims of a case", read=True),
         "victims:conflictmatch_detail": Target(ConflictMatch, read=True),
+        "victims:statement_detail": Target(ImpactStatement, read=True),
+        "victims:statement_add": Target("victim to edit", read=True),
+        "victims:loss_add": Target("statement to add to", read=True),
+        "victims:attachment_add": Target("statement to add to", read=True),
+        "victims:attachment_download": Target(StatementAttachment, read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
 

@@ -6,7 +6,7 @@ from core.forms import DateInput, Form, ScopedModelForm
 from core.models import User
 
 from .choices import MatchStatus, ReadWhat
-from .models import Victim, VictimIdentity
+from .models import EconomicLoss, ImpactStatement, Victim, VictimIdentity
 
 
 class VictimForm(ScopedModelForm):
@@ -99,3 +99,48 @@ class ConflictReviewForm(Form):
 class ConflictFilterForm(Form):
     status = forms.ChoiceField(choices=[("", "Any"), *MatchStatus.choices], required=False, initial=MatchStatus.OPEN)
     reference = forms.CharField(max_length=16, required=False)
+
+
+class StatementForm(ScopedModelForm):
+    """A victim impact statement (RSMo 217.762); the case is one of the victim's."""
+
+    class Meta:
+        model = ImpactStatement
+        fields = (
+            "case",
+            "received_on",
+            "method",
+            "physical_injury",
+            "injury_seriousness",
+            "injury_permanence",
+            "psychological_harm",
+            "welfare_changes",
+            "counselling_requested",
+            "view_on_sentence",
+            "statement_text",
+            "consent",
+            "board_mode",
+        )
+        widgets = {
+            "received_on": DateInput(),
+            **{
+                name: forms.Textarea(attrs={"rows": 3})
+                for name in ("physical_injury", "psychological_harm", "welfare_changes", "view_on_sentence")
+            },
+            "statement_text": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, victim=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = self.fields["case"].queryset.filter(victims=victim)
+
+
+class LossForm(ScopedModelForm):
+    class Meta:
+        model = EconomicLoss
+        fields = ("category", "description", "amount", "documentation")
+
+
+class AttachmentForm(Form):
+    title = forms.CharField(max_length=120, help_text="What the document is, such as: hospital bill.")
+    file = forms.FileField(help_text="A PDF, a JPEG or PNG picture, or an audio recording, up to 20 MB.")

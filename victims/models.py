@@ -8,6 +8,7 @@ dropdown can leak one.
 """
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
@@ -20,9 +21,22 @@ from simple_history.models import HistoricalRecords
 from core.choices import Role
 from core.conflicts import normalize_address, normalize_email, normalize_name, normalize_phone
 from core.models import CourtCase, Offender
+from core.money import MoneyField
 from core.querysets import ALL, VIEW, RestrictedQuerySet
 
-from .choices import MatchStatus, ReadSource, ReadWhat, StatutoryCategory, VictimKind
+from .choices import (
+    BoardMode,
+    Consent,
+    LossCategory,
+    MatchStatus,
+    Permanence,
+    ReadSource,
+    ReadWhat,
+    ReceivedMethod,
+    Seriousness,
+    StatutoryCategory,
+    VictimKind,
+)
 from .crypto import EncryptedDateField, EncryptedTextField, keyed_hash
 
 PROTECTED_ROLES = {Role.ADMINISTRATOR, Role.VICTIM_SERVICES}
@@ -318,3 +332,160 @@ class ConflictMatch(models.Model):
     def scope_q(cls, user, action):
         # Who the match is about is identity: victim services and administrators only.
         return ALL if user.role in PROTECTED_ROLES else None
+
+
+# Impact statements ---------------------------------------------------------------------------------
+BOARD_SHARED_MODES = (BoardMode.ATTEND, BoardMode.WRITTEN_SHARED, BoardMode.WRITTEN_BOARD_ONLY)
+
+
+def statement_scope_q(user, action, prefix=""):
+    """Statements, their losses and attachments: victim services and administrators; auditors read;
+    the supervising officer reads those on their person's cases (content and losses, never contact);
+    a board coordinator reads those the victim shared with a board, in their district."""
+    p = prefix
+    if user.role in PROTECTED_ROLES:
+        return ALL
+    if action != VIEW:
+        return None
+    if user.role == Role.AUDITOR:
+        return ALL
+    if user.role == Role.PROBATION_OFFICER:
+        return Offender.scope_q(user, VIEW, prefix=f"{p}case__offender__")
+    if user.role == Role.BOARD_COORDINATOR:
+        return Q(**{f"{p}consent": Consent.BOARD, f"{p}board_mode__in": BOARD_SHARED_MODES}) & Offender.scope_q(
+            user, VIEW, prefix=f"{p}case__offender__"
+        )
+    return None
+
+
+class ImpactStatement(models.Model):
+    """A victim impact statement (RSMo 217.762) on one case: what the crime did to the victim's life.
+
+    Holds no contact or locating data: that stays in ``VictimIdentity``.
+    """
+
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="statements")
+    case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="+")
+    received_on = models.DateField()
+    method = models.CharField("received by", max_length=10, choices=ReceivedMethod.choices)
+    physical_injury = models.TextField(blank=True)
+    injury_seriousness = models.CharField(max_length=20, choices=Seriousness.choices, default=Seriousness.NONE)
+    injury_permanence = models.CharField(max_length=10, choices=Permanence.choices, default=Permanence.NONE)
+    psychological_harm = models.TextField(blank=True)
+    welfare_changes = models.TextField("changes to personal welfare and family relationships", blank=True)
+    counselling_requested = models.BooleanField(default=False)
+    view_on_sentence = models.TextField("the victim's view on the sentence", blank=True)
+    statement_text = models.TextField("the statement in the victim's words", blank=True)
+    consent = models.CharField("shared with", max_length=10, choices=Consent.choices, default=Consent.COURT_ONLY)
+    board_mode = models.CharField(
+        "taking part in a reparation board", max_length=20, choices=BoardMode.choices, blank=True
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent=Consent.COURT_ONLY, board_mode="") | Q(consent=Consent.BOARD) & ~Q(board_mode=""),
+                name="%(app_label)s_%(class)s_board_mode_with_board_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Impact statement of {self.victim.reference} received {self.received_on:%b %-d, %Y}"
+
+    def get_absolute_url(self):
+        return reverse("victims:statement_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.consent == Consent.BOARD and not self.board_mode:
+            errors["board_mode"] = "Choose how the victim takes part in the board."
+        if self.consent == Consent.COURT_ONLY and self.board_mode:
+            errors["board_mode"] = "Leave this empty when the statement is for the court only."
+        if self.victim_id and self.case_id and not self.victim.cases.filter(pk=self.case_id).exists():
+            errors["case"] = "Choose one of the victim's cases."
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return statement_scope_q(user, action)
+
+
+class EconomicLoss(models.Model):
+    """One item of the victim's economic loss: its category, amount and documentation."""
+
+    statement = models.ForeignKey(ImpactStatement, on_delete=models.PROTECT, related_name="losses")
+    category = models.CharField(max_length=12, choices=LossCategory.choices)
+    description = models.CharField(max_length=200, blank=True)
+    amount = MoneyField()
+    documentation = models.CharField(
+        max_length=200, blank=True, help_text="What backs it: a bill, a receipt, an estimate (attach it below)."
+    )
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement_id", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="%(app_label)s_%(class)s_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display()} ${self.amount:,}"
+
+    def clean(self):
+        if self.amount is not None and self.amount <= 0:
+            raise ValidationError({"amount": "Enter an amount above zero."})
+
+    def get_absolute_url(self):
+        return self.statement.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return statement_scope_q(user, action, prefix="statement__")
+
+
+def _attachment_upload_to(instance, filename):
+    # A random name: nothing of the victim or the original file name in a path.
+    return f"victims/attachments/{instance.key}"
+
+
+class StatementAttachment(models.Model):
+    """A document of a statement (PDF, JPEG, PNG, audio), its type read from its bytes.
+
+    Stored through the configured storage under a random name and served only through
+    ``victims:attachment_download``, which logs each read.
+    """
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    statement = models.ForeignKey(ImpactStatement, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=_attachment_upload_to, max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    title = models.CharField(max_length=120, help_text="What the document is, such as: hospital bill.")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement_id", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("victims:attachment_download", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return statement_scope_q(user, action, prefix="statement__")

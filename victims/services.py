@@ -97,3 +97,80 @@ def conflict_review(*, user, match, status: str, note: str = ""):
     set_history(match, user, f"Review: {status}")
     match.save()
     return match
+
+
+# Impact statements --------------------------------------------------------------------------------
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+_SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"ID3", "audio/mpeg"),
+    (b"OggS", "audio/ogg"),
+    (b"fLaC", "audio/flac"),
+)
+
+
+def sniff(data: bytes) -> str | None:
+    """The content type read from the first bytes (never from the name or what the browser said)."""
+    for magic, content_type in _SIGNATURES:
+        if data.startswith(magic):
+            return content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "audio/wav"
+    if data[4:8] == b"ftyp" and data[8:11] == b"M4A":
+        return "audio/mp4"
+    if len(data) > 1 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:  # an MPEG audio frame without a tag
+        return "audio/mpeg"
+    return None
+
+
+@transaction.atomic
+def statement_record(*, user, statement, losses=()):
+    """Record a victim impact statement (and its itemized losses) as victim services received it."""
+    if not can_read_identity(user):
+        raise PermissionDenied
+    if statement.pk is None:
+        statement.entered_by = user
+    statement.full_clean()
+    set_history(statement, user)
+    statement.save()
+    for loss in losses:
+        loss_add(user=user, statement=statement, loss=loss)
+    return statement
+
+
+@transaction.atomic
+def loss_add(*, user, statement, loss):
+    if not can_read_identity(user):
+        raise PermissionDenied
+    loss.statement = statement
+    loss.full_clean()
+    set_history(loss, user)
+    loss.save()
+    return loss
+
+
+@transaction.atomic
+def attachment_add(*, user, statement, upload, title: str):
+    """Store a document of a statement after reading its type from its bytes; refuse anything else."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    from .models import StatementAttachment
+
+    if not can_read_identity(user):
+        raise PermissionDenied
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError({"file": "The file is larger than 20 MB."})
+    data = upload.read()
+    content_type = sniff(data)
+    if content_type is None:
+        raise ValidationError({"file": "Attach a PDF, a JPEG or PNG picture, or an audio recording."})
+    attachment = StatementAttachment(
+        statement=statement, content_type=content_type, size=len(data), title=title, uploaded_by=user
+    )
+    attachment.file.save("upload", ContentFile(data), save=False)
+    attachment.full_clean()
+    attachment.save()
+    return attachment

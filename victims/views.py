@@ -7,14 +7,15 @@ logged (``services.read_log``) in the view that reads it: a template cannot leak
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect
-from django.views.generic import TemplateView
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import TemplateView, View
 
 from core.errors import form_errors_from
 from core.models import CourtCase
@@ -22,10 +23,28 @@ from core.querysets import ADD, CHANGE, VIEW
 from core.views.generic import scoped_object_or_404
 
 from .choices import MatchStatus, ReadSource, ReadWhat
-from .forms import ConflictFilterForm, ConflictReviewForm, IdentityForm, ReadLogFilterForm, VictimForm
-from .models import LIST_ROLES, ConflictMatch, ReadLog, Victim, VictimIdentity, can_read_identity
+from .forms import (
+    AttachmentForm,
+    ConflictFilterForm,
+    ConflictReviewForm,
+    IdentityForm,
+    LossForm,
+    ReadLogFilterForm,
+    StatementForm,
+    VictimForm,
+)
+from .models import (
+    LIST_ROLES,
+    ConflictMatch,
+    ImpactStatement,
+    ReadLog,
+    StatementAttachment,
+    Victim,
+    VictimIdentity,
+    can_read_identity,
+)
 from .selectors import read_log_for, victims_for, victims_of_case
-from .services import conflict_review, read_log, victim_save
+from .services import attachment_add, conflict_review, loss_add, read_log, statement_record, victim_save
 
 PAGE_SIZE = 25
 
@@ -87,6 +106,7 @@ class VictimDetailView(LoginRequiredMixin, TemplateView):
             identity=identity,
             cases=cases,
             representatives=victim.representatives.restrict(user).order_by("reference"),
+            statements=victim.statements.restrict(user).select_related("case"),
             can_change=can_read_identity(user),
             **kwargs,
         )
@@ -247,3 +267,168 @@ class ConflictMatchDetailView(LoginRequiredMixin, TemplateView):
         return self.render_to_response(
             self.get_context_data(title=str(match), match=match, identity=identity, form=form)
         )
+
+
+# Impact statements ---------------------------------------------------------------------------------
+class _ServiceForm(LoginRequiredMixin, TemplateView):
+    """A form whose save is one service call; the page is core's generic form page."""
+
+    template_name = "core/object_form.html"
+    form_class = None
+
+    def target(self):
+        raise NotImplementedError
+
+    def form(self, target, data=None, files=None):
+        return (
+            self.form_class(data, files, user=self.request.user)
+            if files is not None
+            else self.form_class(data, user=self.request.user)
+        )
+
+    def get(self, request, *args, **kwargs):
+        target = self.target()
+        return self.show(target, self.form(target))
+
+    def post(self, request, *args, **kwargs):
+        target = self.target()
+        form = self.form(target, request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                done = self.save(target, form)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"{done} is saved.")
+                return redirect(self.success_url(target, done))
+        return self.show(target, form)
+
+    def show(self, target, form):
+        return self.render_to_response(
+            self.get_context_data(
+                title=self.title(target), form=form, cancel_url=target.get_absolute_url(), model_meta=self.model._meta
+            )
+        )
+
+    def success_url(self, target, done):
+        return done.get_absolute_url()
+
+
+class StatementCreateView(_ServiceForm):
+    """Victim services records a statement received from a victim."""
+
+    model = Victim
+
+    def target(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(Victim, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def form(self, target, data=None, files=None):
+        return StatementForm(data, user=self.request.user, victim=target, instance=ImpactStatement(victim=target))
+
+    def title(self, target):
+        return f"Record an impact statement of {target}"
+
+    def save(self, target, form):
+        return statement_record(user=self.request.user, statement=form.instance)
+
+
+class LossCreateView(_ServiceForm):
+    model = ImpactStatement
+
+    def target(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(ImpactStatement, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def form(self, target, data=None, files=None):
+        return LossForm(data, user=self.request.user)
+
+    def title(self, target):
+        return "Add an economic loss"
+
+    def save(self, target, form):
+        return loss_add(user=self.request.user, statement=target, loss=form.instance)
+
+    def success_url(self, target, done):
+        return target.get_absolute_url()
+
+
+class AttachmentCreateView(_ServiceForm):
+    model = ImpactStatement
+
+    def target(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(ImpactStatement, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def form(self, target, data=None, files=None):
+        return AttachmentForm(data, files)
+
+    def title(self, target):
+        return "Attach a document"
+
+    def save(self, target, form):
+        data = form.cleaned_data
+        return attachment_add(user=self.request.user, statement=target, upload=data["file"], title=data["title"])
+
+    def success_url(self, target, done):
+        return target.get_absolute_url()
+
+
+class StatementDetailView(LoginRequiredMixin, TemplateView):
+    """A statement's content and losses (each read logged): no contact or locating data on this page."""
+
+    model = ImpactStatement
+    template_name = "victims/statement_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        statement = get_object_or_404(
+            ImpactStatement.objects.restrict(user).select_related("victim", "case"), pk=self.kwargs["pk"]
+        )
+        read_log(
+            user=user,
+            victims=[statement.victim_id],
+            what=ReadWhat.STATEMENT,
+            record_id=str(statement.pk),
+            path=self.request.get_full_path(),
+        )
+        losses = list(statement.losses.restrict(user))
+        return super().get_context_data(
+            title=str(statement),
+            statement=statement,
+            losses=losses,
+            total=sum((loss.amount for loss in losses), Decimal("0.00")),
+            attachments=statement.attachments.restrict(user),
+            can_change=can_read_identity(user),
+            **kwargs,
+        )
+
+
+class AttachmentDownloadView(LoginRequiredMixin, View):
+    """The only way to an attachment's bytes: in scope, logged, never inline as HTML."""
+
+    model = StatementAttachment
+
+    def get(self, request, pk):
+        attachment = get_object_or_404(
+            StatementAttachment.objects.restrict(request.user).select_related("statement"), pk=pk
+        )
+        read_log(
+            user=request.user,
+            victims=[attachment.statement.victim_id],
+            what=ReadWhat.ATTACHMENT,
+            record_id=str(attachment.pk),
+            path=request.get_full_path(),
+        )
+        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+            attachment.content_type, "audio"
+        )
+        response = FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=f"attachment-{attachment.pk}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response

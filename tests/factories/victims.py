@@ -41,3 +41,36 @@ def make_victim(*, cases=(), user=None, identity: dict | None = None, **fields) 
     return victim_save(
         user=user or _clerk(), victim=Victim(**fields), identity=VictimIdentity(**details), cases=list(cases)
     )
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_statement(victim, *, user=None, case=None, board_mode: str = "", losses=(), **fields):
+    """A statement on the victim's first case (the court only unless ``board_mode`` is given)."""
+    from decimal import Decimal
+
+    from victims.models import EconomicLoss, ImpactStatement
+    from victims.services import statement_record
+
+    statement = ImpactStatement(
+        victim=victim,
+        case=case or victim.cases.first(),
+        received_on=fields.pop("received_on", dt.date(2026, 2, 2)),
+        method=fields.pop("method", "letter"),
+        consent="board" if board_mode else "court_only",
+        board_mode=board_mode,
+        statement_text=fields.pop("statement_text", "Since that night I cannot sleep."),
+        **fields,
+    )
+    items = [EconomicLoss(category=c, amount=Decimal(a), documentation=d) for c, a, d in losses]
+    return statement_record(user=user or _clerk(), statement=statement, losses=items)
+
+
+def make_attachment(statement, *, user=None, data: bytes = PDF_BYTES, title="Hospital bill"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from victims.services import attachment_add
+
+    upload = SimpleUploadedFile("bill.pdf", data, content_type="application/pdf")
+    return attachment_add(user=user or _clerk(), statement=statement, upload=upload, title=title)

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from tests.factories.victims import ADDRESS, DESIGNATED, DOB, EMAIL, EMPLOYER, NAME, PHONE, make_victim
+from tests.factories.victims import ADDRESS, DESIGNATED, DOB, EMAIL, EMPLOYER, NAME, PHONE, make_statement, make_victim
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,11 @@ WITHOUT_ACCESS = [
 
 def urls(world, victim):
     offender = world.case.offender
+    statement = victim.statements.get()
     return [
+        reverse("victims:statement_detail", args=[statement.pk]),
+        reverse("victims:statement_add", args=[victim.pk]),
+        reverse("victims:conflictmatch_list"),
         reverse("victims:victim_list"),
         reverse("victims:victim_detail", args=[victim.pk]),
         reverse("victims:victim_edit", args=[victim.pk]),
@@ -75,6 +79,8 @@ def two_victims(world):
             "safe_at_home_card_expires": DOB.replace(year=2030),
         },
     )
+    for victim in (plain, safe):
+        make_statement(victim, user=world.victims, board_mode="attend", losses=[("medical", "40.00", "Receipt")])
     return plain, safe
 
 
