@@ -163,6 +163,9 @@ def extend_world(w):
     w.statements = {label: make_statement(v, user=w.victims) for label, v in w.victims_by_case.items()}
     w.statements["board"] = make_statement(w.victims_by_case["caseload"], user=w.victims, board_mode="written_shared")
     w.attachments = {label: make_attachment(s, user=w.victims) for label, s in w.statements.items()}
+    from victims.services import court_section_produce
+
+    w.sections = {label: court_section_produce(user=w.victims, case=case) for label, case in _cases(w).items()}
     # The nightly job has built the brochure once (else /brochure.pdf builds it on each walk).
     pdf = b"%PDF-1.4\n"
     BrochureBuild.objects.create(
@@ -304,7 +307,7 @@ def _declarations() -> dict[Any, Declared]:
         SpoilageFactory,
     )
     from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
-    from victims.models import ConflictMatch, ImpactStatement, StatementAttachment, Victim
+    from victims.models import ConflictMatch, CourtReportSection, ImpactStatement, StatementAttachment, Victim
 
     users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
     district_staff = {"officer", "supervisor", "boards"}
@@ -377,6 +380,7 @@ def _declarations() -> dict[Any, Declared]:
         ImpactStatement: Declared(_statements, STATEMENT),
         "statement to add to": Declared(_statements, VICTIM_IDENTITY),
         StatementAttachment: Declared(_attachments, STATEMENT),
+        CourtReportSection: Declared(lambda w: w.sections, VICTIM),
         "victims of a case": Declared(_cases, VICTIM),
     }
 
@@ -395,7 +399,7 @@ def url_targets() -> dict[str, Target]:
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
-    from victims.models import ConflictMatch, ImpactStatement, StatementAttachment, Victim
+    from victims.models import ConflictMatch, CourtReportSection, ImpactStatement, StatementAttachment, Victim
 
     return {
         "core:user_password": Target(User),
@@ -424,6 +428,7 @@ def url_targets() -> dict[str, Target]:
         "victims:loss_add": Target("statement to add to", read=True),
         "victims:attachment_add": Target("statement to add to", read=True),
         "victims:attachment_download": Target(StatementAttachment, read=True),
+        "victims:section_pdf": Target(CourtReportSection, read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
 

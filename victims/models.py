@@ -22,7 +22,7 @@ from core.choices import Role
 from core.conflicts import normalize_address, normalize_email, normalize_name, normalize_phone
 from core.models import CourtCase, Offender
 from core.money import MoneyField
-from core.querysets import ALL, VIEW, RestrictedQuerySet
+from core.querysets import ADD, ALL, VIEW, RestrictedQuerySet
 
 from .choices import (
     BoardMode,
@@ -489,3 +489,50 @@ class StatementAttachment(models.Model):
     @classmethod
     def scope_q(cls, user, action):
         return statement_scope_q(user, action, prefix="statement__")
+
+
+# The court report's victim section -------------------------------------------------------------------
+def _section_upload_to(instance, filename):
+    return f"victims/court-sections/{instance.key}.pdf"
+
+
+class CourtReportSection(models.Model):
+    """One produced version of the victim section of a case's court report (sentencing assessment or
+    pre-sentence investigation): drafts as many as needed, one final kept. The defendant reads the
+    whole report (RSMo 557.026): it never carries contact or locating data (victims.report)."""
+
+    DRAFT, FINAL = "draft", "final"
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=5, choices=[(DRAFT, "Draft"), (FINAL, "Final")])
+    file = models.FileField(upload_to=_section_upload_to, max_length=200)
+    statements = models.PositiveIntegerField(default=0)
+    total_loss = MoneyField(default=0)
+    produced_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    produced_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-produced_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(status="final"), name="%(app_label)s_%(class)s_one_final_per_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Victim section ({self.get_status_display().lower()}) of case {self.case.case_number}"
+
+    def get_absolute_url(self):
+        return reverse("victims:section_pdf", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if user.role in PROTECTED_ROLES:
+            return ALL
+        if action == VIEW and user.role == Role.AUDITOR:
+            return ALL
+        if user.role == Role.PROBATION_OFFICER and action in (VIEW, ADD):
+            return Offender.scope_q(user, VIEW, prefix="case__offender__")
+        return None

@@ -174,3 +174,37 @@ def attachment_add(*, user, statement, upload, title: str):
     attachment.full_clean()
     attachment.save()
     return attachment
+
+
+@transaction.atomic
+def court_section_produce(*, user, case, final: bool = False):
+    """Produce the victim section of ``case``'s court report as a PDF, kept as a draft or the final.
+
+    One final per case: once it exists, it is what the court received and is never replaced.
+    """
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    from core.models import CourtCase
+    from core.pdf import render_pdf
+
+    from .models import CourtReportSection
+    from .report import section_context
+
+    CourtCase.objects.select_for_update().filter(pk=case.pk).first()  # one producer at a time per case
+    if final and CourtReportSection.objects.filter(case=case, status=CourtReportSection.FINAL).exists():
+        raise ValidationError("The final version of this section is already produced and kept.")
+    context = section_context(case)
+    context["final"] = final
+    context["produced_by"] = user
+    pdf = render_pdf("victims/court_section_pdf.html", context)
+    section = CourtReportSection(
+        case=case,
+        status=CourtReportSection.FINAL if final else CourtReportSection.DRAFT,
+        statements=context["statement_count"],
+        total_loss=context["total"],
+        produced_by=user,
+    )
+    section.file.save("section.pdf", ContentFile(pdf), save=False)
+    section.save()
+    return section

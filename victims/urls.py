@@ -17,5 +17,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.CaseVictimsView.as_view(), name="case_victims"),
     path("conflicts/", views.ConflictMatchListView.as_view(), name="conflictmatch_list"),
     path("conflicts/<int:pk>/", views.ConflictMatchDetailView.as_view(), name="conflictmatch_detail"),
+    path("cases/<int:pk>/section/", views.SectionProduceView.as_view(), name="section_produce"),
+    path("sections/<int:pk>.pdf", views.SectionPdfView.as_view(), name="section_pdf"),
     path("read-log/", views.ReadLogView.as_view(), name="readlog_list"),
 ]

@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import TemplateView, View
 
+from core.audit import audit_log
 from core.errors import form_errors_from
 from core.models import CourtCase
 from core.querysets import ADD, CHANGE, VIEW
@@ -36,6 +37,7 @@ from .forms import (
 from .models import (
     LIST_ROLES,
     ConflictMatch,
+    CourtReportSection,
     ImpactStatement,
     ReadLog,
     StatementAttachment,
@@ -44,7 +46,15 @@ from .models import (
     can_read_identity,
 )
 from .selectors import read_log_for, victims_for, victims_of_case
-from .services import attachment_add, conflict_review, loss_add, read_log, statement_record, victim_save
+from .services import (
+    attachment_add,
+    conflict_review,
+    court_section_produce,
+    loss_add,
+    read_log,
+    statement_record,
+    victim_save,
+)
 
 PAGE_SIZE = 25
 
@@ -180,7 +190,12 @@ class CaseVictimsView(LoginRequiredMixin, TemplateView):
         _require(Victim.scope_q(user, VIEW) is not None or user.is_superuser)
         case = scoped_object_or_404(CourtCase, user, self.kwargs["pk"])
         return super().get_context_data(
-            title=f"Victims on case {case.case_number}", case=case, victims=victims_of_case(user, case), **kwargs
+            title=f"Victims on case {case.case_number}",
+            case=case,
+            victims=victims_of_case(user, case),
+            sections=CourtReportSection.objects.restrict(user).filter(case=case).select_related("produced_by"),
+            can_produce=user.is_superuser or CourtReportSection.scope_q(user, ADD) is not None,
+            **kwargs,
         )
 
 
@@ -428,6 +443,42 @@ class AttachmentDownloadView(LoginRequiredMixin, View):
             content_type=attachment.content_type,
             as_attachment=True,
             filename=f"attachment-{attachment.pk}.{extension}",
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+# The court report's victim section -----------------------------------------------------------------
+class SectionProduceView(LoginRequiredMixin, View):
+    """POST: the officer (or victim services) produces a draft or the final victim section of a case."""
+
+    model = CourtCase
+
+    def post(self, request, pk):
+        case = scoped_object_or_404(CourtCase, request.user, pk)
+        _require(CourtReportSection.scope_q(request.user, ADD) is not None or request.user.is_superuser)
+        try:
+            section = court_section_produce(user=request.user, case=case, final=request.POST.get("final") == "1")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{section} is produced.")
+        return redirect("victims:case_victims", pk=case.pk)
+
+
+class SectionPdfView(LoginRequiredMixin, View):
+    """A produced version, as stored: in scope only, and its download recorded in the audit log."""
+
+    model = CourtReportSection
+
+    def get(self, request, pk):
+        section = get_object_or_404(CourtReportSection.objects.restrict(request.user).select_related("case"), pk=pk)
+        audit_log(user=request.user, action="download", obj=section, detail="victim section of a court report")
+        response = FileResponse(
+            section.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"victim-section-{section.case.case_number}-{section.status}-{section.pk}.pdf",
         )
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
