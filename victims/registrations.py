@@ -54,3 +54,12 @@ def _timeline(offender, user) -> list:
 
 
 registry.timeline_provider(TimelineProvider(slug="victims", program="victims", label="Victims", events=_timeline))
+
+
+def _seed():
+    from .demo import seed
+
+    seed()
+
+
+registry.demo_seeder(_seed, order=60)
