@@ -1,21 +1,36 @@
 """Forms of the victims app: the victim record and, on the same page, the protected identity."""
 
+import re
+
 from django import forms
 
 from core.forms import DateInput, Form, ScopedModelForm
-from core.models import User
+from core.models import CourtCase, User
 
 from .choices import MatchStatus, ReadWhat
 from .models import EconomicLoss, ImpactStatement, Victim, VictimIdentity
 
 
 class VictimForm(ScopedModelForm):
+    """The victim record. Cases and the represented victim are typed (a case number, a reference):
+    a dropdown of every case or every victim in the state would be hundreds of thousands of options."""
+
+    case_numbers = forms.CharField(
+        label="Court cases",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Case numbers, one per line or separated by commas, such as 26AC-CR00001.",
+    )
+    represents_reference = forms.CharField(
+        label="Represents",
+        required=False,
+        max_length=16,
+        help_text="For a family member speaking for a deceased or minor victim: that victim's reference (V-...).",
+    )
+
     class Meta:
         model = Victim
         fields = (
             "kind",
-            "cases",
-            "represents",
             "relationship",
             "deceased",
             "minor",
@@ -23,6 +38,50 @@ class VictimForm(ScopedModelForm):
             "redact_all",
             "statutory_category",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        order = ["kind", "case_numbers", "represents_reference", *self.Meta.fields[1:]]
+        self.order_fields(order)
+        if self.instance.pk and not self.is_bound:
+            self.initial["case_numbers"] = "\n".join(self.instance.cases.values_list("case_number", flat=True))
+            if self.instance.represents_id:
+                self.initial["represents_reference"] = self.instance.represents.reference
+
+    def clean_case_numbers(self):
+        numbers = [n.strip().upper() for n in re.split(r"[,\n]+", self.cleaned_data["case_numbers"]) if n.strip()]
+        if not numbers:
+            raise forms.ValidationError("Enter at least one case number.")
+        if len(numbers) > 50:
+            raise forms.ValidationError("Enter at most 50 case numbers.")
+        found = {}
+        for case in CourtCase.objects.restrict(self.user).filter(case_number__in=numbers):
+            found.setdefault(case.case_number.upper(), []).append(case)
+        missing = [n for n in numbers if n not in found]
+        if missing:
+            raise forms.ValidationError(f"No case has the number {', '.join(missing)}.")
+        twice = [n for n in numbers if len(found[n]) > 1]
+        if twice:
+            raise forms.ValidationError(f"More than one court has case {', '.join(twice)}: ask an administrator.")
+        return [found[n][0] for n in dict.fromkeys(numbers)]
+
+    def clean_represents_reference(self):
+        reference = self.cleaned_data["represents_reference"].strip().upper()
+        if not reference:
+            return None
+        victim = Victim.objects.restrict(self.user).filter(reference=reference).first()
+        if victim is None:
+            raise forms.ValidationError(f"No victim has the reference {reference}.")
+        if self.instance.pk and victim.pk == self.instance.pk:
+            raise forms.ValidationError("A victim cannot represent themselves.")
+        return victim
+
+    def clean(self):
+        data = super().clean()
+        self.instance.represents = data.get("represents_reference")
+        if data.get("represents_reference") and not data.get("relationship"):
+            self.add_error("relationship", "Say how the representative is related to the victim.")
+        return data
 
 
 class IdentityForm(ScopedModelForm):

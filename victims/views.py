@@ -160,7 +160,7 @@ class VictimEditView(LoginRequiredMixin, TemplateView):
                 user=request.user,
                 victim=victim_form.instance,
                 identity=identity_form.instance,
-                cases=victim_form.cleaned_data["cases"],
+                cases=victim_form.cleaned_data["case_numbers"],
             )
             messages.success(request, f"{victim} is saved.")
             return redirect(victim.get_absolute_url())

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def post_data(world, **identity):
     data = {
         "victim-kind": "person",
-        "victim-cases": [world.case.pk],
+        "victim-case_numbers": world.case.case_number,
         "victim-statutory_category": "",
         "identity-name": "Dana Ellery",
         "identity-address": ADDRESS,
@@ -87,3 +87,26 @@ def test_no_other_role_can_add_or_edit(world, victim, client_for, role):
     assert client.post(reverse("victims:victim_add"), post_data(world)).status_code == 404
     assert client.post(reverse("victims:victim_edit", args=[victim.pk]), post_data(world)).status_code == 404
     assert Victim.objects.count() == 1
+
+
+def test_cases_and_the_represented_victim_are_typed_and_checked(world, victim, client_for):
+    client = client_for(world.victims)
+    data = post_data(world)
+    data["victim-case_numbers"] = "26AC-CR99999"
+    data["victim-represents_reference"] = "V-NOSUCH"
+    form = client.post(reverse("victims:victim_add"), data).context["victim_form"]
+    assert "No case has the number 26AC-CR99999." in form.errors["case_numbers"]
+    assert "No victim has the reference V-NOSUCH." in form.errors["represents_reference"]
+    data["victim-case_numbers"] = f"{world.case.case_number.lower()}, {world.case_d10.case_number}"
+    data["victim-represents_reference"] = victim.reference
+    form = client.post(reverse("victims:victim_add"), data).context["victim_form"]
+    assert "relationship" in form.errors
+    data["victim-relationship"] = "mother"
+    response = client.post(reverse("victims:victim_add"), data)
+    assert response.status_code == 302
+    parent = Victim.objects.get(represents=victim)
+    assert set(parent.cases.all()) == {world.case, world.case_d10} and parent.relationship == "mother"
+    # The edit page shows what was typed, and keeps it.
+    form = client.get(reverse("victims:victim_edit", args=[parent.pk])).context["victim_form"]
+    assert form.initial["represents_reference"] == victim.reference
+    assert set(form.initial["case_numbers"].split("\n")) == {world.case.case_number, world.case_d10.case_number}
