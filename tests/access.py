@@ -425,6 +425,7 @@ def url_targets() -> dict[str, Target]:
         "victims:conflictmatch_detail": Target(ConflictMatch, read=True),
         "victims:statement_detail": Target(ImpactStatement, read=True),
         "victims:statement_add": Target("victim to edit", read=True),
+        "victims:payee_link": Target("victim to edit", read=True),
         "victims:loss_add": Target("statement to add to", read=True),
         "victims:attachment_add": Target("statement to add to", read=True),
         "victims:attachment_download": Target(StatementAttachment, read=True),

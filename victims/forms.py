@@ -203,3 +203,26 @@ class LossForm(ScopedModelForm):
 class AttachmentForm(Form):
     title = forms.CharField(max_length=120, help_text="What the document is, such as: hospital bill.")
     file = forms.FileField(help_text="A PDF, a JPEG or PNG picture, or an audio recording, up to 20 MB.")
+
+
+class PayeeLinkForm(Form):
+    payee = forms.CharField(
+        label="Restitution payee",
+        max_length=200,
+        help_text="The payee's reference (victim number), or its exact name.",
+    )
+
+    def __init__(self, *args, payee_model=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.payee_model = payee_model
+
+    def clean_payee(self):
+        text = self.cleaned_data["payee"].strip()
+        matches = list(self.payee_model.objects.filter(kind="victim", reference=text)[:2]) or list(
+            self.payee_model.objects.filter(kind="victim", name__iexact=text)[:2]
+        )
+        if not matches:
+            raise forms.ValidationError("No victim payee has this reference or name.")
+        if len(matches) > 1:
+            raise forms.ValidationError("More than one payee has this name: enter its reference.")
+        return matches[0]

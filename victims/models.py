@@ -536,3 +536,33 @@ class CourtReportSection(models.Model):
         if user.role == Role.PROBATION_OFFICER and action in (VIEW, ADD):
             return Offender.scope_q(user, VIEW, prefix="case__offender__")
         return None
+
+
+class VictimPayee(models.Model):
+    """A restitution payee (restitution.Payee) that receives money for this victim: victim services
+    sees what was paid to it and what was disbursed (through restitution.selectors). The key is on
+    this side: victims stands on restitution, never the other way round."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="payee_links")
+    payee = models.ForeignKey("restitution.Payee", on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["victim_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["victim", "payee"], name="%(app_label)s_%(class)s_once"),
+        ]
+
+    def __str__(self):
+        return f"Payee link of {self.victim.reference}"
+
+    def get_absolute_url(self):
+        return self.victim.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, user, action):
+        # Which payee is a victim can identify them: victim services and administrators only.
+        return ALL if user.role in PROTECTED_ROLES else None

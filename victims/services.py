@@ -208,3 +208,20 @@ def court_section_produce(*, user, case, final: bool = False):
     section.file.save("section.pdf", ContentFile(pdf), save=False)
     section.save()
     return section
+
+
+@transaction.atomic
+def payee_link(*, user, victim, payee):
+    """Link a victim to a restitution payee (once)."""
+    from django.core.exceptions import ValidationError
+
+    from .models import VictimPayee
+
+    if not can_read_identity(user):
+        raise PermissionDenied
+    if VictimPayee.objects.filter(victim=victim, payee=payee).exists():
+        raise ValidationError({"payee": "This payee is already linked to the victim."})
+    link = VictimPayee(victim=victim, payee=payee, linked_by=user)
+    link.full_clean()
+    link.save()
+    return link

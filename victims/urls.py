@@ -9,6 +9,7 @@ urlpatterns = [
     path("add/", views.VictimCreateView.as_view(), name="victim_add"),
     path("<int:pk>/", views.VictimDetailView.as_view(), name="victim_detail"),
     path("<int:pk>/edit/", views.VictimEditView.as_view(), name="victim_edit"),
+    path("<int:pk>/payees/add/", views.PayeeLinkView.as_view(), name="payee_link"),
     path("<int:pk>/statements/add/", views.StatementCreateView.as_view(), name="statement_add"),
     path("statements/<int:pk>/", views.StatementDetailView.as_view(), name="statement_detail"),
     path("statements/<int:pk>/losses/add/", views.LossCreateView.as_view(), name="loss_add"),

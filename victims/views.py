@@ -30,6 +30,7 @@ from .forms import (
     ConflictReviewForm,
     IdentityForm,
     LossForm,
+    PayeeLinkForm,
     ReadLogFilterForm,
     StatementForm,
     VictimForm,
@@ -43,14 +44,16 @@ from .models import (
     StatementAttachment,
     Victim,
     VictimIdentity,
+    VictimPayee,
     can_read_identity,
 )
-from .selectors import read_log_for, victims_for, victims_of_case
+from .selectors import read_log_for, victim_money, victims_for, victims_of_case
 from .services import (
     attachment_add,
     conflict_review,
     court_section_produce,
     loss_add,
+    payee_link,
     read_log,
     statement_record,
     victim_save,
@@ -117,6 +120,7 @@ class VictimDetailView(LoginRequiredMixin, TemplateView):
             cases=cases,
             representatives=victim.representatives.restrict(user).order_by("reference"),
             statements=victim.statements.restrict(user).select_related("case"),
+            money=victim_money(user, victim),
             can_change=can_read_identity(user),
             **kwargs,
         )
@@ -483,3 +487,23 @@ class SectionPdfView(LoginRequiredMixin, View):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class PayeeLinkView(_ServiceForm):
+    """Victim services links a victim to the restitution payee that receives their money."""
+
+    model = Victim
+
+    def target(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(Victim, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def form(self, target, data=None, files=None):
+        return PayeeLinkForm(data, payee_model=VictimPayee._meta.get_field("payee").related_model)
+
+    def title(self, target):
+        return f"Link {target} to a restitution payee"
+
+    def save(self, target, form):
+        payee_link(user=self.request.user, victim=target, payee=form.cleaned_data["payee"])
+        return target
