@@ -340,7 +340,8 @@ BOARD_SHARED_MODES = (BoardMode.ATTEND, BoardMode.WRITTEN_SHARED, BoardMode.WRIT
 
 def statement_scope_q(user, action, prefix=""):
     """Statements, their losses and attachments: victim services and administrators; auditors read;
-    the supervising officer reads those on their person's cases (content and losses, never contact);
+    the supervising officer reads those on their person's cases (content and losses, never contact),
+    except one written for a board only;
     a board coordinator reads those the victim shared with a board, in their district."""
     p = prefix
     if user.role in PROTECTED_ROLES:
@@ -350,7 +351,10 @@ def statement_scope_q(user, action, prefix=""):
     if user.role == Role.AUDITOR:
         return ALL
     if user.role == Role.PROBATION_OFFICER:
-        return Offender.scope_q(user, VIEW, prefix=f"{p}case__offender__")
+        # What a victim wrote for a board only never reaches the court side (DESIGN.md).
+        return Offender.scope_q(user, VIEW, prefix=f"{p}case__offender__") & ~Q(
+            **{f"{p}board_mode": BoardMode.WRITTEN_BOARD_ONLY}
+        )
     if user.role == Role.BOARD_COORDINATOR:
         return Q(**{f"{p}consent": Consent.BOARD, f"{p}board_mode__in": BOARD_SHARED_MODES}) & Offender.scope_q(
             user, VIEW, prefix=f"{p}case__offender__"

@@ -150,3 +150,15 @@ def test_the_timeline_says_only_statement_received_and_links_it_for_those_who_ma
         assert [(i.date, i.text) for i in items] == [(dt.date(2026, 3, 3), "Victim impact statement received")]
         assert bool(items[0].url) is linked
     assert ReadLog.objects.count() == 0  # a timeline line reads nothing protected
+
+
+def test_a_statement_written_for_the_board_only_never_reaches_the_officer(world, victim, client_for):
+    board_only = make_statement(victim, board_mode="written_board_only", statement_text="For the board alone")
+    attachment = make_attachment(board_only)
+    officer = client_for(world.officer)
+    assert officer.get(board_only.get_absolute_url()).status_code == 404
+    assert officer.get(attachment.get_absolute_url()).status_code == 404
+    assert "For the board alone" not in officer.get(victim.get_absolute_url()).content.decode()
+    items = [i for i in timeline_for(world.supervised, world.officer) if i.program == "victims"]
+    assert [(i.text, i.url) for i in items] == [("Victim impact statement received", "")]
+    assert client_for(world.boards).get(board_only.get_absolute_url()).status_code == 200
