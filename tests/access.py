@@ -427,6 +427,7 @@ def url_targets() -> dict[str, Target]:
         "victims:statement_add": Target("victim to edit", read=True),
         "victims:payee_link": Target("victim to edit", read=True),
         "victims:loss_add": Target("statement to add to", read=True),
+        "victims:statement_edit": Target("statement to add to", read=True),
         "victims:attachment_add": Target("statement to add to", read=True),
         "victims:attachment_download": Target(StatementAttachment, read=True),
         "victims:section_pdf": Target(CourtReportSection, read=True),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/payees/add/", views.PayeeLinkView.as_view(), name="payee_link"),
     path("<int:pk>/statements/add/", views.StatementCreateView.as_view(), name="statement_add"),
     path("statements/<int:pk>/", views.StatementDetailView.as_view(), name="statement_detail"),
+    path("statements/<int:pk>/edit/", views.StatementEditView.as_view(), name="statement_edit"),
     path("statements/<int:pk>/losses/add/", views.LossCreateView.as_view(), name="loss_add"),
     path("statements/<int:pk>/attachments/add/", views.AttachmentCreateView.as_view(), name="attachment_add"),
     path("attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),

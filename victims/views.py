@@ -507,3 +507,33 @@ class PayeeLinkView(_ServiceForm):
     def save(self, target, form):
         payee_link(user=self.request.user, victim=target, payee=form.cleaned_data["payee"])
         return target
+
+
+class StatementEditView(_ServiceForm):
+    """Victim services corrects a statement (history keeps each version); opening it is a logged read."""
+
+    model = ImpactStatement
+
+    def target(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(ImpactStatement, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def get(self, request, *args, **kwargs):
+        statement = self.target()
+        read_log(
+            user=request.user,
+            victims=[statement.victim_id],
+            what=ReadWhat.STATEMENT,
+            record_id=str(statement.pk),
+            path=request.get_full_path(),
+        )
+        return self.show(statement, self.form(statement))
+
+    def form(self, target, data=None, files=None):
+        return StatementForm(data, user=self.request.user, victim=target.victim, instance=target)
+
+    def title(self, target):
+        return f"Edit the {str(target)[0].lower()}{str(target)[1:]}"
+
+    def save(self, target, form):
+        return statement_record(user=self.request.user, statement=form.instance)

@@ -162,3 +162,23 @@ def test_a_statement_written_for_the_board_only_never_reaches_the_officer(world,
     items = [i for i in timeline_for(world.supervised, world.officer) if i.program == "victims"]
     assert [(i.text, i.url) for i in items] == [("Victim impact statement received", "")]
     assert client_for(world.boards).get(board_only.get_absolute_url()).status_code == 200
+
+
+def test_victim_services_corrects_a_statement_and_history_keeps_the_first_version(world, victim, client_for):
+    statement = make_statement(victim)
+    url = reverse("victims:statement_edit", args=[statement.pk])
+    client = client_for(world.victims)
+    assert "Since that night" in client.get(url).content.decode()
+    assert ReadLog.objects.filter(what="statement", path=url).count() == 1
+    response = client.post(url, statement_data(world, statement_text="Corrected: since that night."))
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    assert statement.statement_text == "Corrected: since that night." and statement.method == "interview"
+    assert [h.statement_text for h in statement.history.order_by("history_date")] == [
+        "Since that night I cannot sleep.",
+        "Corrected: since that night.",
+    ]
+    for role in ("officer", "auditor", "boards"):
+        assert client_for(getattr(world, role)).post(url, statement_data(world)).status_code == 404
+    statement.refresh_from_db()
+    assert statement.statement_text == "Corrected: since that night."
