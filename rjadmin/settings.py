@@ -5,6 +5,7 @@ Everything comes from the environment, with defaults that are safe on a develope
 be given as a path in ``<NAME>_FILE``.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -39,6 +40,30 @@ if not SECRET_KEY:
         key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
+
+def _dev_secret(name: str, make) -> str:
+    """A development-only secret, generated once into var/ (like SECRET_KEY); refused when DEBUG is off."""
+    if not DEBUG:
+        raise RuntimeError(f"{name} (or {name}_FILE) must be set when DEBUG is off.")
+    key_file = VAR_DIR / name.lower()
+    if not key_file.exists():
+        key_file.write_text(make())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+# Victims' contact details (victims/crypto.py, docs/victims.md): Fernet keys, comma-separated, newest
+# first (the first encrypts, all decrypt), and the key of the HMAC that lets exact values be matched.
+VICTIMS_ENCRYPTION_KEYS = [
+    key.strip()
+    for key in (
+        env_secret("VICTIMS_ENCRYPTION_KEYS")
+        or _dev_secret("VICTIMS_ENCRYPTION_KEYS", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    ).split(",")
+    if key.strip()
+]
+VICTIMS_HASH_KEY = env_secret("VICTIMS_HASH_KEY") or _dev_secret("VICTIMS_HASH_KEY", lambda: secrets.token_urlsafe(48))
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -71,6 +96,7 @@ INSTALLED_APPS = [
     "gardens",
     "donations",
     "community_service",
+    "victims",
     "reports",
 ]
 

@@ -32,6 +32,7 @@ urlpatterns = [
     path("donations/", include("donations.urls")),
     path("restitution/", include("restitution.urls")),
     path("community-service/", include("community_service.urls")),
+    path("victims/", include("victims.urls")),
     path("", include("reports.urls")),
     path("", include("core.urls")),
 ]

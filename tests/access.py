@@ -73,9 +73,44 @@ PERSON = {
 MONEY = {role: labels for role, labels in PERSON.items() if role != "staff_jccc"}
 # What payees are owed and paid: victim services, administrators, auditors.
 MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
+# A victim: victim services and administrators with identity, auditors without, the supervising
+# officer of a person on one of the victim's cases without identity or contact; nobody else.
+VICTIM = {"admin": EVERY, "auditor": EVERY, "victims": EVERY, "officer": {"caseload"}}
+# A victim's identity and contact, and what writes them: victim services and administrators only.
+VICTIM_IDENTITY = {"admin": EVERY, "victims": EVERY}
+# An impact statement: as a victim, and a board coordinator of the district sees one shared with a board.
+STATEMENT = {
+    "admin": EVERY,
+    "auditor": EVERY,
+    "victims": EVERY,
+    "officer": {"caseload", "board"},
+    "boards": {"board"},
+}
 # Records each user owns (labels: the role that owns it, and "outsider"): their own, or every one.
 OWN = {role: {role} for role in SIGNED_IN}
 OWN_OR_STATEWIDE = {**OWN, "admin": EVERY, "auditor": EVERY}
+
+
+def _victims(w) -> dict[str, Any]:
+    return w.victims_by_case
+
+
+def _conflicts(w) -> dict[str, Any]:
+    from core.conflicts import PersonDetails
+    from tests.factories.victims import PHONE
+    from victims.conflicts import check
+    from victims.models import ConflictMatch
+
+    check(w.supervised, PersonDetails.of(name="Someone Else", phone=PHONE))
+    return {"one": ConflictMatch.objects.get()}
+
+
+def _statements(w) -> dict[str, Any]:
+    return w.statements
+
+
+def _attachments(w) -> dict[str, Any]:
+    return w.attachments
 
 
 def _people(w) -> dict[str, Any]:
@@ -119,6 +154,18 @@ def extend_world(w):
         for label, case in _cases(w).items()
     }
     w.payments = {label: pay(person, "25.00", dt.date(2026, 1, 10)) for label, person in _people(w).items()}
+    from tests.factories.victims import make_victim
+
+    w.victims_by_case = {label: make_victim(cases=[case], user=w.victims) for label, case in _cases(w).items()}
+    from tests.factories.victims import make_attachment, make_statement
+
+    # "board": on the caseload's case too, shared with a board; the others for the court only.
+    w.statements = {label: make_statement(v, user=w.victims) for label, v in w.victims_by_case.items()}
+    w.statements["board"] = make_statement(w.victims_by_case["caseload"], user=w.victims, board_mode="written_shared")
+    w.attachments = {label: make_attachment(s, user=w.victims) for label, s in w.statements.items()}
+    from victims.services import court_section_produce
+
+    w.sections = {label: court_section_produce(user=w.victims, case=case) for label, case in _cases(w).items()}
     # The nightly job has built the brochure once (else /brochure.pdf builds it on each walk).
     pdf = b"%PDF-1.4\n"
     BrochureBuild.objects.create(
@@ -288,6 +335,7 @@ def _declarations() -> dict[Any, Declared]:
         SpoilageFactory,
     )
     from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
+    from victims.models import ConflictMatch, CourtReportSection, ImpactStatement, StatementAttachment, Victim
 
     users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
     district_staff = {"officer", "supervisor", "boards"}
@@ -369,6 +417,15 @@ def _declarations() -> dict[Any, Declared]:
         BrochureBlock: Declared(lambda w: {"one": BrochureBlockFactory(key="walk-block")}, ADMINISTRATORS),
         FigureBaseline: Declared(lambda w: {"one": FigureBaselineFactory()}, ADMINISTRATORS),
         "report": Declared(_reports, _report_sees),
+        # victims
+        Victim: Declared(_victims, VICTIM),
+        "victim to edit": Declared(_victims, VICTIM_IDENTITY),
+        ConflictMatch: Declared(_conflicts, VICTIM_IDENTITY),
+        ImpactStatement: Declared(_statements, STATEMENT),
+        "statement to add to": Declared(_statements, VICTIM_IDENTITY),
+        StatementAttachment: Declared(_attachments, STATEMENT),
+        CourtReportSection: Declared(lambda w: w.sections, VICTIM),
+        "victims of a case": Declared(_cases, VICTIM),
     }
 
 
@@ -387,6 +444,7 @@ def url_targets() -> dict[str, Target]:
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
+    from victims.models import ConflictMatch, CourtReportSection, ImpactStatement, StatementAttachment, Victim
 
     return {
         "core:user_password": Target(User),
@@ -413,6 +471,18 @@ def url_targets() -> dict[str, Target]:
         "reports:public_photo_thumb": Target("public photo", {"key": "key"}, read=True),
         "reports:run": Target("report", {"slug": "slug"}, read=True),
         # A photo onto any record that takes photos: walked with every declared model that does.
+        "victims:victim_detail": Target(Victim, read=True),
+        "victims:victim_edit": Target("victim to edit", read=True),
+        "victims:case_victims": Target("victims of a case", read=True),
+        "victims:conflictmatch_detail": Target(ConflictMatch, read=True),
+        "victims:statement_detail": Target(ImpactStatement, read=True),
+        "victims:statement_add": Target("victim to edit", read=True),
+        "victims:payee_link": Target("victim to edit", read=True),
+        "victims:loss_add": Target("statement to add to", read=True),
+        "victims:statement_edit": Target("statement to add to", read=True),
+        "victims:attachment_add": Target("statement to add to", read=True),
+        "victims:attachment_download": Target(StatementAttachment, read=True),
+        "victims:section_pdf": Target(CourtReportSection, read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
 

@@ -3,6 +3,7 @@
 The settings checks run ``manage.py`` in a subprocess, since settings are read once per process.
 """
 
+import base64
 import os
 import secrets
 import subprocess
@@ -18,6 +19,9 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": secrets.token_urlsafe(60),
     "ALLOWED_HOSTS": "rjadmin.example.gov",
+    # Victims' contact details: required when DEBUG is off, like SECRET_KEY (victims/crypto.py).
+    "VICTIMS_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+    "VICTIMS_HASH_KEY": secrets.token_urlsafe(48),
 }
 
 
@@ -178,3 +182,11 @@ def test_axes_success_before_the_limit_resets_the_count(world, client):
         client.post(login, {"username": "officer.d9", "password": "wrong-password"})
     assert client.post(login, {"username": "officer.d9", "password": DEFAULT_PASSWORD}).status_code == 302
     assert not AccessAttempt.objects.filter(username="officer.d9").exists()
+
+
+@pytest.mark.parametrize("name", ["VICTIMS_ENCRYPTION_KEYS", "VICTIMS_HASH_KEY"])
+def test_production_refuses_to_start_without_the_victims_keys(name):
+    env = {k: v for k, v in PRODUCTION.items() if k != name}
+    result = manage("check", env_overrides=env)
+    assert result.returncode != 0
+    assert f"{name} (or {name}_FILE) must be set when DEBUG is off" in result.stderr

@@ -1,0 +1,65 @@
+"""The victims app's entries in core's registry: its menu links (and, later, its conflict checker)."""
+
+from django.urls import reverse
+
+from core.registry import ConflictChecker, MenuEntry, TimelineProvider, registry
+
+from . import conflicts
+from .models import LIST_ROLES, ConflictMatch, ImpactStatement, ReadLog
+
+
+def _sees_list(user) -> bool:
+    return user.is_superuser or user.role in LIST_ROLES
+
+
+registry.menu_item(MenuEntry("victims", "People", "Victims", "victims:victim_list", visible=_sees_list, order=40))
+registry.menu_item(
+    MenuEntry("victims-read-log", "People", "Victims' read log", "victims:readlog_list", model=ReadLog, order=41)
+)
+
+registry.conflict_checker(ConflictChecker(slug="victims", check=conflicts.check))
+registry.menu_item(
+    MenuEntry(
+        "victims-conflicts", "People", "Possible conflicts", "victims:conflictmatch_list", model=ConflictMatch, order=42
+    )
+)
+
+
+def _timeline(offender, user) -> list:
+    """One line per statement, the same for every role that sees the person: "Victim impact statement
+    received". Only a role that may read the statement gets its link; no victim, no content."""
+    from django.db.models import Exists, OuterRef
+
+    from core.timeline import TimelineItem
+
+    readable = ImpactStatement.objects.restrict(user).filter(pk=OuterRef("pk"))
+    rows = (
+        ImpactStatement.objects.filter(case__offender=offender)
+        .annotate(readable=Exists(readable))
+        .values("pk", "received_on", "created_at", "readable")
+        .order_by()
+    )
+    return [
+        TimelineItem(
+            date=row["received_on"],
+            program="victims",
+            kind="Victim impact statement",
+            text="Victim impact statement received",
+            url=reverse("victims:statement_detail", args=[row["pk"]]) if row["readable"] else "",
+            source=f"victims.ImpactStatement:{row['pk']}" if row["readable"] else "",
+            sort_key=(row["created_at"].isoformat(), row["pk"]),
+        )
+        for row in rows
+    ]
+
+
+registry.timeline_provider(TimelineProvider(slug="victims", program="victims", label="Victims", events=_timeline))
+
+
+def _seed():
+    from .demo import seed
+
+    seed()
+
+
+registry.demo_seeder(_seed, order=60)
