@@ -56,7 +56,14 @@ def urls(world, victim):
         reverse("core:offender_timeline", args=[offender.pk]),
         reverse("core:courtcase_detail", args=[world.case.pk]),
         reverse("core:dashboard"),
+        # Searching for the victim by name, phone or street finds nothing that names them.
+        f"{reverse('core:search')}?q={NAME}",
+        f"{reverse('core:search')}?q=555-0143",
+        f"{reverse('core:search')}?q=Persimmon",
+        f"{reverse('core:offender_timeline', args=[offender.pk])}?program=victims",
         "/api/v1/",
+        "/api/v1/cases/",
+        "/api/v1/offenders/",
     ]
 
 
@@ -98,7 +105,10 @@ def test_no_identity_or_contact_in_any_page_for_a_role_without_access(world, two
             response = client.get(url, follow=True)
             assert response.status_code in (200, 404), (url, response.status_code)
             opened += response.status_code == 200
-            assert leaked(response.content.decode()) == [], (role, url)
+            body = response.content.decode()
+            if "?q=" in url:  # the search page repeats what was typed: only its results count
+                body = body.replace(url.split("?q=", 1)[1], "")
+            assert leaked(body) == [], (role, url)
     assert opened > 0  # at least the dashboard: the search read real pages
 
 
