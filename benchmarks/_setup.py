@@ -13,3 +13,25 @@ def django_setup():
     import django
 
     django.setup()
+
+
+# Helpers of the SQL-heavy benchmarks (compliance, community_service, victims); call after django_setup().
+def log(message: str) -> None:
+    """Progress on stderr: stdout holds only the JSON line."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def execute(sql: str, params=None) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.rowcount
+
+
+def scalar(sql: str, params=None):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params or [])
+        return cursor.fetchone()[0]

@@ -31,7 +31,7 @@ import statistics
 import sys
 import time
 
-from _setup import django_setup
+from _setup import django_setup, execute, log, scalar
 
 django_setup()
 
@@ -111,22 +111,6 @@ LAST = [
         "fen",
     )
 ][:400]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def execute(sql: str, params=None) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.rowcount
-
-
-def scalar(sql: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchone()[0]
 
 
 def build(victims: int) -> dict:

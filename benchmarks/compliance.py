@@ -28,7 +28,7 @@ import sys
 import time
 import tracemalloc
 
-from _setup import django_setup
+from _setup import django_setup, execute, log, scalar
 
 django_setup()
 
@@ -38,22 +38,6 @@ from django.test.utils import setup_test_environment  # noqa: E402
 
 FULL_OBLIGATIONS = 600_000
 TODAY = dt.date(2026, 11, 2)
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def execute(sql: str, params=None) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.rowcount
-
-
-def scalar(sql: str, params=None):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params or [])
-        return cursor.fetchone()[0]
 
 
 def build(obligations: int) -> dict:
