@@ -30,10 +30,15 @@ class SearchFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        return queryset.filter(self.search_q(value))
+
+    def search_q(self, value: str) -> Q:
+        """The condition ``q`` filters on; a filter set whose search depends on who asks adds to it
+        (``self.request.user``)."""
         query = Q()
         for field in self.search_fields:
             query |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(query)
+        return query
 
 
 # Voidable entries (core.entries) --------------------------------------------------------------

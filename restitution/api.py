@@ -43,7 +43,10 @@ class ObligationSerializer(serializers.ModelSerializer):
     """An obligation with its compliance figures as of ``as_of`` (null when ordered after that date)."""
 
     record_status = serializers.CharField(source="status", read_only=True)
-    payee_name = serializers.CharField(source="payee.name", read_only=True)
+    payee_name = serializers.SerializerMethodField(
+        help_text="The payee's name; a victim payee's only for victim services and administrators, "
+        'for anyone else its label ("Victim payee" and its reference).'
+    )
     case_number = serializers.CharField(source="case.case_number", read_only=True)
     as_of = serializers.SerializerMethodField()
     paid = serializers.SerializerMethodField()
@@ -87,6 +90,12 @@ class ObligationSerializer(serializers.ModelSerializer):
 
     def get_as_of(self, obj) -> str:
         return self.context["as_of"].isoformat()
+
+    def get_payee_name(self, obj) -> str | None:
+        if obj.payee is None:
+            return None
+        request = self.context.get("request")
+        return obj.payee.name_for(getattr(request, "user", None))
 
     def get_paid(self, obj) -> str | None:
         return self._money(obj, "paid")

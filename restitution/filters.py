@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from core.filters import SearchFilterSet, scoped
 from core.models import District
@@ -13,7 +14,7 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 
 class ObligationFilterSet(SearchFilterSet):
-    search_fields = ("offender__doc_id", "offender__last_name", "case__case_number", "payee__name")
+    search_fields = ("offender__doc_id", "offender__last_name", "case__case_number", "payee__reference")
     kind = django_filters.ChoiceFilter(choices=ObligationKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=ObligationStatus.choices, empty_label="Any status")
     district = django_filters.ModelChoiceFilter(
@@ -48,8 +49,22 @@ class PaymentFilterSet(SearchFilterSet):
         fields = ["q", "method", "source", "received_after", "received_before", "reversed"]
 
 
-class PayeeFilterSet(SearchFilterSet):
-    search_fields = ("name", "reference")
+class PayeeNameSearch(SearchFilterSet):
+    """Searching by a payee's name answers only for names the user may read: a victim payee's name
+    for victim services and administrators, otherwise only the CVCF fund's and other payees' names
+    (a match on a hidden name would tell who the victim is)."""
+
+    payee_path = ""
+
+    def search_q(self, value: str) -> Q:
+        by_name = Q(**{f"{self.payee_path}name__icontains": value})
+        if not getattr(getattr(self.request, "user", None), "can_see_victim_contacts", False):
+            by_name &= ~Q(**{f"{self.payee_path}kind": PayeeKind.VICTIM})
+        return super().search_q(value) | by_name
+
+
+class PayeeFilterSet(PayeeNameSearch):
+    search_fields = ("reference",)
     kind = django_filters.ChoiceFilter(choices=PayeeKind.choices, empty_label="Any kind")
 
     class Meta:
@@ -57,8 +72,9 @@ class PayeeFilterSet(SearchFilterSet):
         fields = ["q", "kind"]
 
 
-class DisbursementFilterSet(SearchFilterSet):
-    search_fields = ("reference", "payee__name")
+class DisbursementFilterSet(PayeeNameSearch):
+    search_fields = ("reference", "payee__reference")
+    payee_path = "payee__"
     disbursed_after = django_filters.DateFilter(
         field_name="disbursed_on", lookup_expr="gte", label="Disbursed on or after", **DATE
     )

@@ -27,7 +27,11 @@ class ObligationForm(ScopedFormMixin, forms.Form):
         help_text="Leave empty for a CVCF judgment: the fund is the payee.",
     )
     new_payee = forms.CharField(
-        label="Or a new payee", required=False, max_length=200, help_text="The victim's or payee's name."
+        label="Or the payee's name",
+        required=False,
+        max_length=200,
+        help_text="As the court order gives it. A name already on file is matched to its payee; "
+        "a victim payee is then shown by its reference, never by name.",
     )
     ordered_amount = money_field(label="Ordered amount ($)")
     ordered_on = forms.DateField(label="Ordered on", widget=DateInput())

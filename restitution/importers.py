@@ -16,8 +16,8 @@ from core.models import CourtCase, Offender
 from core.querysets import ADD, CHANGE, can
 
 from . import services
-from .choices import ObligationKind, ObligationStatus, PayeeKind, PaymentMethod, PaymentSource
-from .models import Obligation, Payee, Payment, PaymentPlan, PaymentReversal
+from .choices import ObligationKind, ObligationStatus, PaymentMethod, PaymentSource
+from .models import Obligation, Payment, PaymentPlan, PaymentReversal
 
 KINDS = {k.value: k for k in ObligationKind}
 METHODS = {**{m.value: m for m in PaymentMethod}, **{m.label.lower(): m for m in PaymentMethod}}
@@ -173,11 +173,7 @@ class ObligationImporter(_RestitutionImporter):
             raise RowError({"case_number": "This case belongs to another person."})
         payee = None
         if payload["kind"] != ObligationKind.CVCF:
-            payee_kind = PayeeKind.VICTIM if payload["kind"] == ObligationKind.RESTITUTION else PayeeKind.OTHER
-            name = values["payee"].strip()
-            payee = Payee.objects.filter(name__iexact=name).exclude(kind=PayeeKind.CVCF).order_by("pk").first()
-            if payee is None:
-                payee = services.payee_create(name=name, kind=payee_kind, user=self.user)
+            payee = services.payee_for_name(name=values["payee"], obligation_kind=payload["kind"], user=self.user)
         return services.obligation_create(
             case=case,
             kind=payload["kind"],

@@ -63,7 +63,29 @@ class Payee(models.Model):
         ]
 
     def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """What pages, exports, PDFs and history show. A victim payee's name names the victim, which only
+        victim services and administrators may read (``name_for``): everywhere else it is "Victim payee"
+        and its reference."""
+        if self.kind == PayeeKind.VICTIM:
+            return f"Victim payee {self.reference}" if self.reference else f"Victim payee #{self.pk}"
+        return self._named
+
+    @property
+    def _named(self) -> str:
         return f"{self.name} ({self.reference})" if self.reference else self.name
+
+    def name_visible_to(self, user) -> bool:
+        """A victim payee's name only for those who may see victims' identities
+        (``User.can_see_victim_contacts``); every other payee's for anyone who sees the payee."""
+        return self.kind != PayeeKind.VICTIM or getattr(user, "can_see_victim_contacts", False)
+
+    def name_for(self, user) -> str:
+        """The payee's name for ``user``, or its label where the name is not theirs to read."""
+        return self._named if self.name_visible_to(user) else self.label
 
     def get_absolute_url(self):
         return reverse("restitution:payee_detail", args=[self.pk])

@@ -166,11 +166,11 @@ def collections_report(user, params) -> dict:
 
 def owed_to_payees(user, params) -> dict:
     """What each payee was allocated, what was disbursed to them and what is still owed."""
-    payees = selectors.payees_with_owed(Payee.objects.restrict(user, VIEW)).order_by("-owed", "name")
+    payees = selectors.payees_with_owed(Payee.objects.restrict(user, VIEW)).order_by("-owed", "kind", "reference", "pk")
     rows = []
     for p in payees:
         allocated, owed = quantize(p.allocated), quantize(p.owed)
-        rows.append([p.name, p.get_kind_display(), p.reference, allocated, allocated - owed, owed])
+        rows.append([p.name_for(user), p.get_kind_display(), p.reference, allocated, allocated - owed, owed])
     return {
         "tables": [
             {

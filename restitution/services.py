@@ -170,6 +170,20 @@ def payee_create(*, name: str, kind: str, reference: str = "", user=None) -> Pay
 
 
 @transaction.atomic
+def payee_for_name(*, name: str, obligation_kind: str, user=None) -> Payee:
+    """The payee an officer names when recording an obligation: the one already on file with this name
+    (case-insensitive; never the CVCF fund), else a new victim payee for restitution or an "other"
+    payee. The name is typed from the court order and matched here, never shown back: a victim payee is
+    shown by its label everywhere but to victim services and administrators (``Payee.name_for``)."""
+    name = name.strip()
+    payee = Payee.objects.filter(name__iexact=name).exclude(kind=PayeeKind.CVCF).order_by("pk").first()
+    if payee is not None:
+        return payee
+    kind = PayeeKind.VICTIM if obligation_kind == ObligationKind.RESTITUTION else PayeeKind.OTHER
+    return payee_create(name=name, kind=kind, user=user)
+
+
+@transaction.atomic
 def obligation_create(
     *,
     case: CourtCase,

@@ -33,7 +33,9 @@ class ObligationTable(BaseTable):
     offender = tables.Column(linkify=offender_link, order_by=("offender__last_name", "offender__first_name"))
     case = wide_only(tables.Column(accessor="case__case_number", verbose_name="Case"))
     kind = tables.Column(linkify=True)
-    payee = tables.Column(accessor="payee__name", verbose_name="Payee")
+    # The payee's label (a victim payee by its reference: its name names the victim), sorted by kind and
+    # reference so the order tells nothing of names either.
+    payee = tables.Column(verbose_name="Payee", order_by=("payee__kind", "payee__reference", "payee_id"))
     ordered_amount = MoneyColumn(verbose_name="Ordered")
     ordered_on = wide_only(tables.DateColumn(verbose_name="Ordered on"))
     paid = MoneyColumn(verbose_name="Paid")
@@ -57,7 +59,9 @@ class PaymentTable(BaseTable):
 
 
 class PayeeTable(BaseTable):
-    name = tables.Column(linkify=True)
+    """Victim services and administrators read a victim payee's name; auditors its label."""
+
+    name = tables.Column(linkify=True, verbose_name="Payee", order_by=("kind", "reference", "pk"))
     allocated = MoneyColumn(verbose_name="Received for them")
     owed = MoneyColumn(verbose_name="Owed (not yet disbursed)")
 
@@ -65,10 +69,16 @@ class PayeeTable(BaseTable):
         model = Payee
         fields = ("name", "kind", "reference", "allocated", "owed", "active")
 
+    def render_name(self, record):
+        return record.name_for(getattr(self.request, "user", None))
+
+    def value_name(self, record):
+        return self.render_name(record)
+
 
 class DisbursementTable(BaseTable):
     reference = tables.Column(linkify=True)
-    payee = tables.Column(linkify=True)
+    payee = tables.Column(linkify=True, order_by=("payee__kind", "payee__reference", "payee_id"))
     amount = MoneyColumn()
 
     class Meta(BaseTable.Meta):

@@ -304,7 +304,9 @@ class ObligationCreateView(OffenderTargetMixin, _ServiceFormView):
         data = form.cleaned_data
         payee = data.get("payee")
         if data["kind"] != ObligationKind.CVCF and payee is None:
-            payee = services.payee_create(name=data["new_payee"], kind="victim", user=self.request.user)
+            payee = services.payee_for_name(
+                name=data["new_payee"], obligation_kind=data["kind"], user=self.request.user
+            )
         obligation = services.obligation_create(
             case=data["case"],
             kind=data["kind"],
@@ -496,6 +498,7 @@ class PayeeDetailView(MoneyOutMixin, ObjectDetailView):
             .select_related("payment", "obligation__case")
             .order_by("allocated_on", "pk")[:50],
             can_disburse=can(self.request.user, Disbursement, ADD),
+            payee_name=payee.name_for(self.request.user),
         )
         return context
 
@@ -505,7 +508,11 @@ class PayeeEditView(MoneyOutMixin, ObjectEditView):
 
 
 class PayeeHistoryView(MoneyOutMixin, ObjectHistoryView):
-    """The payee's history, for those who see money paid out."""
+    """The payee's history, for those who see money paid out; a victim payee's name only for those who
+    may read victims' identities."""
+
+    def hidden_fields(self):
+        return set() if self.object.name_visible_to(self.request.user) else {"name"}
 
 
 class DisbursementListView(MoneyOutMixin, ObjectListView):

@@ -30,6 +30,17 @@ def pdf_words(content: bytes, tmp_path: Path) -> list[tuple[int, float, float, s
     return words
 
 
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    """The text of a PDF as pdftotext reads it, with runs of white space made one space."""
+    from tests.conftest import require_program
+
+    require_program("pdftotext", "poppler-utils reads the PDF's text")
+    source = tmp_path / "text.pdf"
+    source.write_bytes(content)
+    text = subprocess.run(["pdftotext", str(source), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
 def words_past_the_edge(content: bytes, tmp_path: Path, margin_pt: float = 0.0) -> list[str]:
     """The words printed beyond their page's right edge less ``margin_pt`` (none in a PDF whose text
     stays inside its printed area)."""

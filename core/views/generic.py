@@ -283,11 +283,17 @@ class ObjectHistoryView(ScopedMixin, DetailView):
     template_name = "core/object_history.html"
     paginate_by = 25
 
+    def hidden_fields(self) -> set[str]:
+        """Fields whose values this user may not read (a victim payee's name for an auditor): their
+        changes are left out of the tab, old and new values alike."""
+        return set()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.object
         if not hasattr(obj, "history"):
             raise Http404
+        hidden = self.hidden_fields()
         records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
         model_fields = {f.attname: f for f in obj._meta.concrete_fields}
         model_fields.update({f.name: f for f in obj._meta.concrete_fields})
@@ -306,6 +312,7 @@ class ObjectHistoryView(ScopedMixin, DetailView):
                     if name in ("id",) or not hasattr(record, name):
                         continue
                     changes.append((field, name, None, getattr(record, name)))
+            changes = [c for c in changes if c[1] not in hidden and (c[0] is None or c[0].name not in hidden)]
             for field, _name, old, new in changes:
                 if field is not None and field.is_relation and field.many_to_one:
                     wanted.setdefault(field.related_model, set()).update(v for v in (old, new) if v not in (None, ""))

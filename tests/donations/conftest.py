@@ -1,13 +1,12 @@
 import datetime as dt
-import subprocess
 from decimal import Decimal
 
 import pytest
 
-from tests.conftest import require_program
 from tests.factories import OrganizationFactory
 from tests.factories.donations import ItemFactory, ProductionLogFactory
 from tests.factories.gardens import HarvestFactory, make_garden_world
+from tests.pdfs import pdf_text  # noqa: F401  (the donation tests import it from here)
 
 
 @pytest.fixture
@@ -28,12 +27,3 @@ def stocked(gw):
     HarvestFactory(garden=w.garden_acc, crop=w.squash, date=dt.date(2026, 7, 1), weight_lb=Decimal("80.0"))
     ProductionLogFactory(facility=w.jccc, item=w.quilt, quantity=10, date=dt.date(2026, 7, 1))
     return w
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    """The text of a PDF as pdftotext (poppler-utils) reads it, with runs of white space made one space."""
-    require_program("pdftotext", "poppler-utils reads the PDF's text")
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(content)
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    return " ".join(text.split())

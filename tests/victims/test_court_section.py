@@ -5,17 +5,11 @@ import pytest
 from django.urls import reverse
 
 from core.models import AuditEvent
-from tests.conftest import require_program
 from tests.factories.victims import ADDRESS, DOB, EMAIL, EMPLOYER, NAME, PHONE, make_statement, make_victim
-from tests.pdfs import pdf_words
+from tests.pdfs import pdf_text
 from victims.models import CourtReportSection
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    require_program("pdftotext", "the tests read the PDF's text")
-    return " ".join(word for _n, _x, _w, word in pdf_words(content, tmp_path))
 
 
 FORBIDDEN = [
