@@ -143,6 +143,16 @@ class ConflictChecker:
     check: Callable
 
 
+@dataclass(frozen=True)
+class FrequentTaskEntry:
+    """A Celery task beat runs every ``minutes`` (not a dated job: no JobRun row each time), such as a
+    sweep that retries what failed. ``load_schedule`` puts it in beat as ``rjadmin:<slug>``."""
+
+    slug: str
+    task: str
+    minutes: int
+
+
 MENU_GROUPS = ["Programs", "Restitution", "People", "Places", "Reports", "Administration"]
 
 
@@ -155,11 +165,15 @@ class Registry:
         self.event_handlers: dict[str, EventHandlerEntry] = {}
         self.timeline: dict[str, TimelineProvider] = {}
         self.conflict_checkers: dict[str, ConflictChecker] = {}
+        self.frequent_tasks: dict[str, FrequentTaskEntry] = {}
         self.resources: dict[str, type] = {}
         self._seeders: list[tuple[int, Callable[[], None]]] = []
 
     def event_handler(self, entry: EventHandlerEntry):
         return self._add(self.event_handlers, entry)
+
+    def frequent_task(self, entry: FrequentTaskEntry):
+        return self._add(self.frequent_tasks, entry)
 
     def timeline_provider(self, entry: TimelineProvider):
         return self._add(self.timeline, entry)

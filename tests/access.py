@@ -78,6 +78,8 @@ MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
 VICTIM = {"admin": EVERY, "auditor": EVERY, "victims": EVERY, "officer": {"caseload"}}
 # A victim's identity and contact, and what writes them: victim services and administrators only.
 VICTIM_IDENTITY = {"admin": EVERY, "victims": EVERY}
+# Notices to victims: victim services and administrators act on them, auditors read them.
+NOTICES = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
 # An impact statement: as a victim, and a board coordinator of the district sees one shared with a board.
 STATEMENT = {
     "admin": EVERY,
@@ -93,6 +95,21 @@ OWN_OR_STATEWIDE = {**OWN, "admin": EVERY, "auditor": EVERY}
 
 def _victims(w) -> dict[str, Any]:
     return w.victims_by_case
+
+
+def _notices(w) -> dict[str, Any]:
+    """A letter owed to the caseload person's victim, made by the event handler from a real event."""
+    if not hasattr(w, "notices"):
+        from core.events import emit
+        from victims.services import notifications_for_event
+
+        victim = w.victims_by_case["caseload"]
+        victim.statutory_category, victim.notify_by_mail = "domestic_assault", True
+        victim.save(update_fields=["statutory_category", "notify_by_mail"])
+        offender = victim.cases.get().offender
+        event = emit(offender=offender, kind="status", before="supervised", after="discharged")
+        w.notices = {"letter": notifications_for_event(event)[0]}
+    return w.notices
 
 
 def _conflicts(w) -> dict[str, Any]:
@@ -335,7 +352,14 @@ def _declarations() -> dict[Any, Declared]:
         SpoilageFactory,
     )
     from tests.factories.reports import BrochureBlockFactory, FigureBaselineFactory
-    from victims.models import ConflictMatch, CourtReportSection, ImpactStatement, StatementAttachment, Victim
+    from victims.models import (
+        ConflictMatch,
+        CourtReportSection,
+        ImpactStatement,
+        Notification,
+        StatementAttachment,
+        Victim,
+    )
 
     users = (*SIGNED_IN, "officer_d10")  # each role's own account, and one in another district
     district_staff = {"officer", "supervisor", "boards"}
@@ -426,6 +450,8 @@ def _declarations() -> dict[Any, Declared]:
         StatementAttachment: Declared(_attachments, STATEMENT),
         CourtReportSection: Declared(lambda w: w.sections, VICTIM),
         "victims of a case": Declared(_cases, VICTIM),
+        Notification: Declared(_notices, NOTICES),
+        "notification letter": Declared(_notices, VICTIM_IDENTITY),
     }
 
 
@@ -444,7 +470,14 @@ def url_targets() -> dict[str, Target]:
     from donations.models import Donation
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
-    from victims.models import ConflictMatch, CourtReportSection, ImpactStatement, StatementAttachment, Victim
+    from victims.models import (
+        ConflictMatch,
+        CourtReportSection,
+        ImpactStatement,
+        Notification,
+        StatementAttachment,
+        Victim,
+    )
 
     return {
         "core:user_password": Target(User),
@@ -483,6 +516,8 @@ def url_targets() -> dict[str, Target]:
         "victims:attachment_add": Target("statement to add to", read=True),
         "victims:attachment_download": Target(StatementAttachment, read=True),
         "victims:section_pdf": Target(CourtReportSection, read=True),
+        "victims:notification_detail": Target(Notification, read=True),
+        "victims:notification_letter": Target("notification letter", read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
 

@@ -81,3 +81,35 @@ class LossCategory(models.TextChoices):
     FUNERAL = "funeral", "Funeral"
     TRAVEL = "travel", "Travel to court or treatment"
     OTHER = "other", "Other"
+
+
+class Channel(models.TextChoices):
+    """How a victim chose to be told of an offender's release, escape, death or parole hearing."""
+
+    EMAIL = "email", "E-mail"
+    MAIL = "mail", "Letter"
+    PHONE = "phone", "Phone call"
+
+
+class NoticeStatus(models.TextChoices):
+    PENDING = "pending", "To send"
+    SENT = "sent", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AttemptOutcome(models.TextChoices):
+    SENT = "sent", "E-mail sent"
+    FAILED = "failed", "E-mail failed"
+    MAILED = "mailed", "Letter mailed"
+    REACHED = "reached", "Call: told the victim"
+    MESSAGE = "message", "Call: left a message"
+    NO_ANSWER = "no_answer", "Call: no answer"
+    WRONG_NUMBER = "wrong_number", "Call: wrong or disconnected number"
+    NO_CONTACT = "no_contact", "Nothing on file to reach the victim by"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+# A call that told the victim or left a message completes the notice; the rest leave it to try again.
+CALL_DONE = {AttemptOutcome.REACHED, AttemptOutcome.MESSAGE}
+CALL_OUTCOMES = [AttemptOutcome.REACHED, AttemptOutcome.MESSAGE, AttemptOutcome.NO_ANSWER, AttemptOutcome.WRONG_NUMBER]

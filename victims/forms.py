@@ -3,11 +3,12 @@
 import re
 
 from django import forms
+from django.utils import timezone
 
 from core.forms import DateInput, Form, ScopedModelForm
 from core.models import CourtCase, User
 
-from .choices import MatchStatus, ReadWhat
+from .choices import CALL_OUTCOMES, Channel, MatchStatus, NoticeStatus, ReadWhat
 from .models import EconomicLoss, ImpactStatement, Victim, VictimIdentity
 
 
@@ -37,7 +38,12 @@ class VictimForm(ScopedModelForm):
             "do_not_contact",
             "redact_all",
             "statutory_category",
+            "notification_requested_on",
+            "notify_by_email",
+            "notify_by_mail",
+            "notify_by_phone",
         )
+        widgets = {"notification_requested_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,6 +87,14 @@ class VictimForm(ScopedModelForm):
         self.instance.represents = data.get("represents_reference")
         if data.get("represents_reference") and not data.get("relationship"):
             self.add_error("relationship", "Say how the representative is related to the victim.")
+        if data.get("do_not_contact") and any(data.get(f"notify_by_{c}") for c in ("email", "mail", "phone")):
+            self.add_error(
+                "do_not_contact",
+                "A victim who asked not to be contacted gets no notices: clear the channels or this box.",
+            )
+        requested = data.get("notification_requested_on")
+        if requested and requested > timezone.localdate():
+            self.add_error("notification_requested_on", "The request cannot be dated in the future.")
         return data
 
 
@@ -226,3 +240,31 @@ class PayeeLinkForm(Form):
         if len(matches) > 1:
             raise forms.ValidationError("More than one payee has this name: enter its reference.")
         return matches[0]
+
+
+class NotificationFilterForm(Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *NoticeStatus.choices], required=False, initial=NoticeStatus.PENDING
+    )
+    channel = forms.ChoiceField(choices=[("", "Any channel"), *Channel.choices], required=False)
+    victim = forms.CharField(required=False, max_length=16, label="Victim reference")
+
+
+class CallForm(Form):
+    outcome = forms.ChoiceField(
+        label="How the call went", choices=[(o.value, o.label) for o in CALL_OUTCOMES], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text="What was said or left, without the number called.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class MailedForm(Form):
+    note = forms.CharField(required=False, max_length=300, label="Note", help_text="For example: sent certified.")
+
+
+class CancelForm(Form):
+    reason = forms.CharField(max_length=300, help_text="Why the notice will not be sent.")

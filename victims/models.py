@@ -25,10 +25,13 @@ from core.money import MoneyField
 from core.querysets import ADD, ALL, VIEW, RestrictedQuerySet
 
 from .choices import (
+    AttemptOutcome,
     BoardMode,
+    Channel,
     Consent,
     LossCategory,
     MatchStatus,
+    NoticeStatus,
     Permanence,
     ReadSource,
     ReadWhat,
@@ -90,6 +93,16 @@ class Victim(models.Model):
         blank=True,
         help_text="Victims of a sexual offense, domestic assault or stalking: court records redact them.",
     )
+    notification_requested_on = models.DateField(
+        "written request for notification received",
+        null=True,
+        blank=True,
+        help_text="For an offense that gives no automatic right (RSMo 595.209): the date of the victim's "
+        "written request to be notified.",
+    )
+    notify_by_email = models.BooleanField("notify by e-mail", default=False)
+    notify_by_mail = models.BooleanField("notify by letter", default=False)
+    notify_by_phone = models.BooleanField("notify by phone", default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
@@ -570,3 +583,84 @@ class VictimPayee(models.Model):
     def scope_q(cls, user, action):
         # Which payee is a victim can identify them: victim services and administrators only.
         return ALL if user.role in PROTECTED_ROLES else None
+
+
+class Notification(models.Model):
+    """One notice a victim is owed about an offender event (release to supervision, discharge, escape,
+    death, a parole hearing), on one channel the victim chose. Made by the offender-event handler
+    (``services.notifications_for_event``), once per event, victim and channel. An e-mail is sent by a
+    Celery task and retried with backoff; a letter is printed (``victims:notification_letter``) and
+    marked mailed; a call is made and recorded by hand. Every try is a ``NotificationAttempt``.
+
+    ``body`` is what the victim is told about the offender: it never holds the victim's contact."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="notifications")
+    event = models.ForeignKey("core.OffenderEvent", on_delete=models.PROTECT, related_name="+")
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    status = models.CharField(max_length=9, choices=NoticeStatus.choices, default=NoticeStatus.PENDING)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "victim", "channel"], name="%(app_label)s_%(class)s_once"),
+            models.CheckConstraint(
+                condition=Q(status=NoticeStatus.PENDING, completed_at__isnull=True)
+                | ~Q(status=NoticeStatus.PENDING) & Q(completed_at__isnull=False),
+                name="%(app_label)s_%(class)s_completed_when_not_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status=NoticeStatus.PENDING, channel=Channel.EMAIL),
+                name="victims_notice_email_due",
+            ),
+            models.Index(fields=["status", "channel", "-created_at"], name="victims_notice_status"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_channel_display()} to {self.victim.reference}: {self.subject}"
+
+    def get_absolute_url(self):
+        return reverse("victims:notification_detail", args=[self.pk])
+
+    @classmethod
+    def scope_q(cls, user, action):
+        # Who is told what and how is victim services' work; auditors read it (no contact is in it).
+        if user.role in PROTECTED_ROLES:
+            return ALL
+        if action == VIEW and user.role == Role.AUDITOR:
+            return ALL
+        return None
+
+
+class NotificationAttempt(models.Model):
+    """One try at a notice: an e-mail sent or refused, a letter mailed, a call and how it went. ``detail``
+    holds the mail server's error or the caller's note, never the address or number used."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.PROTECT, related_name="attempt_log")
+    at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=12, choices=AttemptOutcome.choices)
+    detail = models.CharField(max_length=300, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["notification_id", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_outcome_display()} ({self.at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return Notification.scope_q(user, action)

@@ -2,10 +2,18 @@
 
 from django.urls import reverse
 
-from core.registry import ConflictChecker, MenuEntry, TimelineProvider, registry
+from core.choices import OffenderEventKind
+from core.registry import (
+    ConflictChecker,
+    EventHandlerEntry,
+    FrequentTaskEntry,
+    MenuEntry,
+    TimelineProvider,
+    registry,
+)
 
-from . import conflicts
-from .models import LIST_ROLES, ConflictMatch, ImpactStatement, ReadLog
+from . import conflicts, services
+from .models import LIST_ROLES, ConflictMatch, ImpactStatement, Notification, ReadLog
 
 
 def _sees_list(user) -> bool:
@@ -18,6 +26,26 @@ registry.menu_item(
 )
 
 registry.conflict_checker(ConflictChecker(slug="victims", check=conflicts.check))
+
+# Notifications: an offender released, discharged, escaped or dead, or a parole hearing recorded.
+registry.event_handler(
+    EventHandlerEntry(
+        slug="victims-notify",
+        handle=services.notifications_for_event,
+        kinds=frozenset({OffenderEventKind.STATUS, OffenderEventKind.PAROLE_HEARING}),
+    )
+)
+registry.frequent_task(FrequentTaskEntry("victims_notifications", "victims.send_due_notifications", 2))
+registry.menu_item(
+    MenuEntry(
+        "victims-notifications",
+        "People",
+        "Victim notifications",
+        "victims:notification_list",
+        model=Notification,
+        order=43,
+    )
+)
 registry.menu_item(
     MenuEntry(
         "victims-conflicts", "People", "Possible conflicts", "victims:conflictmatch_list", model=ConflictMatch, order=42

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+import datetime as dt
+from functools import partial
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from core.choices import OffenderEventKind, OffenderStatus, OffenseClass
 from core.services import set_history
 
-from .choices import ReadSource, ReadWhat
-from .models import ReadLog, Victim, VictimIdentity, can_read_identity
+from .choices import (
+    CALL_DONE,
+    CALL_OUTCOMES,
+    AttemptOutcome,
+    Channel,
+    NoticeStatus,
+    ReadSource,
+    ReadWhat,
+    StatutoryCategory,
+)
+from .models import (
+    Notification,
+    NotificationAttempt,
+    ReadLog,
+    Victim,
+    VictimIdentity,
+    can_read_identity,
+)
 
 
 @transaction.atomic
@@ -225,3 +247,286 @@ def payee_link(*, user, victim, payee):
     link.full_clean()
     link.save()
     return link
+
+
+# Notifications (RSMo 595.209) ---------------------------------------------------------------------
+# An offender event (core.events) reaches ``notifications_for_event`` after its change is committed.
+# Each victim with a right to be told gets one Notification per channel they chose. E-mails are sent
+# by a Celery task (``victims.send_notification``) and retried by beat's sweep with backoff; letters
+# are printed and marked mailed; calls are recorded by hand. Every try is a NotificationAttempt.
+
+EMAIL_BACKOFF = [dt.timedelta(minutes=m) for m in (1, 5, 30, 120, 720)]
+EMAIL_MAX_ATTEMPTS = len(EMAIL_BACKOFF) + 1
+NOTIFIED_STATUSES = {
+    OffenderStatus.SUPERVISED: "was released from prison to supervision",
+    OffenderStatus.DISCHARGED: "was discharged from the Department's supervision",
+    OffenderStatus.ESCAPED: "has escaped or absconded",
+    OffenderStatus.DECEASED: "has died",
+}
+# RSMo 595.209.1 gives the rights without a request to victims of dangerous felonies, murder,
+# voluntary manslaughter, chapter 566 (sexual offenses) and domestic assault. The record keeps the
+# 595.226 category (sexual offense, domestic assault) and the case's class; a class A or B felony
+# stands for a dangerous felony here (Missouri's dangerous felonies are, with few exceptions, class
+# A or B). For any other offense, a written request gives the right (``notification_requested_on``).
+AUTOMATIC_CATEGORIES = {StatutoryCategory.SEXUAL_OFFENSE, StatutoryCategory.DOMESTIC_ASSAULT}
+AUTOMATIC_CLASSES = {OffenseClass.FELONY_A, OffenseClass.FELONY_B}
+
+
+def notification_basis(victim: Victim) -> str:
+    """Why the victim is notified: "statute", "request" or "" (no right: not notified)."""
+    if victim.statutory_category in AUTOMATIC_CATEGORIES or any(
+        c.offense_class in AUTOMATIC_CLASSES for c in victim.cases.all()
+    ):
+        return "statute"
+    return "request" if victim.notification_requested_on else ""
+
+
+def chosen_channels(victim: Victim) -> list[str]:
+    return [
+        channel
+        for channel, chosen in (
+            (Channel.EMAIL, victim.notify_by_email),
+            (Channel.MAIL, victim.notify_by_mail),
+            (Channel.PHONE, victim.notify_by_phone),
+        )
+        if chosen
+    ]
+
+
+def letter_address(identity: VictimIdentity | None) -> str:
+    """Where a letter goes: a Safe at Home participant's designated address only, else the mailing
+    address, else the home address."""
+    if identity is None:
+        return ""
+    if identity.safe_at_home:
+        return identity.designated_address
+    return identity.mailing_address or identity.address
+
+
+def _contact_for(channel: str, identity: VictimIdentity | None) -> str:
+    if identity is None:
+        return ""
+    if channel == Channel.EMAIL:
+        return identity.email
+    if channel == Channel.PHONE:
+        return identity.phone or identity.alternate_phone
+    return letter_address(identity)
+
+
+def notice_text(event) -> tuple[str, str]:
+    """The subject and body telling a victim what happened (the offender's name and DOC ID, the date);
+    None when this event is not one a victim is told of."""
+    offender = event.offender
+    who = f"{offender.first_name} {offender.last_name} (DOC ID {offender.doc_id})"
+    when = timezone.localtime(event.occurred_at).date()
+    if event.kind == OffenderEventKind.STATUS:
+        what = NOTIFIED_STATUSES.get(event.after)
+        if what is None or event.before == event.after:
+            return None
+        subject = (
+            f"Notice about {offender.first_name} {offender.last_name}: {OffenderStatus(event.after).label.lower()}"
+        )
+        body = f"{who} {what} on {when:%B %-d, %Y}."
+        if event.after == OffenderStatus.ESCAPED:
+            body += " If you feel you are in danger, call 911."
+    elif event.kind == OffenderEventKind.PAROLE_HEARING and event.hearing_id:
+        hearing = event.hearing
+        subject = f"Notice about {offender.first_name} {offender.last_name}: parole hearing"
+        body = f"The parole board heard the case of {who} on {hearing.hearing_date:%B %-d, %Y}: "
+        body += f"{hearing.get_outcome_display().lower()}."
+        if hearing.next_hearing_date:
+            body += f" The next hearing is set for {hearing.next_hearing_date:%B %-d, %Y}."
+    else:
+        return None
+    body += (
+        "\n\nYou receive this notice because you asked to be told, or because Missouri law (RSMo 595.209) "
+        "gives you the right. To change how you are told, or to stop these notices, call the Office of "
+        "Victim Services."
+    )
+    return subject, body
+
+
+@transaction.atomic
+def notifications_for_event(event) -> list[Notification]:
+    """The offender-event handler: one notice per victim with the right and per chosen channel.
+    Idempotent (a retried delivery adds nothing twice). A channel with nothing on file to use fails at
+    once, so victim services sees it."""
+    text = notice_text(event)
+    if text is None:
+        return []
+    subject, body = text
+    victims = (
+        Victim.objects.filter(cases__offender=event.offender, deceased=False, do_not_contact=False)
+        .distinct()
+        .select_related("identity")
+        .prefetch_related("cases")
+        .order_by("pk")
+    )
+    made = []
+    now = timezone.now()
+    for victim in victims:
+        if not notification_basis(victim):
+            continue
+        identity = getattr(victim, "identity", None)
+        for channel in chosen_channels(victim):
+            notice, created = Notification.objects.get_or_create(
+                event=event,
+                victim=victim,
+                channel=channel,
+                defaults={
+                    "offender": event.offender,
+                    "subject": subject,
+                    "body": body,
+                    "next_attempt_at": now if channel == Channel.EMAIL else None,
+                },
+            )
+            if not created:
+                continue
+            made.append(notice)
+            if not _contact_for(channel, identity):
+                _finish(notice, NoticeStatus.FAILED, AttemptOutcome.NO_CONTACT, "Add it on the victim's page.")
+            elif channel == Channel.EMAIL:
+                transaction.on_commit(partial(_enqueue, notice.pk), robust=True)
+    return made
+
+
+def _enqueue(pk: int) -> None:
+    from .tasks import send_notification_task
+
+    send_notification_task.delay(pk)
+
+
+def _finish(notice: Notification, status: str, outcome: str, detail: str = "", user=None) -> None:
+    NotificationAttempt.objects.create(notification=notice, outcome=outcome, detail=detail[:300], by=user)
+    notice.status = status
+    notice.completed_at = timezone.now() if status != NoticeStatus.PENDING else None
+    notice.next_attempt_at = None
+    notice.save(update_fields=["status", "completed_at", "next_attempt_at", "attempts"])
+
+
+def _scrub(text: str, secret: str) -> str:
+    """A mail server's error without the address it was given (SMTP errors quote the recipient)."""
+    if secret:
+        text = text.replace(secret, "[the victim's address]")
+        text = text.replace(secret.lower(), "[the victim's address]")
+    return text[:300]
+
+
+def notification_send(*, notification_id: int, now=None) -> Notification | None:
+    """One try at an e-mail notice that is due: sent, or refused and tried again later (1 min, 5 min,
+    30 min, 2 h, 12 h, then failed for victim services to see). Claimed with ``skip locked``, so two
+    workers never send one twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        notice = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("victim__identity")
+            .filter(pk=notification_id, status=NoticeStatus.PENDING, channel=Channel.EMAIL)
+            .first()
+        )
+        if notice is None or (notice.next_attempt_at and notice.next_attempt_at > now):
+            return notice
+        victim = notice.victim
+        if victim.do_not_contact:
+            _finish(notice, NoticeStatus.CANCELLED, AttemptOutcome.CANCELLED, "The victim asked not to be contacted.")
+            return notice
+        address = _contact_for(Channel.EMAIL, getattr(victim, "identity", None))
+        if not address:
+            _finish(notice, NoticeStatus.FAILED, AttemptOutcome.NO_CONTACT, "No e-mail address on file.")
+            return notice
+        notice.attempts += 1
+        try:
+            EmailMessage(notice.subject, notice.body, to=[address]).send(fail_silently=False)
+        except Exception as exc:  # any refusal of the mail server: recorded, retried
+            detail = _scrub(f"{type(exc).__name__}: {exc}", address)
+            if notice.attempts >= EMAIL_MAX_ATTEMPTS:
+                _finish(notice, NoticeStatus.FAILED, AttemptOutcome.FAILED, detail)
+            else:
+                NotificationAttempt.objects.create(notification=notice, outcome=AttemptOutcome.FAILED, detail=detail)
+                notice.next_attempt_at = now + EMAIL_BACKOFF[notice.attempts - 1]
+                notice.save(update_fields=["attempts", "next_attempt_at"])
+        else:
+            _finish(notice, NoticeStatus.SENT, AttemptOutcome.SENT)
+    return notice
+
+
+def notifications_send_due(*, now=None) -> int:
+    """Beat's sweep: every e-mail notice that is due (retries, and any whose task was lost)."""
+    now = now or timezone.now()
+    due = list(
+        Notification.objects.filter(
+            status=NoticeStatus.PENDING, channel=Channel.EMAIL, next_attempt_at__lte=now
+        ).values_list("pk", flat=True)[:500]
+    )
+    for pk in due:
+        notification_send(notification_id=pk, now=now)
+    return len(due)
+
+
+def _own(user, notice: Notification, channel: str | None = None) -> None:
+    if not can_read_identity(user):
+        raise PermissionDenied
+    if channel and notice.channel != channel:
+        raise ValidationError(f"This is not a {Channel(channel).label.lower()} notice.")
+
+
+@transaction.atomic
+def notification_mark_mailed(*, user, notification: Notification, note: str = "") -> Notification:
+    """Victim services mailed the printed letter."""
+    notice = Notification.objects.select_for_update().get(pk=notification.pk)
+    _own(user, notice, Channel.MAIL)
+    if notice.status != NoticeStatus.PENDING:
+        raise ValidationError("This letter is already done.")
+    notice.attempts += 1
+    _finish(notice, NoticeStatus.SENT, AttemptOutcome.MAILED, note, user=user)
+    return notice
+
+
+@transaction.atomic
+def notification_record_call(*, user, notification: Notification, outcome: str, note: str = "") -> Notification:
+    """A call made: told the victim or left a message (done), or no answer / a wrong number (to try
+    again, or to mark failed with ``notification_cancel``)."""
+    notice = Notification.objects.select_for_update().get(pk=notification.pk)
+    _own(user, notice, Channel.PHONE)
+    if notice.status != NoticeStatus.PENDING:
+        raise ValidationError("This call is already recorded as done.")
+    if outcome not in CALL_OUTCOMES:
+        raise ValidationError({"outcome": "Choose how the call went."})
+    notice.attempts += 1
+    if outcome in CALL_DONE:
+        _finish(notice, NoticeStatus.SENT, outcome, note, user=user)
+    else:
+        NotificationAttempt.objects.create(notification=notice, outcome=outcome, detail=note[:300], by=user)
+        notice.save(update_fields=["attempts"])
+    return notice
+
+
+@transaction.atomic
+def notification_retry(*, user, notification: Notification) -> Notification:
+    """Try a failed notice again (after the address or number was corrected): it is pending again and
+    an e-mail goes at once; its earlier attempts stay in the log."""
+    notice = Notification.objects.select_for_update().get(pk=notification.pk)
+    _own(user, notice)
+    if notice.status != NoticeStatus.FAILED:
+        raise ValidationError("Only a failed notice can be tried again.")
+    notice.status = NoticeStatus.PENDING
+    notice.completed_at = None
+    notice.attempts = 0
+    notice.next_attempt_at = timezone.now() if notice.channel == Channel.EMAIL else None
+    notice.save(update_fields=["status", "completed_at", "attempts", "next_attempt_at"])
+    if notice.channel == Channel.EMAIL:
+        transaction.on_commit(partial(_enqueue, notice.pk), robust=True)
+    return notice
+
+
+@transaction.atomic
+def notification_cancel(*, user, notification: Notification, reason: str) -> Notification:
+    """Stop a pending notice (the victim asked, or it no longer applies), with the reason."""
+    notice = Notification.objects.select_for_update().get(pk=notification.pk)
+    _own(user, notice)
+    if notice.status != NoticeStatus.PENDING:
+        raise ValidationError("Only a notice still to send can be cancelled.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the notice is cancelled."})
+    _finish(notice, NoticeStatus.CANCELLED, AttemptOutcome.CANCELLED, reason.strip(), user=user)
+    return notice

@@ -22,4 +22,7 @@ urlpatterns = [
     path("cases/<int:pk>/section/", views.SectionProduceView.as_view(), name="section_produce"),
     path("sections/<int:pk>.pdf", views.SectionPdfView.as_view(), name="section_pdf"),
     path("read-log/", views.ReadLogView.as_view(), name="readlog_list"),
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/<int:pk>/", views.NotificationDetailView.as_view(), name="notification_detail"),
+    path("notifications/<int:pk>/letter.pdf", views.NotificationLetterView.as_view(), name="notification_letter"),
 ]

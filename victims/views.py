@@ -19,17 +19,23 @@ from django.views.generic import TemplateView, View
 
 from core.audit import audit_log
 from core.errors import form_errors_from
+from core.forms import Form
 from core.models import CourtCase
+from core.pdf import pdf_response
 from core.querysets import ADD, CHANGE, VIEW
 from core.views.generic import scoped_object_or_404
 
-from .choices import MatchStatus, ReadSource, ReadWhat
+from .choices import Channel, MatchStatus, NoticeStatus, ReadSource, ReadWhat
 from .forms import (
     AttachmentForm,
+    CallForm,
+    CancelForm,
     ConflictFilterForm,
     ConflictReviewForm,
     IdentityForm,
     LossForm,
+    MailedForm,
+    NotificationFilterForm,
     PayeeLinkForm,
     ReadLogFilterForm,
     StatementForm,
@@ -40,6 +46,7 @@ from .models import (
     ConflictMatch,
     CourtReportSection,
     ImpactStatement,
+    Notification,
     ReadLog,
     StatementAttachment,
     Victim,
@@ -50,9 +57,16 @@ from .models import (
 from .selectors import read_log_for, victim_money, victims_for, victims_of_case
 from .services import (
     attachment_add,
+    chosen_channels,
     conflict_review,
     court_section_produce,
+    letter_address,
     loss_add,
+    notification_basis,
+    notification_cancel,
+    notification_mark_mailed,
+    notification_record_call,
+    notification_retry,
     payee_link,
     read_log,
     statement_record,
@@ -122,8 +136,20 @@ class VictimDetailView(LoginRequiredMixin, TemplateView):
             statements=victim.statements.restrict(user).select_related("case"),
             money=victim_money(user, victim),
             can_change=can_read_identity(user),
+            **self.notifications(user, victim),
             **kwargs,
         )
+
+    @staticmethod
+    def notifications(user, victim) -> dict:
+        if Notification.scope_q(user, VIEW) is None and not user.is_superuser:
+            return {"notices": None}
+        labels = dict(Channel.choices)
+        return {
+            "rights": notification_basis(victim),
+            "channels": ", ".join(labels[c].lower() for c in chosen_channels(victim)),
+            "notices": list(victim.notifications.restrict(user).order_by("-created_at", "-pk")[:10]),
+        }
 
 
 class VictimEditView(LoginRequiredMixin, TemplateView):
@@ -537,3 +563,133 @@ class StatementEditView(_ServiceForm):
 
     def save(self, target, form):
         return statement_record(user=self.request.user, statement=form.instance)
+
+
+# Notifications --------------------------------------------------------------------------------------
+class NotificationListView(LoginRequiredMixin, TemplateView):
+    """Notices owed to victims, those still to send first: victim services, administrators, auditors."""
+
+    model = Notification
+    template_name = "victims/notification_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        _require(Notification.scope_q(user, VIEW) is not None or user.is_superuser)
+        form = NotificationFilterForm(self.request.GET or None)
+        rows = Notification.objects.restrict(user).select_related("victim", "offender")
+        status = NoticeStatus.PENDING
+        if form.is_valid():
+            data = form.cleaned_data
+            status = data["status"]
+            if data["channel"]:
+                rows = rows.filter(channel=data["channel"])
+            if data["victim"]:
+                rows = rows.filter(victim__reference=data["victim"].strip().upper())
+        if status:
+            rows = rows.filter(status=status)
+        page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(title="Victim notifications", form=form, page=page, **kwargs)
+
+
+class NotificationDetailView(LoginRequiredMixin, TemplateView):
+    """One notice: what the victim is told, each attempt, and victim services' next step (print and mail
+    the letter, record the call, try a failed e-mail again, cancel). The number to call is shown, and its
+    read logged, only while a call is still to make."""
+
+    model = Notification
+    template_name = "victims/notification_detail.html"
+    forms = {"call": CallForm, "mailed": MailedForm, "cancel": CancelForm, "retry": Form}
+
+    def notice(self):
+        user = self.request.user
+        _require(Notification.scope_q(user, VIEW) is not None or user.is_superuser)
+        return get_object_or_404(
+            Notification.objects.restrict(user).select_related("victim", "offender", "event"), pk=self.kwargs["pk"]
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.show(self.notice())
+
+    def post(self, request, *args, **kwargs):
+        notice = self.notice()
+        _require(can_read_identity(request.user))
+        action = request.POST.get("action", "")
+        _require(action in self.forms)
+        form = self.forms[action](request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if action == "call":
+                    notification_record_call(user=request.user, notification=notice, **data)
+                elif action == "mailed":
+                    notification_mark_mailed(user=request.user, notification=notice, **data)
+                elif action == "cancel":
+                    notification_cancel(user=request.user, notification=notice, **data)
+                else:
+                    notification_retry(user=request.user, notification=notice)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"{notice.get_channel_display()} to {notice.victim.reference} is updated.")
+                return redirect(notice.get_absolute_url())
+        return self.show(notice, **{action: form})
+
+    def show(self, notice, **bound):
+        user = self.request.user
+        actionable = can_read_identity(user)
+        phone = ""
+        if actionable and notice.channel == Channel.PHONE and notice.status == NoticeStatus.PENDING:
+            identity = VictimIdentity.objects.restrict(user).filter(victim=notice.victim_id).first()
+            if identity is not None:
+                phone = identity.phone or identity.alternate_phone
+                read_log(
+                    user=user, victims=[notice.victim], record_id=str(identity.pk), path=self.request.get_full_path()
+                )
+        forms = {name: bound.get(name) or cls() for name, cls in self.forms.items()}
+        return self.render_to_response(
+            self.get_context_data(
+                title=f"Notice to {notice.victim.reference}",
+                notice=notice,
+                attempts=notice.attempt_log.select_related("by"),
+                actionable=actionable,
+                phone=phone,
+                forms=forms,
+                has_errors=any(f.errors for f in bound.values()),
+                error_form=next((f for f in bound.values() if f.errors), None),
+            )
+        )
+
+
+class NotificationLetterView(LoginRequiredMixin, View):
+    """The letter to print and mail, addressed to the Safe at Home designated address for a participant
+    (services.letter_address); opening it is a logged read of the victim's identity."""
+
+    model = Notification
+
+    def get(self, request, pk):
+        _require(can_read_identity(request.user))
+        notice = get_object_or_404(
+            Notification.objects.restrict(request.user).select_related("victim", "offender"), pk=pk
+        )
+        _require(notice.channel == Channel.MAIL)
+        identity = VictimIdentity.objects.restrict(request.user).filter(victim=notice.victim_id).first()
+        if identity is not None:
+            read_log(
+                user=request.user,
+                victims=[notice.victim],
+                record_id=str(identity.pk),
+                source=ReadSource.PDF,
+                path=request.get_full_path(),
+            )
+        response = pdf_response(
+            "victims/notification_letter.html",
+            {
+                "notice": notice,
+                "name": identity.name if identity else "",
+                "address": letter_address(identity),
+                "title": notice.subject,
+            },
+            f"notice-{notice.victim.reference}-{notice.pk}.pdf",
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response

@@ -58,3 +58,26 @@ def test_a_case_with_many_victims_and_a_victim_with_many_statements(world, clien
     assert at_1 == at_20
     at_1, at_20 = queries_at_1_and_20(client, reverse("victims:victim_detail", args=[first[0].pk]), lambda i: None)
     assert at_1 == at_20
+
+
+def test_the_notification_list_and_a_notice_with_many_attempts(world, client_for):
+    from core.events import emit
+    from victims.services import notification_record_call, notifications_for_event
+
+    client = client_for(world.victims)
+    victim = make_victim(cases=[world.case], statutory_category="domestic_assault", notify_by_phone=True)
+    notices = []
+
+    def row(i):
+        event = emit(offender=world.supervised, kind="status", before="incarcerated", after="supervised")
+        notices.extend(notifications_for_event(event))
+
+    at_1, at_20 = queries_at_1_and_20(client, reverse("victims:notification_list"), row)
+    assert at_1 == at_20 and len(notices) == 20 and victim.notifications.count() == 20
+
+    def attempt(i):
+        notification_record_call(user=world.victims, notification=notices[0], outcome="no_answer", note=f"Try {i:02d}")
+
+    url = reverse("victims:notification_detail", args=[notices[0].pk])
+    at_1, at_20 = queries_at_1_and_20(client, url, attempt, lambda i: f"Try {i:02d}")
+    assert at_1 == at_20

@@ -7,10 +7,11 @@ from django.db import transaction
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from core.jobs import JOBS
+from core.registry import FrequentTaskEntry, registry
 
 PREFIX = "rjadmin:"
-# Frequent tasks that are not dated jobs (no JobRun row each time): (name, task, every N minutes).
-FREQUENT = [("offender_events", "core.deliver_offender_events", 5)]
+# Frequent tasks that are not dated jobs (no JobRun row each time); the apps add theirs to the registry.
+FREQUENT = [FrequentTaskEntry("offender_events", "core.deliver_offender_events", 5)]
 
 
 class Command(BaseCommand):
@@ -43,13 +44,13 @@ class Command(BaseCommand):
                     "description": job.description,
                 },
             )
-        for short, task, minutes in FREQUENT:
-            name = f"{PREFIX}{short}"
+        for entry in [*FREQUENT, *registry.frequent_tasks.values()]:
+            name = f"{PREFIX}{entry.slug}"
             declared.add(name)
-            every, _ = IntervalSchedule.objects.get_or_create(every=minutes, period=IntervalSchedule.MINUTES)
+            every, _ = IntervalSchedule.objects.get_or_create(every=entry.minutes, period=IntervalSchedule.MINUTES)
             PeriodicTask.objects.update_or_create(
                 name=name,
-                defaults={"task": task, "interval": every, "crontab": None, "args": "[]", "enabled": True},
+                defaults={"task": entry.task, "interval": every, "crontab": None, "args": "[]", "enabled": True},
             )
         removed, _ = PeriodicTask.objects.filter(name__startswith=PREFIX).exclude(name__in=declared).delete()
         self.stdout.write(
