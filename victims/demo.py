@@ -10,9 +10,9 @@ import datetime as dt
 
 from django.db import transaction
 
-from core.models import CourtCase, User
+from core.models import CourtCase, OffenderEvent, User
 
-from .models import EconomicLoss, ImpactStatement, Victim, VictimIdentity
+from .models import EconomicLoss, ImpactStatement, Notification, Victim, VictimIdentity
 from .services import loss_add, statement_record, victim_save
 
 # (name, address, phone, e-mail, statutory category, Safe at Home, statement text, losses)
@@ -59,6 +59,8 @@ VICTIMS = [
     ),
 ]
 DESIGNATED = "PO Box 7700, Jefferson City, MO 65102"
+# Who asked to be told, and how: (victim index, written request date, e-mail, letter, phone).
+NOTIFY = [(0, dt.date(2026, 1, 12), True, True, False), (2, dt.date(2026, 1, 26), False, True, True)]
 
 
 def seed() -> None:
@@ -105,3 +107,44 @@ def seed() -> None:
                     statement=statement,
                     loss=EconomicLoss(category=category_code, amount=amount, documentation=doc),
                 )
+
+    _notifications(clerk, cases)
+
+
+def _notifications(clerk, cases) -> None:
+    """Two victims asked to be told; a parole hearing of each one's offender gives them notices (an
+    e-mail sent, letters to print, a call to make)."""
+    from django.utils import timezone
+
+    from core.services import parole_hearing_record
+
+    from .services import notifications_for_event
+
+    for index, requested, email, letter, phone in NOTIFY:
+        Victim.objects.filter(reference=f"V-DEMO{index + 1:04d}", notification_requested_on__isnull=True).update(
+            notification_requested_on=requested, notify_by_email=email, notify_by_mail=letter, notify_by_phone=phone
+        )
+    if Notification.objects.exists():
+        return
+    day = timezone.localdate() - dt.timedelta(days=3)
+    offenders = {
+        case.offender
+        for case in CourtCase.objects.filter(victims__reference__in=[f"V-DEMO{i + 1:04d}" for i, *_ in NOTIFY])
+        .select_related("offender")
+        .order_by("pk")
+    }
+    for offender in sorted(offenders, key=lambda o: o.pk):
+        if offender.parole_hearings.filter(hearing_date=day).exists():
+            continue
+        with transaction.atomic():
+            hearing = parole_hearing_record(
+                offender=offender,
+                hearing_date=day,
+                outcome="continued",
+                next_hearing_date=day + dt.timedelta(days=180),
+                user=clerk,
+                notes="Demo hearing.",
+            )
+        event = OffenderEvent.objects.filter(hearing=hearing).first()
+        if event is not None:
+            notifications_for_event(event)

@@ -93,3 +93,72 @@ def test_the_officer_produces_the_victim_section_without_seeing_the_victim(site,
     html = page.content()
     assert NAME not in html and "Larkspur" not in html
     both_widths(page)
+
+
+@pytest.fixture(scope="module")
+def notices(site, django_db_blocker):
+    """A victim who asked for a call and a letter; a parole hearing of their offender makes the notices."""
+    import datetime as dt
+
+    from core.models import CourtCase, User
+    from core.services import parole_hearing_record
+    from tests.factories.victims import make_victim
+    from victims.services import notifications_for_event
+
+    with django_db_blocker.unblock():
+        clerk = User.objects.get(username="victims")
+        case = CourtCase.objects.filter(offender__supervising_officer__username="officer.d9").order_by("-pk").first()
+        make_victim(
+            cases=[case],
+            user=clerk,
+            identity={"name": "Theodora Vance", "phone": "573-555-0103"},
+            notification_requested_on=dt.date(2026, 1, 5),
+            notify_by_phone=True,
+            notify_by_mail=True,
+        )
+        hearing = parole_hearing_record(
+            offender=case.offender, hearing_date=dt.date(2026, 11, 20), outcome="denied", user=clerk
+        )
+        from core.models import OffenderEvent
+        from victims.models import Notification
+
+        # The event's delivery made them after the commit; calling the handler again adds nothing.
+        assert notifications_for_event(OffenderEvent.objects.get(hearing=hearing)) == []
+        return list(Notification.objects.filter(event__hearing=hearing))
+
+
+def test_victim_services_works_the_notices_from_the_keyboard(site, page_as, notices):
+    """The list, a call recorded from the keyboard (a wrong submission first), the letter's page."""
+    assert len(notices) == 2
+    page = page_as("victims")
+    page.goto(site("/victims/notifications/"))
+    assert page.get_by_role("heading", level=1).inner_text() == "Victim notifications"
+    both_widths(page)
+    page.get_by_label("Channel").select_option("phone")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filter").press("Enter")
+    with page.expect_navigation():
+        page.locator("tbody a").first.press("Enter")
+    assert "Call the victim" in page.content() and "573-555-0103" in page.content()
+    both_widths(page)
+    # Submitting without an outcome: the error summary takes the focus and nothing is recorded.
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the call").press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "form-errors"
+    assert "No attempt yet." in page.content()
+    both_widths(page)
+    page.get_by_label("Call: told the victim").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Note").fill("Told her of the hearing's outcome.")
+    with page.expect_navigation():
+        page.get_by_label("Note").press("Enter")
+    assert "Told her of the hearing" in page.content() and "573-555-0103" not in page.content()
+    # A letter's notice links its PDF.
+    page.goto(site("/victims/notifications/?channel=mail&status=pending"))
+    with page.expect_navigation():
+        page.locator("tbody a").first.click()
+    assert page.get_by_role("link", name="Open the letter (PDF)").is_visible()
+    both_widths(page)
+    auditor = page_as("auditor")
+    auditor.goto(site("/victims/notifications/?status="))
+    both_widths(auditor)

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from victims import demo
-from victims.models import EconomicLoss, ImpactStatement, Victim
+from victims.models import EconomicLoss, ImpactStatement, Notification, Victim
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,16 @@ def test_seed_twice_changes_nothing(world):
     demo.seed()
     counts = (Victim.objects.count(), ImpactStatement.objects.count(), EconomicLoss.objects.count())
     assert counts == (4, 4, 5)
+    notices = sorted(Notification.objects.values_list("victim__reference", "channel"))
+    assert notices == [
+        ("V-DEMO0001", "email"),
+        ("V-DEMO0001", "mail"),
+        ("V-DEMO0003", "mail"),
+        ("V-DEMO0003", "phone"),
+    ]
     demo.seed()
     assert (Victim.objects.count(), ImpactStatement.objects.count(), EconomicLoss.objects.count()) == counts
+    assert sorted(Notification.objects.values_list("victim__reference", "channel")) == notices
 
 
 @pytest.mark.parametrize("role", ["auditor", "officer", "supervisor", "boards", "staff_jccc"])
