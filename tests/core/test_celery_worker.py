@@ -140,3 +140,43 @@ def test_celery_worker_runs_job_in_its_own_process(transactional_db, world, work
     assert "core.run_job" in log, log
     assert os.getpid() != worker.process.pid
     print(f"worker round trip {elapsed:.2f} s")
+
+
+@pytest.fixture
+def mail_dir(tmp_path, monkeypatch):
+    """The worker's mail goes to files in this folder (Django's file backend, set through EMAIL_URL)."""
+    folder = tmp_path / "mail"
+    folder.mkdir()
+    # django-environ drops one slash of the path: four in all give an absolute folder.
+    monkeypatch.setenv("EMAIL_URL", f"filemail:///{folder}")
+    return folder
+
+
+def test_the_worker_sends_a_victim_notice_and_records_the_attempt(transactional_db, world, mail_dir, worker):
+    """A notice to a victim goes out from the worker process (victims.send_notification), not the web."""
+    from core.events import emit
+    from rjadmin.celery import app
+    from tests.factories.victims import EMAIL, make_victim
+    from victims.models import Notification
+    from victims.tasks import send_notification_task
+
+    app.conf.task_always_eager = False
+    victim = make_victim(cases=[world.case], user=world.victims, statutory_category="sexual_offense")
+    event = emit(offender=world.supervised, kind="status", before="supervised", after="escaped")
+    notice = Notification.objects.create(
+        victim=victim,
+        event=event,
+        offender=world.supervised,
+        channel="email",
+        subject="Notice about a person: escaped",
+        body="Worker round trip.",
+        next_attempt_at=event.occurred_at,
+    )
+    result = send_notification_task.apply_async(args=[notice.pk], queue=worker.queue)
+    assert wait_for(result, worker.process, worker.log_path) == "sent"
+    result.forget()
+    notice.refresh_from_db()
+    assert notice.status == "sent" and notice.attempt_log.get().outcome == "sent"
+    sent = "".join(path.read_text() for path in mail_dir.iterdir())
+    assert "Worker round trip." in sent and f"To: {EMAIL}" in sent
+    assert "victims.send_notification" in worker.log_path.read_text()
