@@ -17,7 +17,6 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
@@ -29,7 +28,8 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.conflicts import PersonDetails, conflict_check
-from core.dates import format_date, format_datetime
+from core.dates import format_date
+from core.links import link_open, link_token
 from core.models import Alert, Offender, User
 from core.services import NewAlert, alerts_create, set_history
 
@@ -471,57 +471,27 @@ LINK_SALT = "community_service.verification-link"
 
 def verification_token(link: VerificationLink) -> str:
     """The link's signed token: its id and its agency's, so a token altered by one character is refused."""
-    return signing.dumps({"link": link.pk, "agency": link.agency_id}, salt=LINK_SALT)
+    return link_token(LINK_SALT, link=link.pk, agency=link.agency_id)
 
 
 def verification_url(link: VerificationLink) -> str:
     return settings.SITE_URL + reverse("community_service:verify", args=[verification_token(link)])
 
 
-class LinkRefused(Exception):
-    """A link that cannot be used: tampered, unknown, expired or already used. ``title`` and ``message``
-    say so in plain words; nothing was changed."""
-
-    def __init__(self, title: str, message: str, status: int):
-        super().__init__(message)
-        self.title, self.message, self.status = title, message, status
-
-
 def verification_link_open(token: str, *, now: dt.datetime | None = None, for_update: bool = False):
-    """The link a token names, if it may still be used; else ``LinkRefused``."""
-    invalid = LinkRefused(
-        "This link is not valid",
-        "This address is not one we sent, or part of it is missing. Copy the whole address from the e-mail, "
-        "or ask the officer for a new link.",
-        404,
-    )
-    try:
-        data = signing.loads(token, salt=LINK_SALT)
-    except signing.BadSignature:
-        raise invalid from None
-    if not isinstance(data, dict):
-        raise invalid
+    """The link a token names, if it may still be used; else ``core.links.LinkRefused``."""
     links = VerificationLink.objects.select_related("agency__organization")
     if for_update:
         links = links.select_for_update(of=("self",))
-    link = links.filter(pk=data.get("link"), agency_id=data.get("agency")).first()
-    if link is None:
-        raise invalid
-    if link.used_at is not None:
-        raise LinkRefused(
-            "This link was already used",
-            f"The hours it listed were decided on {format_datetime(link.used_at)}. Each link works once; "
-            "if hours are still waiting, ask the officer for a new link.",
-            410,
-        )
-    if (now or timezone.now()) >= link.expires_at:
-        raise LinkRefused(
-            "This link has expired",
-            f"It could be used until {format_datetime(link.expires_at)}. Nothing was changed; ask the officer "
-            "for a new link.",
-            410,
-        )
-    return link
+    return link_open(
+        links,
+        token,
+        salt=LINK_SALT,
+        fields={"link": "pk", "agency": "agency_id"},
+        who_to_ask="ask the officer for a new link",
+        used_words="The hours it listed were decided on {when}.",
+        now=now,
+    )
 
 
 @transaction.atomic

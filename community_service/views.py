@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from core.audit import audit_log
 from core.errors import form_errors_from
+from core.links import LinkRefused
 from core.models import Offender
 from core.querysets import ADD, CHANGE, VIEW, can
 from core.views.generic import (
@@ -206,21 +207,21 @@ class LinkVerifyView(View):
     def get(self, request, token):
         try:
             link = services.verification_link_open(token)
-        except services.LinkRefused as exc:
+        except LinkRefused as exc:
             return self.refused(request, exc)
         return self.page(request, link, forms.LinkDecisionForm(logs=self.logs(link)))
 
     def post(self, request, token):
         try:
             link = services.verification_link_open(token)
-        except services.LinkRefused as exc:
+        except LinkRefused as exc:
             return self.refused(request, exc)
         form = forms.LinkDecisionForm(request.POST, logs=self.logs(link))
         if not form.is_valid():
             return self.page(request, link, form, status=200)
         try:
             decided = services.verification_link_decide(token=token, decisions=form.decisions())
-        except services.LinkRefused as exc:
+        except LinkRefused as exc:
             return self.refused(request, exc)
         except ValidationError as exc:
             form_errors_from(form, exc)
