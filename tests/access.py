@@ -236,6 +236,16 @@ def _verification_link(w):
     return {"one": SimpleNamespace(token=verification_token(link))}
 
 
+def _statement_link(w):
+    from types import SimpleNamespace
+
+    from victims.services import submission_link_create, submission_token
+
+    victim = w.victims_by_case["caseload"]
+    link, _url = submission_link_create(user=w.victims, victim=victim, case=victim.cases.get(), language="en")
+    return {"one": SimpleNamespace(token=submission_token(link))}
+
+
 def _payees(w):
     from tests.factories.restitution import PayeeFactory
 
@@ -451,6 +461,8 @@ def _declarations() -> dict[Any, Declared]:
         CourtReportSection: Declared(lambda w: w.sections, VICTIM),
         "victims of a case": Declared(_cases, VICTIM),
         Notification: Declared(_notices, NOTICES),
+        # A victim's statement link: anyone holding it (no account) opens it.
+        "statement link": Declared(_statement_link, dict.fromkeys(ROLES, EVERY)),
         "notification letter": Declared(_notices, VICTIM_IDENTITY),
     }
 
@@ -517,6 +529,9 @@ def url_targets() -> dict[str, Target]:
         "victims:attachment_download": Target(StatementAttachment, read=True),
         "victims:section_pdf": Target(CourtReportSection, read=True),
         "victims:notification_detail": Target(Notification, read=True),
+        "victims:submission_link_add": Target("victim to edit", read=True),
+        "victims:statement_accept": Target("statement to add to"),  # POST only
+        "victims:submission": Target("statement link", {"token": "token"}, read=True),
         "victims:notification_letter": Target("notification letter", read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
     }
@@ -538,6 +553,7 @@ PUBLIC_URLS = {
     "reports:public_photo",
     "reports:public_photo_thumb",
     "community_service:verify",
+    "victims:submission",
 }
 
 

@@ -113,3 +113,13 @@ class AttemptOutcome(models.TextChoices):
 # A call that told the victim or left a message completes the notice; the rest leave it to try again.
 CALL_DONE = {AttemptOutcome.REACHED, AttemptOutcome.MESSAGE}
 CALL_OUTCOMES = [AttemptOutcome.REACHED, AttemptOutcome.MESSAGE, AttemptOutcome.NO_ANSWER, AttemptOutcome.WRONG_NUMBER]
+
+
+class StatementStatus(models.TextChoices):
+    RECORDED = "recorded", "Recorded"
+    DRAFT = "draft", "Submitted online, to review"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Español"

@@ -1,15 +1,18 @@
 """Forms of the victims app: the victim record and, on the same page, the protected identity."""
 
 import re
+from decimal import Decimal, InvalidOperation
 
 from django import forms
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.forms import DateInput, Form, ScopedModelForm
 from core.models import CourtCase, User
 
-from .choices import CALL_OUTCOMES, Channel, MatchStatus, NoticeStatus, ReadWhat
+from .choices import CALL_OUTCOMES, Channel, Language, MatchStatus, NoticeStatus, ReadWhat
 from .models import EconomicLoss, ImpactStatement, Victim, VictimIdentity
+from .services import DRAFT_MAX_CHARS, attachment_problem
+from .submission_text import BOARD_MODES, LOSS_CATEGORIES, SERIOUSNESS, TEXT
 
 
 class VictimForm(ScopedModelForm):
@@ -268,3 +271,126 @@ class MailedForm(Form):
 
 class CancelForm(Form):
     reason = forms.CharField(max_length=300, help_text="Why the notice will not be sent.")
+
+
+class SubmissionLinkForm(Form):
+    """Victim services makes a statement link for one of the victim's cases."""
+
+    case = forms.ModelChoiceField(queryset=CourtCase.objects.none(), label="Court case")
+    language = forms.ChoiceField(choices=Language.choices, initial=Language.ENGLISH, label="Language of the page")
+    days = forms.IntegerField(
+        label="Days the link works", min_value=1, max_value=60, initial=14, help_text="From 1 to 60 days."
+    )
+
+    def __init__(self, *args, victim=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = victim.cases.order_by("case_number") if victim else CourtCase.objects.none()
+
+
+LOSS_ROWS = (1, 2, 3)
+DOCUMENTS = (1, 2, 3)
+TEXT_FIELDS = ("physical_injury", "psychological_harm", "welfare_changes", "view_on_sentence", "statement_text")
+
+
+class OnlineStatementForm(Form):
+    """The victim's own page (no account), in English or Spanish (``submission_text``): the statement's
+    questions in plain words, up to three losses and three documents. Every box is optional, but
+    something must be written or attached."""
+
+    def __init__(self, *args, language="en", **kwargs):
+        super().__init__(*args, **kwargs)
+        t = self.text = TEXT[language]
+        self.language = language
+        area = {"rows": 3}
+        for name in TEXT_FIELDS:
+            self.fields[name] = forms.CharField(
+                label=t[name], required=False, max_length=DRAFT_MAX_CHARS, widget=forms.Textarea(attrs=area)
+            )
+        self.fields["injury_seriousness"] = forms.ChoiceField(
+            label=t["injury_seriousness"], choices=SERIOUSNESS[language], initial="none"
+        )
+        self.fields["counselling_requested"] = forms.BooleanField(label=t["counselling_requested"], required=False)
+        self.fields["consent"] = forms.ChoiceField(
+            label=t["consent"],
+            choices=[("court_only", t["consent_court_only"]), ("board", t["consent_board"])],
+            initial="court_only",
+            widget=forms.RadioSelect,
+        )
+        self.fields["board_mode"] = forms.ChoiceField(
+            label=t["board_mode"], choices=[("", "—"), *BOARD_MODES[language]], required=False
+        )
+        for n in LOSS_ROWS:
+            self.fields[f"loss_{n}_category"] = forms.ChoiceField(
+                label=f"{t['loss_category']} ({t['loss_row'].format(n=n).lower()})",
+                choices=[("", "—"), *LOSS_CATEGORIES[language]],
+                required=False,
+            )
+            self.fields[f"loss_{n}_amount"] = forms.CharField(
+                label=f"{t['loss_amount']} ({t['loss_row'].format(n=n).lower()})",
+                required=False,
+                max_length=14,
+                widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+            )
+            self.fields[f"loss_{n}_description"] = forms.CharField(
+                label=f"{t['loss_description']} ({t['loss_row'].format(n=n).lower()})", required=False, max_length=200
+            )
+        for n in DOCUMENTS:
+            self.fields[f"document_{n}"] = forms.FileField(label=t["document"].format(n=n), required=False)
+
+    def full_clean(self):
+        with translation.override(self.language):  # Django's own messages in the reader's language
+            super().full_clean()
+
+    def clean(self):
+        data = super().clean()
+        t = self.text
+        self.losses = []
+        for n in LOSS_ROWS:
+            category, raw = data.get(f"loss_{n}_category"), (data.get(f"loss_{n}_amount") or "").strip()
+            if not category and not raw:
+                continue
+            if not category:
+                self.add_error(f"loss_{n}_category", t["amount_without_kind"])
+                continue
+            if not raw:
+                self.add_error(f"loss_{n}_amount", t["kind_without_amount"])
+                continue
+            try:
+                amount = Decimal(raw.replace("$", "").replace(",", ""))
+            except InvalidOperation:
+                self.add_error(f"loss_{n}_amount", t["amount_invalid"])
+                continue
+            if not amount.is_finite() or amount.as_tuple().exponent < -2 or amount >= Decimal("1e10"):
+                self.add_error(f"loss_{n}_amount", t["amount_invalid"])
+            elif amount <= 0:
+                self.add_error(f"loss_{n}_amount", t["amount_positive"])
+            else:
+                self.losses.append((category, amount, data.get(f"loss_{n}_description", "")))
+        self.documents = []
+        for n in DOCUMENTS:
+            upload = data.get(f"document_{n}")
+            if not upload:
+                continue
+            problem = attachment_problem(upload)
+            if problem:
+                self.add_error(f"document_{n}", t["file_size" if problem == "size" else "file_type"])
+            else:
+                self.documents.append(upload)
+        if data.get("consent") == "board" and not data.get("board_mode"):
+            self.add_error("board_mode", t["board_mode_needed"])
+        written = any((data.get(name) or "").strip() for name in TEXT_FIELDS)
+        if not (written or self.losses or self.documents or self.errors):
+            raise forms.ValidationError(t["empty"])
+        return data
+
+    def statement_fields(self) -> dict:
+        data = self.cleaned_data
+        board = data["consent"] == "board"
+        return {
+            **{name: data[name].strip() for name in TEXT_FIELDS},
+            "injury_seriousness": data["injury_seriousness"],
+            "injury_permanence": "none" if data["injury_seriousness"] == "none" else "unknown",
+            "counselling_requested": data["counselling_requested"],
+            "consent": data["consent"],
+            "board_mode": data["board_mode"] if board else "",
+        }

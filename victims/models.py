@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from core.choices import Role
@@ -29,6 +30,7 @@ from .choices import (
     BoardMode,
     Channel,
     Consent,
+    Language,
     LossCategory,
     MatchStatus,
     NoticeStatus,
@@ -37,6 +39,7 @@ from .choices import (
     ReadWhat,
     ReceivedMethod,
     Seriousness,
+    StatementStatus,
     StatutoryCategory,
     VictimKind,
 )
@@ -363,14 +366,20 @@ def statement_scope_q(user, action, prefix=""):
         return None
     if user.role == Role.AUDITOR:
         return ALL
+    # A statement the victim sent online is victim services' to review before anyone else reads it.
+    recorded = Q(**{f"{p}status": StatementStatus.RECORDED})
     if user.role == Role.PROBATION_OFFICER:
         # What a victim wrote for a board only never reaches the court side (DESIGN.md).
-        return Offender.scope_q(user, VIEW, prefix=f"{p}case__offender__") & ~Q(
-            **{f"{p}board_mode": BoardMode.WRITTEN_BOARD_ONLY}
+        return (
+            recorded
+            & Offender.scope_q(user, VIEW, prefix=f"{p}case__offender__")
+            & ~Q(**{f"{p}board_mode": BoardMode.WRITTEN_BOARD_ONLY})
         )
     if user.role == Role.BOARD_COORDINATOR:
-        return Q(**{f"{p}consent": Consent.BOARD, f"{p}board_mode__in": BOARD_SHARED_MODES}) & Offender.scope_q(
-            user, VIEW, prefix=f"{p}case__offender__"
+        return (
+            recorded
+            & Q(**{f"{p}consent": Consent.BOARD, f"{p}board_mode__in": BOARD_SHARED_MODES})
+            & Offender.scope_q(user, VIEW, prefix=f"{p}case__offender__")
         )
     return None
 
@@ -396,6 +405,9 @@ class ImpactStatement(models.Model):
     consent = models.CharField("shared with", max_length=10, choices=Consent.choices, default=Consent.COURT_ONLY)
     board_mode = models.CharField(
         "taking part in a reparation board", max_length=20, choices=BoardMode.choices, blank=True
+    )
+    status = models.CharField(
+        max_length=8, choices=StatementStatus.choices, default=StatementStatus.RECORDED, editable=False
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
@@ -664,3 +676,53 @@ class NotificationAttempt(models.Model):
     @classmethod
     def scope_q(cls, user, action):
         return Notification.scope_q(user, action)
+
+
+class SubmissionLink(models.Model):
+    """A link victim services sends a victim to write their impact statement online, without an account:
+    signed (``core.links``), expiring, used once. What the victim types is kept as they go (``draft``);
+    submitting makes an ImpactStatement in ``draft`` status for victim services to review."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="submission_links")
+    case = models.ForeignKey(CourtCase, on_delete=models.PROTECT, related_name="+")
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.ENGLISH)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    draft = models.JSONField(default=dict, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    statement = models.OneToOneField(
+        ImpactStatement, on_delete=models.PROTECT, null=True, blank=True, related_name="submission_link"
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="%(app_label)s_%(class)s_expires_after_made"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True, statement__isnull=True)
+                | Q(used_at__isnull=False, statement__isnull=False),
+                name="%(app_label)s_%(class)s_used_with_its_statement",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Statement link for {self.victim.reference}"
+
+    def get_absolute_url(self):
+        return self.victim.get_absolute_url()
+
+    def state(self, now=None) -> str:
+        if self.used_at:
+            return "Submitted"
+        return "Expired" if (now or timezone.now()) >= self.expires_at else "Open"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        # Who was sent a link names the victim's case: victim services and administrators only.
+        return ALL if user.role in PROTECTED_ROLES else None

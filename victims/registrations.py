@@ -13,6 +13,7 @@ from core.registry import (
 )
 
 from . import conflicts, services
+from .choices import StatementStatus
 from .models import LIST_ROLES, ConflictMatch, ImpactStatement, Notification, ReadLog
 
 
@@ -62,7 +63,7 @@ def _timeline(offender, user) -> list:
 
     readable = ImpactStatement.objects.restrict(user).filter(pk=OuterRef("pk"))
     rows = (
-        ImpactStatement.objects.filter(case__offender=offender)
+        ImpactStatement.objects.filter(case__offender=offender, status=StatementStatus.RECORDED)
         .annotate(readable=Exists(readable))
         .values("pk", "received_on", "created_at", "readable")
         .order_by()

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .choices import BoardMode
+from .choices import BoardMode, StatementStatus
 from .models import ImpactStatement, VictimIdentity
 
 REDACTED = "[withheld]"
@@ -80,7 +80,7 @@ def scrub(text: str, terms: list[str]) -> str:
 def section_context(case) -> dict:
     """The section's content for ``case`` (the caller has checked the user may produce it)."""
     statements = (
-        ImpactStatement.objects.filter(case=case)
+        ImpactStatement.objects.filter(case=case, status=StatementStatus.RECORDED)
         .exclude(board_mode=BoardMode.WRITTEN_BOARD_ONLY)
         .select_related("victim")
         .prefetch_related("losses")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from functools import partial
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from core.choices import OffenderEventKind, OffenderStatus, OffenseClass
+from core.choices import OffenderEventKind, OffenderStatus, OffenseClass, Role
+from core.links import link_open, link_token
 from core.services import set_history
 
 from .choices import (
@@ -21,12 +24,16 @@ from .choices import (
     NoticeStatus,
     ReadSource,
     ReadWhat,
+    ReceivedMethod,
+    StatementStatus,
     StatutoryCategory,
 )
 from .models import (
+    ImpactStatement,
     Notification,
     NotificationAttempt,
     ReadLog,
+    SubmissionLink,
     Victim,
     VictimIdentity,
     can_read_identity,
@@ -176,13 +183,25 @@ def loss_add(*, user, statement, loss):
 @transaction.atomic
 def attachment_add(*, user, statement, upload, title: str):
     """Store a document of a statement after reading its type from its bytes; refuse anything else."""
-    from django.core.exceptions import ValidationError
+    if not can_read_identity(user):
+        raise PermissionDenied
+    return _attachment_store(statement=statement, upload=upload, title=title, uploaded_by=user)
+
+
+def attachment_problem(upload) -> str | None:
+    """Why an upload cannot be stored ("size" or "type"), or None. Reads the file's first bytes."""
+    if upload.size > MAX_ATTACHMENT_BYTES:
+        return "size"
+    head = upload.read(64)
+    upload.seek(0)
+    return None if sniff(head) else "type"
+
+
+def _attachment_store(*, statement, upload, title: str, uploaded_by):
     from django.core.files.base import ContentFile
 
     from .models import StatementAttachment
 
-    if not can_read_identity(user):
-        raise PermissionDenied
     if upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError({"file": "The file is larger than 20 MB."})
     data = upload.read()
@@ -190,7 +209,7 @@ def attachment_add(*, user, statement, upload, title: str):
     if content_type is None:
         raise ValidationError({"file": "Attach a PDF, a JPEG or PNG picture, or an audio recording."})
     attachment = StatementAttachment(
-        statement=statement, content_type=content_type, size=len(data), title=title, uploaded_by=user
+        statement=statement, content_type=content_type, size=len(data), title=title, uploaded_by=uploaded_by
     )
     attachment.file.save("upload", ContentFile(data), save=False)
     attachment.full_clean()
@@ -530,3 +549,160 @@ def notification_cancel(*, user, notification: Notification, reason: str) -> Not
         raise ValidationError({"reason": "Say why the notice is cancelled."})
     _finish(notice, NoticeStatus.CANCELLED, AttemptOutcome.CANCELLED, reason.strip(), user=user)
     return notice
+
+
+# The online statement link -----------------------------------------------------------------------------
+SUBMISSION_SALT = "victims.statement-link"
+SUBMISSION_DAYS_MAX = 60
+# What the victim types, kept as they go: these keys only, each cut to the statement field's length.
+DRAFT_FIELDS = (
+    "physical_injury",
+    "injury_seriousness",
+    "psychological_harm",
+    "welfare_changes",
+    "counselling_requested",
+    "view_on_sentence",
+    "statement_text",
+    "consent",
+    "board_mode",
+    *(f"loss_{n}_{part}" for n in (1, 2, 3) for part in ("category", "amount", "description")),
+)
+DRAFT_MAX_CHARS = 20_000
+
+
+def submission_token(link: SubmissionLink) -> str:
+    return link_token(SUBMISSION_SALT, link=link.pk, victim=link.victim_id)
+
+
+def submission_url(link: SubmissionLink) -> str:
+    return settings.SITE_URL + reverse("victims:submission", args=[submission_token(link)])
+
+
+@transaction.atomic
+def submission_link_create(*, user, victim: Victim, case, language: str, days: int = 14, now=None):
+    """A link for ``victim`` to write a statement on ``case`` online; returns it and its address (shown
+    once to victim services, who sends it; the address is not stored, only what it signs)."""
+    if not can_read_identity(user):
+        raise PermissionDenied
+    if victim.do_not_contact:
+        raise ValidationError("The victim asked not to be contacted: no link is sent.")
+    if not victim.cases.filter(pk=case.pk).exists():
+        raise ValidationError({"case": "Choose one of the victim's cases."})
+    if not 1 <= days <= SUBMISSION_DAYS_MAX:
+        raise ValidationError({"days": f"A link works for 1 to {SUBMISSION_DAYS_MAX} days."})
+    now = now or timezone.now()
+    link = SubmissionLink.objects.create(
+        victim=victim,
+        case=case,
+        language=language,
+        created_by=user,
+        created_at=now,
+        expires_at=now + dt.timedelta(days=days),
+    )
+    return link, submission_url(link)
+
+
+def submission_link_open(token: str, *, now=None, for_update: bool = False) -> SubmissionLink:
+    """The link a token names if it may still be used; else ``core.links.LinkRefused``."""
+    links = SubmissionLink.objects.select_related("victim", "case")
+    if for_update:
+        links = links.select_for_update(of=("self",))
+    return link_open(
+        links,
+        token,
+        salt=SUBMISSION_SALT,
+        fields={"link": "pk", "victim": "victim_id"},
+        who_to_ask="call the Office of Victim Services for a new link",
+        used_words="The statement was sent on {when}.",
+        now=now,
+    )
+
+
+def _clean_draft(draft: dict) -> dict:
+    kept = {}
+    for key in DRAFT_FIELDS:
+        value = draft.get(key)
+        if isinstance(value, bool):
+            kept[key] = value
+        elif value not in (None, ""):
+            kept[key] = str(value)[:DRAFT_MAX_CHARS]
+    return kept
+
+
+@transaction.atomic
+def submission_save(*, token: str, draft: dict, now=None) -> SubmissionLink:
+    """Keep what the victim typed so far (as they type, or "save and finish later")."""
+    link = submission_link_open(token, now=now, for_update=True)
+    link.draft = _clean_draft(draft)
+    link.saved_at = now or timezone.now()
+    link.save(update_fields=["draft", "saved_at"])
+    return link
+
+
+@transaction.atomic
+def submission_submit(*, token: str, fields: dict, losses=(), files=(), now=None) -> ImpactStatement:
+    """The victim sends the statement: it becomes an ImpactStatement in ``draft`` status (victim services
+    reviews it before anyone else reads it), with its losses and documents, and the link is used up.
+    Victim services are alerted."""
+    from core.models import User
+    from core.services import NewAlert, alerts_create
+
+    from .models import EconomicLoss
+
+    link = submission_link_open(token, now=now, for_update=True)
+    now = now or timezone.now()
+    statement = ImpactStatement(
+        victim=link.victim,
+        case=link.case,
+        received_on=timezone.localdate(now),
+        method=ReceivedMethod.FORM,
+        status=StatementStatus.DRAFT,
+        **fields,
+    )
+    statement.full_clean()
+    statement._change_reason = "Sent online by the victim"
+    statement.save()
+    for category, amount, description in losses:
+        loss = EconomicLoss(
+            statement=statement, category=category, amount=amount, description=description, documentation=""
+        )
+        loss.full_clean()
+        loss.save()
+    for n, upload in enumerate(files, start=1):
+        _attachment_store(
+            statement=statement, upload=upload, title=f"Sent online: document {n}", uploaded_by=link.created_by
+        )
+    link.used_at = now
+    link.statement = statement
+    link.draft = {}
+    link.save(update_fields=["used_at", "statement", "draft"])
+    staff = User.objects.filter(role=Role.VICTIM_SERVICES, is_active=True).values_list("pk", flat=True)
+    alerts_create(
+        [
+            NewAlert(
+                user_id=pk,
+                title=f"An impact statement arrived online for {link.victim.reference}",
+                body="Review it before it is recorded: until then only victim services reads it.",
+                link=statement.get_absolute_url(),
+                key=f"victims:submitted:{statement.pk}",
+            )
+            for pk in staff
+        ]
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_accept(*, user, statement: ImpactStatement) -> ImpactStatement:
+    """Victim services reviewed a statement sent online: it is recorded, and the officer and a board
+    (as the victim consented) may read it from now on."""
+    if not can_read_identity(user):
+        raise PermissionDenied
+    statement = ImpactStatement.objects.select_for_update().get(pk=statement.pk)
+    if statement.status != StatementStatus.DRAFT:
+        raise ValidationError("This statement is already recorded.")
+    statement.status = StatementStatus.RECORDED
+    statement.entered_by = user
+    set_history(statement, user, "Reviewed and recorded")
+    statement.save(update_fields=["status", "entered_by"])
+    return statement

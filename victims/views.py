@@ -13,13 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.views.generic import TemplateView, View
 
 from core.audit import audit_log
 from core.errors import form_errors_from
 from core.forms import Form
+from core.links import LinkRefused
 from core.models import CourtCase
 from core.pdf import pdf_response
 from core.querysets import ADD, CHANGE, VIEW
@@ -36,9 +38,11 @@ from .forms import (
     LossForm,
     MailedForm,
     NotificationFilterForm,
+    OnlineStatementForm,
     PayeeLinkForm,
     ReadLogFilterForm,
     StatementForm,
+    SubmissionLinkForm,
     VictimForm,
 )
 from .models import (
@@ -49,6 +53,7 @@ from .models import (
     Notification,
     ReadLog,
     StatementAttachment,
+    SubmissionLink,
     Victim,
     VictimIdentity,
     VictimPayee,
@@ -56,6 +61,7 @@ from .models import (
 )
 from .selectors import read_log_for, victim_money, victims_for, victims_of_case
 from .services import (
+    DRAFT_FIELDS,
     attachment_add,
     chosen_channels,
     conflict_review,
@@ -69,9 +75,16 @@ from .services import (
     notification_retry,
     payee_link,
     read_log,
+    statement_accept,
     statement_record,
+    submission_link_create,
+    submission_link_open,
+    submission_save,
+    submission_submit,
     victim_save,
 )
+from .submission_text import TEXT
+from .submission_text import when as submission_when
 
 PAGE_SIZE = 25
 
@@ -136,6 +149,9 @@ class VictimDetailView(LoginRequiredMixin, TemplateView):
             statements=victim.statements.restrict(user).select_related("case"),
             money=victim_money(user, victim),
             can_change=can_read_identity(user),
+            links=SubmissionLink.objects.restrict(user)
+            .filter(victim=victim)
+            .select_related("case", "created_by", "statement")[:10],
             **self.notifications(user, victim),
             **kwargs,
         )
@@ -693,3 +709,167 @@ class NotificationLetterView(LoginRequiredMixin, View):
         )
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+# The online statement link ------------------------------------------------------------------------
+class SubmissionLinkCreateView(LoginRequiredMixin, TemplateView):
+    """Victim services makes a link for the victim to write their statement online; the address is shown
+    once, here, for them to send (by e-mail, text or letter)."""
+
+    model = SubmissionLink
+    template_name = "victims/submission_link_form.html"
+
+    def victim(self):
+        _require(can_read_identity(self.request.user))
+        return scoped_object_or_404(Victim, self.request.user, self.kwargs["pk"], CHANGE)
+
+    def get(self, request, *args, **kwargs):
+        victim = self.victim()
+        return self.render_to_response(self.context(victim, SubmissionLinkForm(victim=victim)))
+
+    def post(self, request, *args, **kwargs):
+        victim = self.victim()
+        form = SubmissionLinkForm(request.POST, victim=victim)
+        if form.is_valid():
+            try:
+                link, url = submission_link_create(user=request.user, victim=victim, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                return self.render_to_response(self.context(victim, None, link=link, url=url))
+        return self.render_to_response(self.context(victim, form))
+
+    def context(self, victim, form, **extra):
+        return self.get_context_data(
+            title=f"A statement link for {victim.reference}", victim=victim, form=form, **extra
+        )
+
+
+class SubmissionView(View):
+    """The victim's page, without an account, in the link's language (``?lang=`` switches): the
+    statement's questions, kept as they type (``static/js/autosave.js`` posts ``action=save``; without
+    script, the "save" button does the same), and sent once. A tampered, expired or used link gets a
+    page that says so in both languages and changes nothing."""
+
+    template_name = "victims/submission.html"
+
+    def language(self, request, link=None):
+        asked = request.GET.get("lang") or request.POST.get("lang")
+        if asked in TEXT:
+            return asked
+        return link.language if link is not None else "en"
+
+    def refused(self, request, exc):
+        language = self.language(request)
+        texts = [
+            (code, TEXT[code][f"refused_{exc.reason}_title"], TEXT[code][f"refused_{exc.reason}"])
+            for code in ([language] + [c for c in TEXT if c != language])
+        ]
+        moments = {code: submission_when(exc.when, code) if exc.when else "" for code in TEXT}
+        return render(
+            request,
+            "victims/submission_refused.html",
+            {
+                "texts": [(code, title, message.format(when=moments[code])) for code, title, message in texts],
+                "language": language,
+            },
+            status=exc.status,
+        )
+
+    def page(self, request, link, form, *, saved=False, status=200):
+        language = form.language
+        with translation.override(language):  # Django's own messages (a form's errors) in the reader's language
+            response = self.render_page(request, link, form, language, saved, status)
+        response["Cache-Control"] = "private, no-store"
+        response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+        response["X-Robots-Tag"] = "noindex"
+        return response
+
+    def render_page(self, request, link, form, language, saved, status):
+        return render(
+            request,
+            self.template_name,
+            {
+                "link": link,
+                "form": form,
+                "t": TEXT[language],
+                "language": language,
+                "other": "es" if language == "en" else "en",
+                "expires_line": TEXT[language]["expires"].format(when=submission_when(link.expires_at, language)),
+                "saved_line": TEXT[language]["saved_at"].format(when=submission_when(link.saved_at, language))
+                if link.saved_at
+                else "",
+                "saved": saved,
+            },
+            status=status,
+        )
+
+    def get(self, request, token):
+        try:
+            link = submission_link_open(token)
+        except LinkRefused as exc:
+            return self.refused(request, exc)
+        form = OnlineStatementForm(initial=link.draft, language=self.language(request, link))
+        return self.page(request, link, form)
+
+    def post(self, request, token):
+        try:
+            link = submission_link_open(token)
+        except LinkRefused as exc:
+            return self.refused(request, exc)
+        language = self.language(request, link)
+        if request.POST.get("action") == "save":
+            draft = {key: request.POST.get(key, "") for key in DRAFT_FIELDS}
+            draft["counselling_requested"] = bool(request.POST.get("counselling_requested"))
+            try:
+                link = submission_save(token=token, draft=draft)
+            except LinkRefused as exc:
+                return self.refused(request, exc)
+            if request.headers.get("X-Autosave"):
+                return JsonResponse(
+                    {"saved": TEXT[language]["saved_at"].format(when=submission_when(link.saved_at, language))}
+                )
+            form = OnlineStatementForm(initial=link.draft, language=language)
+            return self.page(request, link, form, saved=True)
+        form = OnlineStatementForm(request.POST, request.FILES, language=language)
+        if not form.is_valid():
+            return self.page(request, link, form)
+        try:
+            statement = submission_submit(
+                token=token, fields=form.statement_fields(), losses=form.losses, files=form.documents
+            )
+        except LinkRefused as exc:
+            return self.refused(request, exc)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.page(request, link, form)
+        response = render(
+            request,
+            "victims/submission_done.html",
+            {
+                "t": TEXT[language],
+                "language": language,
+                "done": TEXT[language]["done"].format(
+                    when=submission_when(statement.submission_link.used_at, language)
+                ),
+            },
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class StatementAcceptView(LoginRequiredMixin, View):
+    """Victim services records a statement sent online after reviewing it (POST only)."""
+
+    model = ImpactStatement
+
+    def post(self, request, pk):
+        _require(can_read_identity(request.user))
+        statement = get_object_or_404(ImpactStatement.objects.restrict(request.user, CHANGE), pk=pk)
+        try:
+            statement_accept(user=request.user, statement=statement)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{statement} is recorded.")
+        return redirect(statement.get_absolute_url())
