@@ -781,7 +781,9 @@ class SubmissionView(View):
         with translation.override(language):  # Django's own messages (a form's errors) in the reader's language
             response = self.render_page(request, link, form, language, saved, status)
         response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"  # the token never leaves in a Referer header
+        # The token never leaves in a Referer header to another site (same-origin, not no-referrer: with no
+        # referrer at all the browser posts Origin: null, which the CSRF check refuses).
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex"
         return response
 

@@ -20,7 +20,8 @@
       data.append(el.name, el.value);
     });
     data.set("action", "save");
-    fetch(form.action || window.location.href, {
+    // form.action would be the buttons named "action": read the attribute.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: data,
       headers: { "X-Autosave": "1" },

@@ -2,6 +2,8 @@
 report's victim section without ever seeing who or where the victim is; every page passes axe at
 1280 and 768 px."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import assert_page_is_accessible
@@ -162,3 +164,55 @@ def test_victim_services_works_the_notices_from_the_keyboard(site, page_as, noti
     auditor = page_as("auditor")
     auditor.goto(site("/victims/notifications/?status="))
     both_widths(auditor)
+
+
+def test_a_victim_writes_the_statement_online_on_a_phone(site, page_as, on_caseload, browser):
+    """Victim services makes the link; the victim, on a 390 px phone without an account, switches to
+    Spanish, types (kept as they go), makes a mistake, corrects it and sends; every page passes axe."""
+    victim, case = on_caseload
+    staff = page_as("victims")
+    staff.goto(site(f"/victims/{victim.pk}/statement-link/"))
+    both_widths(staff)
+    staff.get_by_label("Court case").select_option(str(case.pk))
+    with staff.expect_navigation():
+        staff.get_by_role("button", name="Make the link").click()
+    url = staff.get_by_label(re.compile("The link")).input_value()
+    both_widths(staff)
+    path = "/" + url.split("://", 1)[1].split("/", 1)[1]
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    phone = context.new_page()
+    try:
+        phone.goto(site(path))
+        assert_page_is_accessible(phone)
+        with phone.expect_navigation():
+            phone.get_by_role("link", name="Español").click()
+        assert phone.locator("html").get_attribute("lang") == "es"
+        assert_page_is_accessible(phone)
+        assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+        phone.get_by_label("¿Cómo le ha afectado el delito emocionalmente?").fill("No duermo bien.")
+        phone.keyboard.press("Tab")  # leaving the field saves what was typed
+        phone.get_by_text("Guardado", exact=False).first.wait_for()
+        phone.get_by_label("Tipo de pérdida (pérdida 1)").select_option("medical")
+        phone.get_by_label("Cantidad en dólares (pérdida 1)").fill("doce")
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Enviar mi declaración").press("Enter")
+        assert "Escriba una cantidad en dólares" in phone.content()
+        assert phone.evaluate("() => document.activeElement.id") == "form-errors"
+        assert_page_is_accessible(phone)
+        phone.get_by_label("Cantidad en dólares (pérdida 1)").fill("85.20")
+        with phone.expect_navigation():
+            phone.get_by_role("button", name="Enviar mi declaración").press("Enter")
+        assert "Gracias. Su declaración fue enviada." in phone.content()
+        assert_page_is_accessible(phone)
+        phone.goto(site(path))
+        assert "ya fue enviada" in phone.content() or "already sent" in phone.content()
+        assert_page_is_accessible(phone)
+    finally:
+        context.close()
+    from victims.models import ImpactStatement
+
+    statement = ImpactStatement.objects.filter(victim=victim, status="draft").get()
+    staff.goto(site(statement.get_absolute_url()))
+    assert "No duermo bien." in staff.content()
+    both_widths(staff)

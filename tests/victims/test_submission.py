@@ -75,7 +75,7 @@ def test_the_victim_writes_saves_comes_back_and_sends(world, victim, link):
     anonymous = Client()
     page = anonymous.get(path)
     assert page.status_code == 200 and '<html lang="en">' in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
+    assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
     # Kept as they type (the script's post), then the page shows it again.
     saved = anonymous.post(
         path, {"action": "save", "psychological_harm": "I cannot sleep.", "loss_1_amount": "12"}, HTTP_X_AUTOSAVE="1"
