@@ -64,6 +64,10 @@ def urls(world, victim):
         "/api/v1/",
         "/api/v1/cases/",
         "/api/v1/offenders/",
+        "/api/v1/victims/victims/",
+        f"/api/v1/victims/victims/{victim.pk}/",
+        "/api/v1/victims/statements/",
+        "/api/v1/victims/notifications/",
     ]
 
 
