@@ -21,7 +21,7 @@ from core.models import Offender
 from core.money import ZERO, quantize
 from core.querysets import VIEW
 
-from .choices import SEVERITY, ComplianceStatus, ObligationKind
+from .choices import SEVERITY, ComplianceStatus, ObligationKind, PayeeKind
 from .compliance import Figures, add_months, compliance_query, rows_to_figures, tune_session
 from .models import Allocation, ComplianceSnapshot, Obligation, Payee, Payment
 
@@ -323,6 +323,19 @@ def payees_with_owed(qs=None):
             zero,
         ),
     )
+
+
+def owed_to_victims(user) -> dict:
+    """What the victim payees ``user`` may see were paid and not yet given: the total held for them and
+    how many payees it is for (one query; for victim services' dashboard)."""
+    row = Allocation.objects.filter(
+        obligation__payee__in=Payee.objects.restrict(user, VIEW).filter(kind=PayeeKind.VICTIM),
+        disbursement_line__isnull=True,
+    ).aggregate(
+        total=Coalesce(Sum("amount", output_field=MONEY_OUT), Value(ZERO, output_field=MONEY_OUT)),
+        payees=Count("obligation__payee", distinct=True),
+    )
+    return {"total": row["total"], "payees": row["payees"]}
 
 
 # Reports ------------------------------------------------------------------------------------------

@@ -2,12 +2,13 @@
 
 from django.urls import reverse
 
-from core.choices import OffenderEventKind
+from core.choices import OffenderEventKind, Role
 from core.registry import (
     ConflictChecker,
     EventHandlerEntry,
     FrequentTaskEntry,
     MenuEntry,
+    PanelEntry,
     TimelineProvider,
     registry,
 )
@@ -83,6 +84,23 @@ def _timeline(offender, user) -> list:
 
 
 registry.timeline_provider(TimelineProvider(slug="victims", program="victims", label="Victims", events=_timeline))
+
+
+def _panel(request):
+    """Victim services' dashboard panel: what is waiting for them."""
+    from django.template.loader import render_to_string
+
+    from .models import can_read_identity
+    from .selectors import dashboard
+
+    if not can_read_identity(request.user):
+        return None
+    return render_to_string("victims/panel.html", dashboard(request.user), request=request)
+
+
+registry.panel(
+    PanelEntry("victims", roles=frozenset({Role.VICTIM_SERVICES, Role.ADMINISTRATOR}), render=_panel, order=15)
+)
 
 
 def _seed():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Count, QuerySet
 
 from core.models import CourtCase
@@ -42,3 +44,60 @@ def victim_money(user, victim) -> list:
             {"payee": payee, "paid": payee.allocated, "held": payee.owed, "disbursed": payee.allocated - payee.owed}
         )
     return rows
+
+
+STATEMENT_HORIZON_DAYS = 30
+
+
+def dashboard(user) -> dict:
+    """Victim services' dashboard: statements due before upcoming sentencing dates, statements sent
+    online to review, notices to send and failed, possible conflicts to review, money held for victims.
+    A handful of queries whatever the size."""
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from restitution.selectors import owed_to_victims
+
+    from .choices import Channel, MatchStatus, NoticeStatus, StatementStatus
+    from .models import ConflictMatch, ImpactStatement, Notification
+
+    today = timezone.localdate()
+    recorded = ImpactStatement.objects.filter(case=OuterRef("pk"), status=StatementStatus.RECORDED)
+    due = (
+        CourtCase.objects.restrict(user)
+        .filter(
+            sentencing_date__gte=today,
+            sentencing_date__lte=today + dt.timedelta(days=STATEMENT_HORIZON_DAYS),
+            victims__do_not_contact=False,
+        )
+        .annotate(victim_count=Count("victims", distinct=True), has_statement=Exists(recorded))
+        .filter(has_statement=False)
+        .order_by("sentencing_date", "pk")
+    )
+    counts = {
+        (status, channel): n
+        for status, channel, n in Notification.objects.restrict(user)
+        .filter(status__in=[NoticeStatus.PENDING, NoticeStatus.FAILED])
+        .values("status", "channel")
+        .annotate(n=Count("pk"))
+        .values_list("status", "channel", "n")
+        .order_by()
+    }
+    return {
+        "due": list(due[:5]),
+        "due_count": due.count(),
+        "horizon": STATEMENT_HORIZON_DAYS,
+        "to_review": list(
+            ImpactStatement.objects.restrict(user)
+            .filter(status=StatementStatus.DRAFT)
+            .select_related("victim")
+            .order_by("created_at", "pk")[:10]
+        ),
+        "to_send": [
+            (channel, counts.get((NoticeStatus.PENDING, channel.value), 0))
+            for channel in (Channel.MAIL, Channel.PHONE, Channel.EMAIL)
+        ],
+        "failed": sum(n for (status, _c), n in counts.items() if status == NoticeStatus.FAILED),
+        "conflicts": ConflictMatch.objects.restrict(user).filter(status=MatchStatus.OPEN).count(),
+        "owed": owed_to_victims(user),
+    }
