@@ -94,6 +94,9 @@ class Importer:
     field_columns: ClassVar[dict[str, str]] = {}
     # The column that holds a row's identity (see ``key``): where a duplicate is reported.
     key_column: ClassVar[str] = ROW
+    # A file of protected data (victims' contact): kept between preview and commit only as ``seal``
+    # makes it (encrypted by the app), and its preview shown only to users the importer allows.
+    sensitive: ClassVar[bool] = False
 
     def __init__(self, user=None):
         # user None means the command line: the server's operator, not scoped.
@@ -102,6 +105,15 @@ class Importer:
     @classmethod
     def allowed(cls, user) -> bool:
         return user is None or can(user, cls.model, ADD) or can(user, cls.model, CHANGE)
+
+    @classmethod
+    def seal(cls, content: str) -> str:
+        """The file as the ImportBatch keeps it until the commit (as it is, unless overridden)."""
+        return content
+
+    @classmethod
+    def unseal(cls, stored: str) -> str:
+        return stored
 
     def prepare(self, rows: list[dict[str, str]]) -> None:
         """Load every lookup the rows need, once."""

@@ -168,7 +168,7 @@ class ImportStartView(LoginRequiredMixin, FormView):
         batch = ImportBatch.objects.create(
             kind=kind,
             filename=filename,
-            content=content,
+            content=IMPORTERS[kind].seal(content),
             uploaded_by=self.request.user,
             row_count=len(result.rows),
             error_count=result.error_count,
@@ -182,14 +182,20 @@ class ImportPreviewView(LoginRequiredMixin, TemplateView):
     template_name = "core/import_preview.html"
 
     def get_batch(self):
-        return get_object_or_404(ImportBatch.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"])
+        batch = get_object_or_404(ImportBatch.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"])
+        importer = IMPORTERS.get(batch.kind)
+        if importer is not None and importer.sensitive and not importer.allowed(self.request.user):
+            raise Http404  # protected rows: only for those who may import them (not an auditor)
+        return batch
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         batch = self.get_batch()
         importer = IMPORTERS[batch.kind]
         if batch.status == ImportStatus.PREVIEWED:
-            result = import_run(kind=batch.kind, content=batch.content, user=self.request.user, commit=False)
+            result = import_run(
+                kind=batch.kind, content=importer.unseal(batch.content), user=self.request.user, commit=False
+            )
         else:
             result = None
         context.update(batch=batch, importer=importer, result=result)
@@ -212,7 +218,8 @@ class ImportPreviewView(LoginRequiredMixin, TemplateView):
             if batch.status != ImportStatus.PREVIEWED:
                 messages.error(request, "This file was already handled.")
                 return redirect("core:import_preview", pk=pk)
-            result = import_run(kind=batch.kind, content=batch.content, user=request.user, commit=True)
+            content = IMPORTERS[batch.kind].unseal(batch.content)
+            result = import_run(kind=batch.kind, content=content, user=request.user, commit=True)
             batch.error_count = result.error_count
             if result.committed:
                 batch.status = ImportStatus.COMMITTED
