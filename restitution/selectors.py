@@ -19,7 +19,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from core.choices import Role
 from core.models import Offender
 from core.money import ZERO, quantize
-from core.querysets import VIEW
+from core.querysets import VIEW, can
 
 from .choices import SEVERITY, ComplianceStatus, ObligationKind, PayeeKind
 from .compliance import Figures, add_months, compliance_query, rows_to_figures, tune_session
@@ -323,6 +323,22 @@ def payees_with_owed(qs=None):
             zero,
         ),
     )
+
+
+def restitution_on_case(user, case) -> dict:
+    """What a court ordered as restitution on ``case``, as ``user`` sees it, and whether they may record
+    an obligation for its person (for the victims' itemized-loss proposal)."""
+    from core.models import Offender
+    from core.querysets import CHANGE
+
+    ordered = Obligation.objects.restrict(user, VIEW).filter(case=case, kind=ObligationKind.RESTITUTION)
+    total = ordered.aggregate(total=Sum("ordered_amount"))["total"]
+    may_add = (
+        can(user, Obligation, VIEW)
+        and Offender.objects.restrict(user, CHANGE).filter(pk=case.offender_id).exists()
+        and not ordered.exists()
+    )
+    return {"ordered": total, "may_add": may_add}
 
 
 def owed_to_victims(user) -> dict:

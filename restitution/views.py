@@ -300,6 +300,24 @@ class ObligationCreateView(OffenderTargetMixin, _ServiceFormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user, "offender": self.target}
 
+    def get_initial(self):
+        """A proposal from the victims' itemized losses (victims:case_victims) fills the form; the officer
+        checks it against the court's order and saves, or changes it: nothing is recorded without them."""
+        initial = super().get_initial()
+        for name in ("case", "kind", "ordered_amount"):
+            if self.request.GET.get(name):
+                initial[name] = self.request.GET[name][:20]
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.GET.get("ordered_amount"):
+            context["notice"] = (
+                "The amount is proposed from the losses the victims itemized in their impact statements. "
+                "Enter what the court ordered: check the order before saving."
+            )
+        return context
+
     def perform(self, form):
         data = form.cleaned_data
         payee = data.get("payee")

@@ -101,3 +101,27 @@ def dashboard(user) -> dict:
         "conflicts": ConflictMatch.objects.restrict(user).filter(status=MatchStatus.OPEN).count(),
         "owed": owed_to_victims(user),
     }
+
+
+def itemized_loss(user, case) -> dict:
+    """The losses the victims itemized in the recorded statements on ``case`` that ``user`` may read
+    (as the court section counts them: not what was written for a board only), with restitution's
+    figures for the case, so the officer can propose the amount (and confirm it on restitution's form)."""
+    from django.db.models import Sum
+
+    from restitution.selectors import restitution_on_case
+
+    from .choices import BoardMode, StatementStatus
+    from .models import EconomicLoss, ImpactStatement
+
+    statements = (
+        ImpactStatement.objects.restrict(user)
+        .filter(case=case, status=StatementStatus.RECORDED)
+        .exclude(board_mode=BoardMode.WRITTEN_BOARD_ONLY)
+    )
+    row = (
+        EconomicLoss.objects.restrict(user)
+        .filter(statement__in=statements)
+        .aggregate(total=Sum("amount"), items=Count("pk"))
+    )
+    return {"total": row["total"], "items": row["items"], **restitution_on_case(user, case)}

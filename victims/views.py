@@ -59,7 +59,7 @@ from .models import (
     VictimPayee,
     can_read_identity,
 )
-from .selectors import read_log_for, victim_money, victims_for, victims_of_case
+from .selectors import itemized_loss, read_log_for, victim_money, victims_for, victims_of_case
 from .services import (
     DRAFT_FIELDS,
     attachment_add,
@@ -239,6 +239,7 @@ class CaseVictimsView(LoginRequiredMixin, TemplateView):
             title=f"Victims on case {case.case_number}",
             case=case,
             victims=victims_of_case(user, case),
+            loss=itemized_loss(user, case),
             sections=CourtReportSection.objects.restrict(user).filter(case=case).select_related("produced_by"),
             can_produce=user.is_superuser or CourtReportSection.scope_q(user, ADD) is not None,
             **kwargs,
