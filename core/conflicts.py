@@ -65,9 +65,19 @@ def normalize_email(value: str) -> str:
     return (value or "").strip().lower()
 
 
+# "P.O. Box", "PO Box", "P O Box", "Post Office Box", "POB": one spelling once folded.
+_PO_BOX = re.compile(
+    r"\b(?:p o b|pob|pobox|p o box|po box|post office box|postoffice box|p o|po)\b(?= ?\d)"
+    r"|\b(?:p o box|post office box|postoffice box|pobox|pob)\b"
+)
+
+
 def normalize_address(value: str) -> str:
-    """Folded, with the usual street words abbreviated: '2729 Plaza Drive' == '2729 plaza dr.'."""
-    return " ".join(_STREET.get(word, word) for word in _fold(value).split())
+    """Folded, with the usual street words abbreviated ('2729 Plaza Drive' == '2729 plaza dr.') and a
+    post office box spelled one way ('P.O. Box 1409' == 'Post Office Box 1409' == 'POB 1409')."""
+    text = _PO_BOX.sub("po box", _fold(value))
+    text = re.sub(r"\bpo box box\b", "po box", text)
+    return " ".join(_STREET.get(word, word) for word in text.split())
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,17 @@ def test_normalizers_compare_what_people_type():
     assert normalize_name("  O'Brien,  José ") == normalize_name("jose obrien")
     assert normalize_phone("(573) 751-2389") == normalize_phone("+1 573 751 2389") == "5737512389"
     assert normalize_address("2729 Plaza Drive, Suite 4") == normalize_address("2729 plaza dr. ste 4")
+    box = normalize_address("P.O. Box 1409, Jefferson City, MO 65102")
+    for spelling in (
+        "PO Box 1409 Jefferson City MO 65102",
+        "Post Office Box 1409, Jefferson City, MO 65102",
+        "POB 1409, Jefferson City, MO 65102",
+        "P O Box 1409 Jefferson City MO 65102",
+        "Pobox 1409 Jefferson City MO 65102",
+        "P.O.B. 1409 Jefferson City MO 65102",
+    ):
+        assert normalize_address(spelling) == box == "po box 1409 jefferson city mo 65102", spelling
+    assert normalize_address("12 Poplar Street") == "12 poplar st"  # a word starting with "po" is left alone
 
 
 def test_no_checker_means_no_conflict(world):

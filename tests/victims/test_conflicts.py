@@ -71,6 +71,9 @@ def test_a_representative_and_a_safe_at_home_address_are_checked_too(world, vict
     )
     assert applies(world, name="Gwendolyn Harcourt").possible
     assert applies(world, name="Pat Doe", address="po box 1409 jefferson city mo 65102").possible
+    # However the box is spelled (core.conflicts.normalize_address).
+    assert applies(world, name="Pat Doe", address="Post Office Box 1409, Jefferson City, MO 65102").possible
+    assert applies(world, name="Pat Doe", address="P.O.B. 1409 Jefferson City MO 65102").possible
     assert set(ConflictMatch.objects.values_list("victim", flat=True)) == {parent.pk}
 
 
