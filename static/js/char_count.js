@@ -4,6 +4,10 @@
 (function () {
   "use strict";
   var PAUSE_MS = 800;
+  // The page's language (the victims' statement page is also in Spanish).
+  var WORDS = /^es\b/.test(document.documentElement.lang || "")
+    ? { of: " de ", chars: " caracteres", limit: " (el límite)", most: "Como máximo " }
+    : { of: " of ", chars: " characters", limit: " (the limit)", most: "At most " };
 
   function attach(field) {
     if (field.dataset.charCount === "on") return;
@@ -28,14 +32,14 @@
     // The limit itself is read with the field; the running count is announced after a pause.
     var hint = document.createElement("span");
     hint.className = "visually-hidden";
-    hint.textContent = "At most " + limit + " characters.";
+    hint.textContent = WORDS.most + limit + WORDS.chars + ".";
     count.appendChild(hint);
 
     var timer = null;
     function text() {
       var used = field.value.length;
       var left = limit - used;
-      return used + " of " + limit + " characters" + (left <= 0 ? " (the limit)" : "");
+      return used + WORDS.of + limit + WORDS.chars + (left <= 0 ? WORDS.limit : "");
     }
     function update() {
       shown.textContent = text();

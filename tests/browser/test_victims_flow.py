@@ -188,6 +188,7 @@ def test_a_victim_writes_the_statement_online_on_a_phone(site, page_as, on_casel
         with phone.expect_navigation():
             phone.get_by_role("link", name="Español").click()
         assert phone.locator("html").get_attribute("lang") == "es"
+        assert "0 de 20000 caracteres" in phone.locator("main").inner_text()  # the counter speaks Spanish too
         assert_page_is_accessible(phone)
         assert phone.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
         phone.get_by_label("¿Cómo le ha afectado el delito emocionalmente?").fill("No duermo bien.")
