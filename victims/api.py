@@ -34,7 +34,7 @@ class VictimSerializer(serializers.ModelSerializer):
     """A victim as any role that may see them reads it: that they exist, on which cases, their flags."""
 
     cases = serializers.SerializerMethodField(help_text="The victim's court cases the caller may see.")
-    represents = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    represents = serializers.SlugRelatedField(slug_field="reference", read_only=True, allow_null=True)
     redacted = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -99,13 +99,15 @@ class VictimFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     list=extend_schema(
+        responses=VictimSerializer(many=True),
         description="Victims the caller may see. Victim services and administrators also receive `identity` "
-        "(name, addresses, phones, e-mail, date of birth, employer); no other role ever does. Each identity "
-        "returned is recorded in the victims' read log."
+        "(name, Safe at Home flag and designated address, addresses, phones, e-mail, date of birth, employer); "
+        "no other role ever does. Each identity returned is recorded in the victims' read log.",
     ),
-    retrieve=extend_schema(description="One victim; `identity` as in the list."),
+    retrieve=extend_schema(responses=VictimSerializer, description="One victim; `identity` as in the list."),
 )
 class VictimViewSet(ReadOnlyScopedViewSet):
+    queryset = Victim.objects.all()  # names the model (the access walk); get_queryset restricts it
     serializer_class = VictimSerializer
     filterset_class = VictimFilter
 
@@ -189,6 +191,7 @@ class StatementFilter(django_filters.FilterSet):
     retrieve=extend_schema(description="One impact statement; a logged read."),
 )
 class StatementViewSet(ReadOnlyScopedViewSet):
+    queryset = ImpactStatement.objects.all()  # names the model (the access walk); get_queryset restricts it
     serializer_class = StatementSerializer
     filterset_class = StatementFilter
 

@@ -18,6 +18,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from core.choices import JobOutcome, OffenderStatus
 from core.jobs import JOBS, JobAlreadyRunning, UnknownJob, job_run, register_job
 from core.models import Alert, JobRun, Offender
+from core.registry import registry
 from tests.factories import OffenderFactory
 
 pytestmark = pytest.mark.django_db
@@ -328,7 +329,9 @@ def test_load_schedule_creates_crontab_tasks_in_chicago(world):
     call_command("load_schedule", stdout=StringIO())
     tasks = scheduled()
     expected = {f"rjadmin:{j.name}" for j in JOBS.values() if j.hour is not None}
-    assert set(tasks) == expected | {"rjadmin:offender_events"}
+    frequent = {f"rjadmin:{entry.slug}" for entry in registry.frequent_tasks.values()}
+    assert set(tasks) == expected | {"rjadmin:offender_events"} | frequent
+    assert "rjadmin:victims_notifications" in frequent  # an app's sweep, from the registry
     # Offender event deliveries are retried every 5 minutes: an interval, not a dated job.
     events_task = tasks["rjadmin:offender_events"]
     assert events_task.task == "core.deliver_offender_events"
