@@ -416,20 +416,21 @@ def handlers_lose(*, offender: Offender, reason: str, on: dt.date, source: str, 
 
 
 def on_offender_event(event) -> None:
-    """The offender-event hook: a transfer, or a status that is no longer "incarcerated"."""
+    """The offender-event hook: a person no longer incarcerated (released, escaped...) or transferred. The state
+    read is the person's now, so a retry or a second event of the same change does nothing more."""
     from core.choices import OffenderEventKind
 
     offender = Offender.objects.get(pk=event.offender_id)
     on = timezone.localtime(event.occurred_at).date()
     source = f"event:{event.pk}"
-    if event.kind == OffenderEventKind.FACILITY:
+    if offender.status != OffenderStatus.INCARCERATED:
+        handlers_lose(offender=offender, reason=HandlerEndReason.RELEASED, on=on, source=source)
+    elif event.kind == OffenderEventKind.FACILITY:
         moved = HandlerAssignment.objects.filter(offender=offender, ended_on__isnull=True).exclude(
             facility_id=offender.facility_id
         )
         if moved.exists():
             handlers_lose(offender=offender, reason=HandlerEndReason.TRANSFERRED, on=on, source=source)
-    elif event.kind == OffenderEventKind.STATUS and offender.status != OffenderStatus.INCARCERATED:
-        handlers_lose(offender=offender, reason=HandlerEndReason.RELEASED, on=on, source=source)
 
 
 @transaction.atomic

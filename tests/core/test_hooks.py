@@ -58,7 +58,7 @@ def test_officer_change_on_the_edit_page_emits_one_event_after_commit(
     )
     assert event.entered_by == world.supervisor
     assert handled["seen"] == [(OffenderEventKind.OFFICER, str(world.officer.pk), str(world.officer2.pk))]
-    assert OffenderEventDelivery.objects.get(event=event).status == DeliveryStatus.DELIVERED
+    assert OffenderEventDelivery.objects.get(event=event, handler="test-recorder").status == DeliveryStatus.DELIVERED
 
 
 def test_an_edit_rolled_back_out_of_scope_emits_nothing(world, client_for, handled, django_capture_on_commit_callbacks):
@@ -78,7 +78,7 @@ def test_a_failing_handler_never_undoes_the_change_and_is_retried(world, handled
         offender_status_set(offender=world.supervised, status=OffenderStatus.ESCAPED, user=world.admin)
     world.supervised.refresh_from_db()
     assert world.supervised.status == OffenderStatus.ESCAPED  # the change stands
-    delivery = OffenderEventDelivery.objects.get()
+    delivery = OffenderEventDelivery.objects.get(handler="test-recorder")
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
     assert "notification service is down" in delivery.last_error
     assert delivery.next_attempt_at > timezone.now()
@@ -98,7 +98,7 @@ def test_a_handler_that_keeps_failing_is_given_up_and_administrators_are_alerted
     for _ in range(events.MAX_ATTEMPTS):
         later += dt.timedelta(days=1)
         events.deliver(now=later)
-    delivery = OffenderEventDelivery.objects.get()
+    delivery = OffenderEventDelivery.objects.get(handler="test-recorder")
     assert (delivery.status, delivery.attempts) == (DeliveryStatus.FAILED, events.MAX_ATTEMPTS)
     assert world.admin.alerts.filter(title__contains="test-recorder").exists()
 
