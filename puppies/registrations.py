@@ -120,6 +120,7 @@ class MovementResource(Resource):
     url_prefix = "movements"
     api_prefix = "puppies/movements"
     viewset_class = ReadOnlyScopedViewSet
+    detail_view = views.DetailView
     menu = None
 
 
@@ -141,6 +142,7 @@ class HandlerAssignmentResource(Resource):
     edit_view = views.HandlerAssignView
     viewset_class = ReadOnlyScopedViewSet
     title = "Dog handlers"
+    detail_view = views.DetailView
     menu = Menu("Programs", "Dog handlers", order=81)
 
 
@@ -194,6 +196,7 @@ class ProgramRemovalResource(Resource):
     form_class = forms.ProgramRemovalForm
     edit_view = views.ProgramRemovalAddView
     viewset_class = ReadOnlyScopedViewSet
+    detail_view = views.DetailView
     menu = None
 
 
@@ -214,6 +217,7 @@ class TrainingLogResource(Resource):
     void_view = views.TrainingLogVoidView
     viewset_class = ReadOnlyScopedViewSet
     title = "Dog training log"
+    detail_view = views.DetailView
     menu = Menu("Programs", "Dog training log", order=82)
 
 
@@ -241,6 +245,7 @@ class CgcAttemptResource(Resource):
     edit_view = views.CgcAttemptAddView
     viewset_class = ReadOnlyScopedViewSet
     title = "Canine Good Citizen tests"
+    detail_view = views.DetailView
     menu = Menu("Programs", "CGC tests", order=83)
 
 
@@ -258,6 +263,7 @@ class GraduationResource(Resource):
     edit_view = views.GraduationAddView
     viewset_class = ReadOnlyScopedViewSet
     title = "Dog graduations"
+    detail_view = views.DetailView
     menu = Menu("Programs", "Dog graduations", order=86, visible=_program)
 
 
@@ -273,6 +279,7 @@ class HandlerTaskResource(Resource):
     api_prefix = "puppies/tasks"
     viewset_class = ReadOnlyScopedViewSet
     title = "Dog handler tasks"
+    detail_view = views.DetailView
     menu = Menu("Programs", "Dog handler tasks", order=87, visible=_program)
 
 

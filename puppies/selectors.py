@@ -37,7 +37,7 @@ def _approved_photos():
     )
 
 
-def public_version() -> tuple:
+def public_version() -> str:
     """What the cached public pages depend on, in one query: the dogs' version (bumped by every write that
     changes them) and the newest photo review of any dog (a photo approved or withdrawn in the reports app)."""
     Photo = _photo_model()
@@ -49,7 +49,7 @@ def public_version() -> tuple:
             [dog_type.pk],
         )
         counter, reviewed = cursor.fetchone()
-    return (counter or 0, reviewed.timestamp() if reviewed else 0)
+    return f"{counter or 0}-{int(reviewed.timestamp() * 1000) if reviewed else 0}"
 
 
 def public_dogs():

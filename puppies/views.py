@@ -37,8 +37,20 @@ from .models import (
 )
 
 
+class DetailView(ObjectDetailView):
+    """A detail page whose record may have no edit page (a service writes it): ``can_act`` says whether the
+    user may act on it (end, resolve, decide); the header's Edit button shows only where there is an edit page."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_act"] = context["can_change"]
+        if self.resource is not None and "edit" not in self.resource.pages:
+            context["can_change"] = False
+        return context
+
+
 # Dogs -------------------------------------------------------------------------------------------------------
-class DogDetailView(ObjectDetailView):
+class DogDetailView(DetailView):
     queryset = Dog.objects.select_related("shelter__organization", "facility")
 
     def get_context_data(self, **kwargs):
@@ -280,7 +292,7 @@ class ApprenticeshipView(LoginRequiredMixin, View):
 
 
 # Applications and adoptions -------------------------------------------------------------------------------------
-class ApplicationDetailView(ObjectDetailView):
+class ApplicationDetailView(DetailView):
     queryset = AdoptionApplication.objects.select_related("dog", "facility")
 
     def get_context_data(self, **kwargs):
@@ -360,7 +372,7 @@ class AdoptionRecordView(ActionView):
         return self.adoption.get_absolute_url()
 
 
-class AdoptionDetailView(ObjectDetailView):
+class AdoptionDetailView(DetailView):
     queryset = Adoption.objects.select_related("dog", "shelter__organization", "facility", "application")
 
     def get_context_data(self, **kwargs):

@@ -112,9 +112,12 @@ def graduate(d: Dog, *, user, date=dt.date(2026, 2, 25)):
     return services.graduation_record(user=user, facility=d.facility, date=date, name="Winter class", dogs=[d])
 
 
-def adopt(app: AdoptionApplication, *, user, on=dt.date(2026, 3, 1), fee=Decimal("75.00")):
+def adopt(app: AdoptionApplication, *, user, on=None, fee=Decimal("75.00")):
+    """Approve (the reservation, today) and adopt (today unless ``on``)."""
+    from django.utils import timezone
+
     services.application_approve(application=app, user=user)
-    return services.adoption_record(application=app, adopted_on=on, fee=fee, user=user)
+    return services.adoption_record(application=app, adopted_on=on or timezone.localdate(), fee=fee, user=user)
 
 
 def approved_photo(d: Dog, *, staff, admin, alt="A black dog sitting on grass"):
