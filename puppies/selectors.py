@@ -39,17 +39,19 @@ def _approved_photos():
 
 def public_version() -> str:
     """What the cached public pages depend on, in one query: the dogs' version (bumped by every write that
-    changes them) and the newest photo review of any dog (a photo approved or withdrawn in the reports app)."""
+    changes them), the newest photo review of any dog and how many dog photos are approved (a photo approved or
+    withdrawn in the reports app)."""
     Photo = _photo_model()
     dog_type = ContentType.objects.get_for_model(Dog)  # cached by Django after the first read
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT counter FROM {PublicVersion._meta.db_table} WHERE id = 1), "
-            f"(SELECT max(reviewed_at) FROM {Photo._meta.db_table} WHERE content_type_id = %s)",
+            "max(reviewed_at), count(*) FILTER (WHERE status = 'approved' AND consent_confirmed) "
+            f"FROM {Photo._meta.db_table} WHERE content_type_id = %s",
             [dog_type.pk],
         )
-        counter, reviewed = cursor.fetchone()
-    return f"{counter or 0}-{int(reviewed.timestamp() * 1000) if reviewed else 0}"
+        counter, reviewed, approved = cursor.fetchone()
+    return f"{counter or 0}-{int(reviewed.timestamp() * 1000) if reviewed else 0}-{approved}"
 
 
 def public_dogs():

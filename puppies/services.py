@@ -643,11 +643,11 @@ def application_submit(*, application: AdoptionApplication) -> AdoptionApplicati
     for name in ("name", "email", "phone", "address", "town", "zip_code", "children_ages", "other_pets"):
         setattr(application, name, (getattr(application, name) or "").strip())
     application.household_key = household_key(application.address, application.zip_code)
-    application.full_clean()
     if AdoptionApplication.objects.filter(
         dog=dog, household_key=application.household_key, status__in=sorted(OPEN_APPLICATION)
     ).exists():
         raise ValidationError(f"Your household already has an open application for {dog.name}.")
+    application.full_clean()
     person = PersonDetails.of(
         name=application.name,
         address=f"{application.address} {application.town} {application.zip_code}",
