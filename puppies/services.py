@@ -474,6 +474,7 @@ def training_log_record(
     *, user, dog: Dog, handler: Offender, date: dt.date, skills: str, minutes: int, notes: str = ""
 ) -> TrainingLog:
     """One session: the handler must have been the dog's handler that day."""
+    dog = Dog.objects.get(pk=dog.pk)  # where the dog lives now, whatever the caller's copy says
     if dog.facility_id is None:
         raise ValidationError({"dog": "The dog does not live at a facility now."})
     handled = HandlerAssignment.objects.filter(dog=dog, offender=handler, started_on__lte=date).filter(
