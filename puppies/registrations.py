@@ -17,7 +17,7 @@ from core.querysets import ADD, VIEW, can
 from core.registry import EventHandlerEntry, FigureEntry, MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
-from . import forms, selectors, services, views
+from . import api, forms, selectors, services, views
 from .choices import CGC_ITEMS
 from .models import (
     Adoption,
@@ -90,6 +90,7 @@ class DogResource(Resource):
     url_prefix = "dogs"
     api_prefix = "puppies/dogs"
     form_class = forms.DogForm
+    serializer_class = api.DogSerializer
     detail_view = views.DogDetailView
     edit_view = views.DogEditView
     title = "Dogs"
