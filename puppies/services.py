@@ -661,8 +661,28 @@ def application_submit(*, application: AdoptionApplication) -> AdoptionApplicati
         references += result.references
     application.conflict_reference = ";".join(dict.fromkeys(references))[:80]
     application.save()
+    if application.conflict_reference:
+        _alert_victim_services(application)
     _queue_mail(application, MailKind.ACKNOWLEDGE)
     return application
+
+
+def _alert_victim_services(application: AdoptionApplication) -> None:
+    """The application is held: every victim services user is told where to review it (no name in the alert)."""
+    users = User.objects.filter(is_active=True, role=Role.VICTIM_SERVICES).values_list("pk", flat=True)
+    alerts_create(
+        [
+            NewAlert(
+                user_id=pk,
+                title="An adoption application waits for a conflict review",
+                body=f"Possible conflict {application.conflict_reference}: review the match, then clear the "
+                "application or leave it held.",
+                link=application.get_absolute_url(),
+                key=f"puppies:conflict:{application.pk}",
+            )
+            for pk in users
+        ]
+    )
 
 
 def _queue_mail(application: AdoptionApplication, kind: str) -> None:

@@ -238,6 +238,10 @@ def test_an_applicant_who_is_a_handlers_victim_sees_under_review_and_goes_to_vic
     assert app.held and app.conflict_reference.startswith("victims:")
     match = ConflictMatch.objects.get()
     assert match.offender == handler
+    from core.models import Alert
+
+    alert = Alert.objects.get(user=public.w.victims, key=f"puppies:conflict:{app.pk}")
+    assert handler.last_name not in alert.title + alert.body
     # Victim services see it; facility staff see only "refer to victim services" and cannot go ahead.
     victims = client_for(public.w.victims)
     assert victims.get(reverse("victims:conflictmatch_detail", args=[match.pk])).status_code == 200
