@@ -293,3 +293,91 @@ def test_victim_services_cannot_decide_an_application(pw, client_for):
     assert victims.post(reverse("puppies:adoptionapplication_clear", args=[app.pk]), {"note": ""}).status_code == 302
     app.refresh_from_db()
     assert not app.held and app.status == ApplicationStatus.NEW
+
+
+def test_ending_a_handler_on_its_page_opens_the_reassign_task(pw, client_for):
+    staff = client_for(pw.w.staff_jccc)
+    primary = HandlerAssignment.objects.get(dog=pw.dog, role="primary")
+    url = reverse("puppies:handlerassignment_end", args=[primary.pk])
+    assert "ended_on" in _errors(staff.post(url, {"ended_on": "2025-01-01"}))
+    assert staff.post(url, {"ended_on": "2026-03-01"}).status_code == 302
+    assert HandlerTask.objects.filter(dog=pw.dog, kind=TaskKind.REASSIGN, resolved_at__isnull=True).exists()
+    assert staff.get(url).status_code == 404  # ended once
+
+
+def test_move_page_bad_input(pw, client_for):
+    staff = client_for(pw.w.staff_jccc)
+    url = reverse("puppies:dog_move", args=[pw.dog.pk])
+    assert "note" in _errors(staff.post(url, {"status": "other", "on": "2026-03-01", "note": ""}))
+    assert "on" in _errors(staff.post(url, {"status": "returned", "on": "2027-03-01"}))
+    assert "status" in _errors(staff.post(url, {"status": "adopted", "on": "2026-03-01"}))
+    assert "facility" in _errors(staff.post(url, {"status": "extended_training", "on": "2026-03-01"}))
+    pw.dog.refresh_from_db()
+    assert pw.dog.status == DogStatus.IN_TRAINING
+
+
+def test_conduct_violation_page_and_its_void(pw, client_for):
+    from puppies.models import ConductViolation
+
+    staff = client_for(pw.w.staff_jccc)
+    url = reverse("puppies:conductviolation_add")
+    data = {
+        "offender": pw.handlers[0].pk,
+        "facility": pw.w.jccc.pk,
+        "date": "2026-02-27",
+        "description": "Late",
+        "source": "staff",
+    }
+    assert "date" in _errors(staff.post(url, {**data, "date": "2030-01-01"}))
+    assert "facility" in _errors(staff.post(url, {**data, "facility": pw.w.acc.pk}))
+    assert staff.post(url, data).status_code == 302
+    violation = ConductViolation.objects.get()
+    assert violation.entered_by == pw.w.staff_jccc
+    void = reverse("puppies:conductviolation_void", args=[violation.pk])
+    assert staff.post(void, {"reason": ""}).status_code == 400
+    assert staff.post(void, {"reason": "Wrong person"}).status_code == 302
+    violation.refresh_from_db()
+    assert violation.is_voided
+
+
+def test_eligibility_rule_page_is_for_administrators_with_bad_input(pw, client_for):
+    from puppies.models import EligibilityRule
+
+    url = reverse("puppies:eligibilityrule_add")
+    admin = client_for(pw.w.admin)
+    data = {
+        "effective_on": "2026-01-01",
+        "excluded_offenses": "animal cruelty\nsexual",
+        "conduct_days": "90",
+        "note": "",
+    }
+    assert "conduct_days" in _errors(admin.post(url, {**data, "conduct_days": "0"}))
+    assert "excluded_offenses" in _errors(admin.post(url, {**data, "excluded_offenses": "  \n "}))
+    assert admin.post(url, data).status_code == 302
+    assert EligibilityRule.objects.get().terms == ["animal cruelty", "sexual"]
+    assert client_for(pw.w.staff_jccc).get(url).status_code in (403, 404)
+
+
+def test_shelter_page_refuses_an_organization_that_is_not_a_shelter(pw, client_for):
+    from puppies.models import Shelter
+    from tests.factories import OrganizationFactory
+
+    pantry = OrganizationFactory(name="Samaritan Pantry", kinds=["food_pantry"])
+    admin = client_for(pw.w.admin)
+    url = reverse("puppies:shelter_add")
+    errors = _errors(admin.post(url, {"organization": pantry.pk, "facilities": [pw.w.jccc.pk], "active": "on"}))
+    assert "organization" in errors
+    assert not Shelter.objects.filter(organization=pantry).exists()
+
+
+def test_decide_page_bad_input_and_a_held_application(pw, client_for):
+    Dog.objects.filter(pk=pw.dog.pk).update(released_for_adoption=True)
+    app = f.application(pw.dog)
+    staff = client_for(pw.w.staff_jccc)
+    url = reverse("puppies:adoptionapplication_decide", args=[app.pk])
+    assert "decision" in _errors(staff.post(url, {"decision": "adopted"}))
+    AdoptionApplication.objects.filter(pk=app.pk).update(conflict_reference="victims:C-1")
+    response = staff.post(url, {"decision": "approve"})
+    assert response.status_code == 400 and "victim services" in response.content.decode()
+    app.refresh_from_db()
+    assert app.status == ApplicationStatus.NEW and not app.reserved
