@@ -286,6 +286,7 @@ def handler_assign(*, dog: Dog, offender: Offender, role: str, on: dt.date, user
     """Make ``offender`` the dog's primary or secondary handler from ``on``; whoever held that role ends
     (reassigned). The person must be eligible at the dog's facility. The training log stays with the dog."""
     dog = _lock_dog(dog)
+    offender = Offender.objects.get(pk=offender.pk)  # where the person is held now, whatever the caller's copy says
     if dog.status not in AT_FACILITY:
         raise ValidationError({"dog": "The dog does not live at a facility now."})
     if role not in HandlerRole.values:
