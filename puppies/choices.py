@@ -40,6 +40,18 @@ class TrainingLevel(models.TextChoices):
     CGC_READY = "cgc_ready", "Ready for the Canine Good Citizen test"
 
 
+class Milestone(models.TextChoices):
+    """A training milestone; the four levels also set the dog's training level."""
+
+    FOUNDATION = "foundation", "Foundation (house manners, name, sit)"
+    BASIC = "basic", "Basic obedience"
+    INTERMEDIATE = "intermediate", "Intermediate (leash, stay, come under distraction)"
+    CGC_READY = "cgc_ready", "Ready for the Canine Good Citizen test"
+    CRATE = "crate", "Crate trained"
+    HOUSE = "house", "House trained"
+    OTHER = "other", "Other (in the note)"
+
+
 class VaccineKind(models.TextChoices):
     RABIES = "rabies", "Rabies"
     DHPP = "dhpp", "Distemper, hepatitis, parvovirus, parainfluenza (DHPP)"

@@ -15,7 +15,16 @@ from core.models import Facility, Offender
 from core.querysets import VIEW
 
 from .choices import CGC_ITEMS, STEPS, ApplicationStatus, DogStatus
-from .models import AdoptionApplication, CgcAttempt, Dog, Graduation, HandlerAssignment, ProgramRemoval, TrainingLog
+from .models import (
+    AdoptionApplication,
+    CgcAttempt,
+    Dog,
+    Graduation,
+    HandlerAssignment,
+    ProgramRemoval,
+    TrainingLog,
+    TrainingMilestone,
+)
 from .services import MOVABLE
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+")
@@ -97,6 +106,17 @@ class TrainingLogForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["dog"].queryset = self.fields["dog"].queryset.filter(facility__isnull=False)
         self.fields["handler"].queryset = self.fields["handler"].queryset.filter(status=OffenderStatus.INCARCERATED)
+
+
+class MilestoneForm(ScopedModelForm):
+    class Meta:
+        model = TrainingMilestone
+        fields = ["dog", "date", "milestone", "note"]
+        widgets = {"date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dog"].queryset = self.fields["dog"].queryset.filter(facility__isnull=False)
 
 
 class CgcAttemptForm(ScopedModelForm):

@@ -41,6 +41,7 @@ from .choices import (
     HomeType,
     MailKind,
     MailStatus,
+    Milestone,
     TaskKind,
     Tenure,
     TrainingLevel,
@@ -484,6 +485,43 @@ class TrainingLog(VoidableEntry):
         self._check_date(errors)
         if errors:
             raise ValidationError(errors)
+
+
+class TrainingMilestone(models.Model):
+    """A milestone the dog reached in training (dated, with who recorded it). It belongs to the dog and moves
+    with it to new handlers; a level milestone also sets the dog's training level."""
+
+    dog = models.ForeignKey(Dog, on_delete=models.PROTECT, related_name="milestones")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    milestone = models.CharField(max_length=20, choices=Milestone.choices)
+    note = models.CharField(max_length=300, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+
+    objects = _joined("dog", "facility")
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(milestone=Milestone.OTHER) | ~Q(note=""), name=_open_named("other_has_note")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.dog.name}: {self.get_milestone_display()} on {self.date:%b %-d, %Y}"
+
+    def get_absolute_url(self):
+        return reverse("puppies:trainingmilestone_detail", args=[self.pk])
+
+    def clean(self):
+        if self.milestone == Milestone.OTHER and not (self.note or "").strip():
+            raise ValidationError({"note": "Say what the milestone is."})
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return facility_scope_q(user, action)
 
 
 class CgcAttempt(models.Model):

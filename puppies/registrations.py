@@ -33,6 +33,7 @@ from .models import (
     ProgramRemoval,
     Shelter,
     TrainingLog,
+    TrainingMilestone,
     Vaccination,
 )
 
@@ -220,6 +221,27 @@ class TrainingLogResource(Resource):
     title = "Dog training log"
     detail_view = views.DetailView
     menu = Menu("Programs", "Dog training log", order=82)
+
+
+@register
+class TrainingMilestoneResource(Resource):
+    """Milestones belong to the dog; a level milestone sets its training level (``milestone_record``)."""
+
+    model = TrainingMilestone
+    fields = ("dog", "date", "milestone", "note")
+    api_fields = (*fields, "facility")
+    table_fields = ("date", "dog", "milestone", "note")
+    search_fields = ("dog__name",)
+    filter_fields = ("milestone", "facility")
+    pages = ("list", "add", "detail", "history")
+    url_prefix = "milestones"
+    api_prefix = "puppies/milestones"
+    form_class = forms.MilestoneForm
+    edit_view = views.MilestoneAddView
+    detail_view = views.DetailView
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Training milestones"
+    menu = None
 
 
 @register

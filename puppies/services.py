@@ -68,6 +68,7 @@ from .models import (
     ProgramRemoval,
     PublicVersion,
     TrainingLog,
+    TrainingMilestone,
     Vaccination,
 )
 
@@ -513,6 +514,31 @@ def training_level_set(*, dog: Dog, level: str, user) -> Dog:
     _set_history(dog, user, f"Training level: {TrainingLevel(level).label}")
     dog.save(update_fields=["training_level", "updated_at"])
     return dog
+
+
+@transaction.atomic
+def milestone_record(*, user, dog: Dog, date: dt.date, milestone: str, note: str = "") -> TrainingMilestone:
+    """A milestone of a dog living at a facility; a level milestone sets the dog's training level."""
+    dog = _lock_dog(dog)
+    if dog.facility_id is None:
+        raise ValidationError({"dog": "The dog does not live at a facility now."})
+    if date and date > _today():
+        raise ValidationError({"date": "The date is in the future."})
+    if date and date < dog.intake_on:
+        raise ValidationError({"date": "The date is before the dog's intake."})
+    entry = TrainingMilestone(
+        dog=dog, facility_id=dog.facility_id, date=date, milestone=milestone, note=(note or "").strip(), entered_by=user
+    )
+    if milestone == "other" and not entry.note:
+        raise ValidationError({"note": "Say what the milestone is."})
+    entry.full_clean()
+    _set_history(entry, user)
+    entry.save()
+    if milestone in TrainingLevel.values:
+        dog.training_level = milestone
+        _set_history(dog, user, f"Milestone: {entry.get_milestone_display()}")
+        dog.save(update_fields=["training_level", "updated_at"])
+    return entry
 
 
 @transaction.atomic

@@ -34,6 +34,7 @@ from .models import (
     HandlerAssignment,
     HandlerTask,
     TrainingLog,
+    TrainingMilestone,
 )
 
 
@@ -61,6 +62,7 @@ class DogDetailView(DetailView):
         context["handlers"] = HandlerAssignment.objects.restrict(user, VIEW).filter(dog=dog).order_by("-started_on")
         context["logs"] = TrainingLog.objects.restrict(user, VIEW).filter(dog=dog).select_related("handler")[:20]
         context["cgc"] = CgcAttempt.objects.restrict(user, VIEW).filter(dog=dog)
+        context["milestones"] = TrainingMilestone.objects.restrict(user, VIEW).filter(dog=dog)
         context["tasks"] = HandlerTask.objects.restrict(user, VIEW).filter(dog=dog, resolved_at__isnull=True)
         context["applications"] = AdoptionApplication.objects.restrict(user, VIEW).filter(dog=dog)
         context["rabies_current"] = services.rabies_current(dog, timezone.localdate())
@@ -243,6 +245,11 @@ class TrainingLogAddView(ServiceErrorMixin, ObjectEditView):
     def save(self, form):
         data = form.cleaned_data
         return services.training_log_record(user=self.request.user, **data)
+
+
+class MilestoneAddView(ServiceErrorMixin, ObjectEditView):
+    def save(self, form):
+        return services.milestone_record(user=self.request.user, **form.cleaned_data)
 
 
 class TrainingLogVoidView(ObjectVoidView):

@@ -194,6 +194,7 @@ def _puppies(w):
         log = ps.training_log_record(
             user=staff, dog=dog, handler=people[0], date=dt.date(2026, 1, 20), skills="Sit", minutes=30
         )
+        milestone = ps.milestone_record(user=staff, dog=dog, date=dt.date(2026, 1, 21), milestone="basic")
         attempt = pf.cgc(dog, user=staff, date=dt.date(2026, 1, 25))
         graduation = pf.graduate(dog, user=staff, date=dt.date(2026, 1, 26))
         violation = ConductViolation.objects.create(
@@ -214,6 +215,7 @@ def _puppies(w):
             "movement": dog.movements.get(ended_on__isnull=True),
             "handler": dog.handlers.order_by("pk").first(),
             "log": log,
+            "milestone": milestone,
             "cgc": attempt,
             "graduation": graduation,
             "violation": violation,
@@ -515,6 +517,7 @@ def _declarations() -> dict[Any, Declared]:
         pm.HandlerAssignment: Declared(_pp("handler"), FACILITY),
         pm.TrainingLog: Declared(_pp("log"), FACILITY),
         pm.CgcAttempt: Declared(_pp("cgc"), FACILITY),
+        pm.TrainingMilestone: Declared(_pp("milestone"), FACILITY),
         pm.Graduation: Declared(_pp("graduation"), FACILITY),
         pm.ConductViolation: Declared(_pp("violation"), FACILITY),
         pm.ProgramRemoval: Declared(_pp("removal"), FACILITY),

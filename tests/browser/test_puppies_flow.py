@@ -163,6 +163,7 @@ STAFF_PAGES = [
     "/puppies/training/",
     "/puppies/training/add/",
     "/puppies/cgc/add/",
+    "/puppies/milestones/add/",
     "/puppies/graduations/add/",
     "/puppies/tasks/",
     "/puppies/apprenticeship/",

@@ -22,6 +22,7 @@ def _rows(pw, n, start):
         services.training_log_record(
             user=w.staff_jccc, dog=dog, handler=people[0], date=dt.date(2026, 2, 1), skills="Heel", minutes=20
         )
+        services.milestone_record(user=w.staff_jccc, dog=dog, date=dt.date(2026, 2, 3), milestone="crate")
         f.cgc(dog, user=w.staff_jccc, fail=(2,))
         f.application(dog)
         ConductViolation.objects.create(
@@ -35,6 +36,7 @@ LISTS = [
     "puppies:handlerassignment_list",
     "puppies:traininglog_list",
     "puppies:cgcattempt_list",
+    "puppies:trainingmilestone_list",
     "puppies:adoptionapplication_list",
     "puppies:handlertask_list",
     "puppies:movement_list",

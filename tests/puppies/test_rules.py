@@ -272,3 +272,17 @@ def test_graduation_needs_a_passed_cgc_and_moves_the_cohort(pw):
     graduation = f.graduate(pw.dog, user=pw.w.staff_jccc)
     pw.dog.refresh_from_db()
     assert pw.dog.status == DogStatus.GRADUATED and list(graduation.dogs.all()) == [pw.dog]
+
+
+def test_a_level_milestone_sets_the_training_level_and_stays_with_the_dog(pw):
+    services.milestone_record(user=pw.w.staff_jccc, dog=pw.dog, date=dt.date(2026, 2, 1), milestone="intermediate")
+    pw.dog.refresh_from_db()
+    assert pw.dog.training_level == TrainingLevel.INTERMEDIATE
+    services.milestone_record(user=pw.w.staff_jccc, dog=pw.dog, date=dt.date(2026, 2, 2), milestone="crate")
+    pw.dog.refresh_from_db()
+    assert pw.dog.training_level == TrainingLevel.INTERMEDIATE  # not a level
+    with pytest.raises(ValidationError) as exc:
+        services.milestone_record(user=pw.w.staff_jccc, dog=pw.dog, date=dt.date(2026, 2, 2), milestone="other")
+    assert "note" in exc.value.message_dict
+    services.program_remove(offender=pw.handlers[0], facility=pw.w.jccc, on=f.TODAY, reason="Fight", user=pw.w.admin)
+    assert pw.dog.milestones.count() == 2

@@ -381,3 +381,15 @@ def test_decide_page_bad_input_and_a_held_application(pw, client_for):
     assert response.status_code == 400 and "victim services" in response.content.decode()
     app.refresh_from_db()
     assert app.status == ApplicationStatus.NEW and not app.reserved
+
+
+def test_milestone_page_with_bad_input(pw, client_for):
+    staff = client_for(pw.w.staff_jccc)
+    url = reverse("puppies:trainingmilestone_add")
+    data = {"dog": pw.dog.pk, "date": "2026-02-10", "milestone": "basic", "note": ""}
+    assert "date" in _errors(staff.post(url, {**data, "date": "2030-01-01"}))
+    assert "note" in _errors(staff.post(url, {**data, "milestone": "other"}))
+    assert "dog" in _errors(staff.post(url, {**data, "dog": pw.dog_acc.pk}))
+    assert staff.post(url, data).status_code == 302
+    assert pw.dog.milestones.get().milestone == "basic"
+    assert "Basic obedience" in staff.get(pw.dog.get_absolute_url()).content.decode()
