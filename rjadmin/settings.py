@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "donations",
     "community_service",
     "victims",
+    "puppies",
     "reports",
 ]
 
@@ -357,7 +358,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # A snapshot's status and previous status share one choice set: one named enum for both.
-    "ENUM_NAME_OVERRIDES": {"ComplianceStatusEnum": "restitution.choices.ComplianceStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "ComplianceStatusEnum": "restitution.choices.ComplianceStatus",
+        "DogStatusEnum": "puppies.choices.DogStatus",
+        "ApplicationStatusEnum": "puppies.choices.ApplicationStatus",
+        "GoodWithEnum": "puppies.choices.GoodWith",
+    },
     # Every operation documents its refusals (400, 401, 403, 404) as well as its success.
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.schema.document_errors"],
 }

@@ -33,6 +33,8 @@ urlpatterns = [
     path("restitution/", include("restitution.urls")),
     path("community-service/", include("community_service.urls")),
     path("victims/", include("victims.urls")),
+    path("", include("puppies.public_urls")),
+    path("puppies/", include("puppies.urls")),
     path("", include("reports.urls")),
     path("", include("core.urls")),
 ]

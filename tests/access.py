@@ -191,6 +191,86 @@ def extend_world(w):
     return w
 
 
+def _puppies(w):
+    """Puppies for Parole: a shelter working with both facilities, a dog in training at each with its
+    handlers, a log, a CGC attempt, a graduation, a violation, a removal, a task, applications and an adoption."""
+    if hasattr(w, "pp"):
+        return w
+    import datetime as dt
+    from decimal import Decimal
+
+    from puppies import services as ps
+    from puppies.models import ConductViolation, EligibilityRule
+    from tests.factories import puppies as pf
+
+    shelter = pf.shelter(w.jccc, w.acc, name="Walk Humane Society")
+    pp = {"shelter": shelter}
+    for label, site, staff in (("jccc", w.jccc, w.staff_jccc), ("acc", w.acc, w.staff_acc)):
+        dog, people = pf.placed_dog(shelter, site, user=staff, released_for_adoption=True, name=f"Walk {label}")
+        pf.approved_photo(dog, staff=staff, admin=w.admin)
+        log = ps.training_log_record(
+            user=staff, dog=dog, handler=people[0], date=dt.date(2026, 1, 20), skills="Sit", minutes=30
+        )
+        milestone = ps.milestone_record(user=staff, dog=dog, date=dt.date(2026, 1, 21), milestone="basic")
+        attempt = pf.cgc(dog, user=staff, date=dt.date(2026, 1, 25))
+        graduation = pf.graduate(dog, user=staff, date=dt.date(2026, 1, 26))
+        violation = ConductViolation.objects.create(
+            offender=people[1], facility=site, date=dt.date(2026, 1, 27), description="Late", entered_by=staff
+        )
+        removal = ps.program_remove(
+            offender=people[0], facility=site, on=dt.date(2026, 1, 28), reason="Fight", user=staff
+        )
+        dog.refresh_from_db()
+        app = pf.application(dog)
+        adopted_dog, _ = pf.placed_dog(shelter, site, user=staff, handlers=False, released_for_adoption=True)
+        pf.cgc(adopted_dog, user=staff, date=dt.date(2026, 1, 25))
+        pf.graduate(adopted_dog, user=staff, date=dt.date(2026, 1, 29))
+        adoption = pf.adopt(pf.application(adopted_dog), user=staff, fee=Decimal("50.00"))
+        pp[label] = {
+            "dog": dog,
+            "vaccination": dog.vaccinations.get(),
+            "movement": dog.movements.get(ended_on__isnull=True),
+            "handler": dog.handlers.order_by("pk").first(),
+            "log": log,
+            "milestone": milestone,
+            "cgc": attempt,
+            "graduation": graduation,
+            "violation": violation,
+            "removal": removal,
+            "task": dog.tasks.order_by("pk").first(),
+            "application": app,
+            "adoption": adoption,
+        }
+    held = pf.application(pp["jccc"]["dog"])
+    type(held).objects.filter(pk=held.pk).update(conflict_reference="victims:C-WALK")
+    pp["held"] = held
+    unlisted, _ = pf.placed_dog(shelter, w.jccc, user=w.staff_jccc, handlers=False)
+    pp["unlisted"] = unlisted
+    pp["rule"] = EligibilityRule.objects.create(
+        effective_on=dt.date(2026, 1, 1), excluded_offenses="animal cruelty", conduct_days=180
+    )
+    w.pp = pp
+    return w
+
+
+def _pp(key):
+    def build(w):
+        pp = _puppies(w).pp
+        return {label: pp[label][key] for label in ("jccc", "acc")}
+
+    return build
+
+
+def _applications(w):
+    pp = _puppies(w).pp
+    return {"jccc": pp["jccc"]["application"], "acc": pp["acc"]["application"], "held": pp["held"]}
+
+
+def _public_dogs(w):
+    pp = _puppies(w).pp
+    return {"listed": pp["jccc"]["dog"], "unlisted": pp["unlisted"]}
+
+
 # Builders ----------------------------------------------------------------------------------------
 def _allocations(w):
     from restitution.models import Allocation
@@ -352,6 +432,7 @@ def _declarations() -> dict[Any, Declared]:
     from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
     from gardens.models import Crop, Garden, Harvest, Season
+    from puppies import models as pm
     from reports.models import BrochureBlock, FigureBaseline, GeneratedReport, Photo
     from restitution.models import Allocation, Disbursement, Obligation, Payee, Payment
     from tests.factories.donations import (
@@ -464,6 +545,30 @@ def _declarations() -> dict[Any, Declared]:
         # A victim's statement link: anyone holding it (no account) opens it.
         "statement link": Declared(_statement_link, dict.fromkeys(ROLES, EVERY)),
         "notification letter": Declared(_notices, VICTIM_IDENTITY),
+        # puppies: a facility's dogs and what belongs to them; applications and adoptions for program staff only
+        pm.Shelter: Declared(
+            lambda w: {"one": _puppies(w).pp["shelter"]}, {"admin": EVERY, "auditor": EVERY, "staff_jccc": EVERY}
+        ),
+        pm.Dog: Declared(_pp("dog"), FACILITY),
+        pm.Vaccination: Declared(_pp("vaccination"), FACILITY),
+        pm.Movement: Declared(_pp("movement"), FACILITY),
+        pm.HandlerAssignment: Declared(_pp("handler"), FACILITY),
+        pm.TrainingLog: Declared(_pp("log"), FACILITY),
+        pm.CgcAttempt: Declared(_pp("cgc"), FACILITY),
+        pm.TrainingMilestone: Declared(_pp("milestone"), FACILITY),
+        pm.Graduation: Declared(_pp("graduation"), FACILITY),
+        pm.ConductViolation: Declared(_pp("violation"), FACILITY),
+        pm.ProgramRemoval: Declared(_pp("removal"), FACILITY),
+        pm.HandlerTask: Declared(_pp("task"), FACILITY),
+        pm.EligibilityRule: Declared(
+            lambda w: {"one": _puppies(w).pp["rule"]}, {"admin": EVERY, "auditor": EVERY, "staff_jccc": EVERY}
+        ),
+        pm.AdoptionApplication: Declared(
+            _applications, {"admin": EVERY, "staff_jccc": {"jccc", "held"}, "victims": {"held"}}
+        ),
+        pm.Adoption: Declared(_pp("adoption"), {"admin": EVERY, "staff_jccc": {"jccc"}}),
+        # The public dog pages: a dog released, with a bio and an approved photo, is public; another is not.
+        "public dog": Declared(_public_dogs, {key: {"listed"} for key in ROLES}),
     }
 
 
@@ -534,6 +639,8 @@ def url_targets() -> dict[str, Target]:
         "victims:submission": Target("statement link", {"token": "token"}, read=True),
         "victims:notification_letter": Target("notification letter", read=True),
         "reports:photo_upload": Target(photo_targets, {"app_model": "_meta.label_lower", "object_id": "pk"}),
+        "puppies_public:dog_page": Target("public dog", read=True),
+        "puppies_public:apply": Target("public dog", read=True),
     }
 
 
@@ -554,6 +661,10 @@ PUBLIC_URLS = {
     "reports:public_photo_thumb",
     "community_service:verify",
     "victims:submission",
+    "puppies_public:dog_list",
+    "puppies_public:dog_page",
+    "puppies_public:apply",
+    "puppies_public:applied",
 }
 
 
