@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "donations",
     "community_service",
     "victims",
+    "classes",
     "reports",
 ]
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("restitution/", include("restitution.urls")),
     path("community-service/", include("community_service.urls")),
     path("victims/", include("victims.urls")),
+    path("classes/", include("classes.urls")),
     path("", include("reports.urls")),
     path("", include("core.urls")),
 ]
