@@ -64,6 +64,13 @@ def person_or_facility_q(user, action, *, offender_prefix: str, facility_prefix:
     return facility_scope_q(user, action, prefix=facility_prefix)
 
 
+def class_scope_q(user, action, *, prefix: str = "") -> Q | None:
+    """Offerings and their sessions: the facility's; victim services read them too, to book speakers."""
+    if action == VIEW and user.role == Role.VICTIM_SERVICES:
+        return ALL
+    return facility_scope_q(user, action, prefix=prefix)
+
+
 # The curriculum ------------------------------------------------------------------------------------
 class Topic(models.Model):
     """A topic a class covers (domestic violence, homicide...): shared by every curriculum version, so
@@ -190,7 +197,7 @@ class Offering(models.Model):
 
     @classmethod
     def scope_q(cls, user, action, *, prefix: str = ""):
-        return facility_scope_q(user, action, prefix=prefix)
+        return class_scope_q(user, action, prefix=prefix)
 
 
 class ScheduledSession(models.Model):
@@ -242,7 +249,7 @@ class ScheduledSession(models.Model):
 
     @classmethod
     def scope_q(cls, user, action):
-        return facility_scope_q(user, action, prefix="offering__")
+        return class_scope_q(user, action, prefix="offering__")
 
 
 # Referral, waiting list, enrollment ----------------------------------------------------------------

@@ -152,6 +152,7 @@ class AttendanceResource(Resource):
     void_service = services.attendance_void
     void_arg = "entry"
     void_view = views.AttendanceVoidView
+    detail_view = views.AttendanceDetailView
     url_prefix = "attendance"
     api_prefix = "classes/attendance"
     viewset_class = ReadOnlyScopedViewSet

@@ -40,7 +40,21 @@ class ServiceEditView(ServiceErrorMixin, ObjectEditView):
     """An add or edit page whose form saves through a service."""
 
 
-class CurriculumVersionDetailView(ObjectDetailView):
+class ReadOnlyDetailView(ObjectDetailView):
+    """A record with no edit page (a service writes it): the header offers no Edit."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_void"] = context["can_change"]
+        context["can_change"] = False
+        return context
+
+
+class AttendanceDetailView(ReadOnlyDetailView):
+    queryset = Attendance.objects.select_related("session__offering__facility", "offender", "topic", "entered_by")
+
+
+class CurriculumVersionDetailView(ReadOnlyDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.select_related("topic").order_by("position")
@@ -164,14 +178,16 @@ class SessionMarkView(LoginRequiredMixin, View):
         if not can(request.user, Attendance, ADD):
             raise PermissionDenied
         form = forms.MarkForm(request.POST)
+        raw = request.POST.get("offender", "")
+        offender = Offender.objects.filter(pk=raw).first() if raw.isdigit() else None
         error = None
-        offender = None
-        if form.is_valid():
-            offender = Offender.objects.filter(pk=form.cleaned_data["offender"]).first()
+        if offender is None:
+            raise Http404
+        if not form.is_valid():
+            error = "Choose a status: present, late, absent or excused."
+        else:
             existing = Attendance.objects.active().filter(session=session, offender=offender).first()
-            if offender is None:
-                error = "Unknown person."
-            elif existing and not Attendance.objects.restrict(request.user, CHANGE).filter(pk=existing.pk).exists():
+            if existing and not Attendance.objects.restrict(request.user, CHANGE).filter(pk=existing.pk).exists():
                 error = "This entry is past the correction window: void it and mark again."
             else:
                 try:
@@ -185,13 +201,11 @@ class SessionMarkView(LoginRequiredMixin, View):
                     )
                 except ValidationError as exc:
                     error = " ".join(exc.messages)
-        else:
-            error = "Choose a status."
         if not request.htmx:
             if error:
                 messages.error(request, error)
             return redirect(request.POST.get("next") or session.get_absolute_url())
-        row = next((r for r in _roster_rows(session) if offender and r["enrollment"].offender_id == offender.pk), None)
+        row = next((r for r in _roster_rows(session) if r["enrollment"].offender_id == offender.pk), None)
         if row is None:
             raise Http404
         return render(
@@ -251,7 +265,7 @@ class AttendanceVoidView(ObjectVoidView):
 
 
 # Enrollments, completion, the certificate ---------------------------------------------------------------------
-class EnrollmentDetailView(ObjectDetailView):
+class EnrollmentDetailView(ReadOnlyDetailView):
     queryset = Enrollment.objects.select_related("offender", "offering__facility", "version", "continues__offering")
 
     def get_context_data(self, **kwargs):
@@ -265,7 +279,6 @@ class EnrollmentDetailView(ObjectDetailView):
             end_form=forms.EnrollmentEndForm(initial={"on": timezone.localdate()}),
             test_form=forms.TestScoreForm(),
             has_tests=e.version.has_pretest or e.version.has_posttest,
-            can_change=False,
         )
         return context
 
@@ -471,7 +484,7 @@ class SpeakerBookView(LoginRequiredMixin, View):
         return redirect(session.get_absolute_url())
 
 
-class BookingDetailView(ObjectDetailView):
+class BookingDetailView(ReadOnlyDetailView):
     queryset = SpeakerBooking.objects.select_related("speaker", "session__offering", "session__topic")
 
     def get_context_data(self, **kwargs):
@@ -480,7 +493,6 @@ class BookingDetailView(ObjectDetailView):
         context["can_clear"] = self.object.status == BookingStatus.BLOCKED and (
             user.is_superuser or user.role in ("victim_services", "administrator")
         )
-        context["can_change"] = False
         return context
 
 
