@@ -71,7 +71,8 @@ def test_attendance_import_with_a_makeup_and_bad_rows(world):
     day = first.date.isoformat()
     good = (
         ATTEND
-        + f"{a.doc_id},JCCC,Tuesday class,{day},overview,late,3.5,Count ran long\n{b.doc_id},JCCC,Tuesday class,{day},overview,present,,\n"
+        + f"{a.doc_id},JCCC,Tuesday class,{day},overview,late,3.5,Count ran long\n"
+        + f"{b.doc_id},JCCC,Tuesday class,{day},overview,present,,\n"
     )
     bad = (
         ATTEND
