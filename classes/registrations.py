@@ -65,6 +65,7 @@ class OfferingResource(Resource):
     form_class = forms.OfferingForm
     detail_view = views.OfferingDetailView
     edit_view = views.ServiceEditView
+    viewset_class = ReadOnlyScopedViewSet
     title = "Impact of Crime on Victims classes"
     intro = "Classes at each facility and P&P office: their sessions, roster and attendance."
     menu = Menu("Programs", "Victim impact classes", order=60)
@@ -83,6 +84,7 @@ class ScheduledSessionResource(Resource):
     form_class = forms.ScheduledSessionForm
     detail_view = views.SessionDetailView
     edit_view = views.ServiceEditView
+    viewset_class = ReadOnlyScopedViewSet
     title = "Class sessions"
 
 

@@ -324,7 +324,9 @@ def enrollment_enroll(
     return enrollment
 
 
-def enroll_from_waiting_list(*, user, offering: Offering, count: int) -> list[Enrollment]:
+def enroll_from_waiting_list(
+    *, user, offering: Offering, count: int, enrolled_on: dt.date | None = None
+) -> list[Enrollment]:
     """Enroll up to ``count`` people from the facility's waiting list, in its order, as seats allow."""
     done = []
     with transaction.atomic():
@@ -333,7 +335,9 @@ def enroll_from_waiting_list(*, user, offering: Offering, count: int) -> list[En
         for referral in waiting_list(offering.facility_id)[: max(0, min(count, free))]:
             try:
                 with transaction.atomic():
-                    done.append(enrollment_enroll(user=user, offering=offering, referral=referral))
+                    done.append(
+                        enrollment_enroll(user=user, offering=offering, referral=referral, enrolled_on=enrolled_on)
+                    )
             except ValidationError:
                 continue  # already in a class elsewhere: left on the list for staff to look at
     return done
@@ -494,6 +498,12 @@ def attendance_mark(
         if not enrollment.version.sessions.filter(topic=session.topic).exists():
             raise ValidationError({"offender": f"{session.topic} is not a topic of {offender}'s course."})
         makeup = True
+    if session.date < enrollment.course_started_on:
+        raise ValidationError(
+            {
+                "offender": f"This session is before {offender}'s course started ({format_date(enrollment.course_started_on)})."
+            }
+        )
     if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
         if hours is None:
             hours = session.hours

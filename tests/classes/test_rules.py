@@ -77,6 +77,14 @@ def test_makeup_in_another_offering_at_another_facility_completes_the_course(wor
     assert done.status == EnrollmentStatus.COMPLETED and len(done.certificate_code) == 12
 
 
+def test_attendance_refused_before_the_course_started(world):
+    o = offering(world.jccc)
+    p = inmate(world.jccc, "2000005")
+    enroll(o, p, on=o.sessions.order_by("date")[2].date)
+    with pytest.raises(ValidationError, match="before .* course started"):
+        mark(o.sessions.order_by("date").first(), p)
+
+
 def test_makeup_refused_for_a_person_not_in_a_class(world):
     o = offering(world.jccc)
     with pytest.raises(ValidationError, match="not enrolled"):
