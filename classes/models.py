@@ -309,8 +309,8 @@ class Enrollment(models.Model):
     """A seat in an offering for one person, on the curriculum version of their course.
 
     A person transferred mid-course ends this enrollment as transferred and continues in another
-    (``continues``), keeping the version and the course's start (``course_started_on``): the hours
-    they attended anywhere since then count (``classes.progress``). Completion is recorded only by
+    (``continues``), keeping the version, the course (``course``: its first enrollment's id) and its start:
+    every hour of the course counts, wherever it was attended (``classes.progress``). Completion is recorded only by
     ``services.enrollment_complete``, which checks it.
     """
 
@@ -322,6 +322,13 @@ class Enrollment(models.Model):
     )
     continues = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="continued_by", editable=False
+    )
+    course = models.BigIntegerField(
+        "course",
+        null=True,
+        editable=False,
+        db_index=True,
+        help_text="The first enrollment of the person's course: itself, or the one a transfer continues.",
     )
     course_started_on = models.DateField("course started on", editable=False)
     enrolled_on = models.DateField()
@@ -399,8 +406,8 @@ class Attendance(VoidableEntry):
     Present and late credit hours toward the session's topic (late: the hours actually attended, at most
     the session's); the others credit none, and "not held" (a lockdown, a count, a cancellation) counts
     against nobody. A person attending a session of an offering they are not enrolled in is making up
-    a topic (``makeup``). ``offender``, ``topic`` and ``date`` are copied from the session and the
-    enrollment so the progress query reads one table.
+    a topic (``makeup``) for their own course. ``offender``, ``course``, ``topic`` and ``date`` are copied
+    from the session and the enrollment so the progress query reads one table.
     """
 
     facility_path = "facility"
@@ -408,6 +415,7 @@ class Attendance(VoidableEntry):
     session = models.ForeignKey(ScheduledSession, on_delete=models.PROTECT, related_name="attendance")
     enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="attendance")
     offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="class_attendance", editable=False)
+    course = models.BigIntegerField(editable=False, help_text="The course of the enrollment it counts for.")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="+", editable=False)
     topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+", editable=False)
     date = models.DateField(editable=False)
@@ -440,9 +448,9 @@ class Attendance(VoidableEntry):
             ),
         ]
         indexes = [
-            # The progress query: standing credited hours per person and topic.
+            # The progress query: standing credited hours per course and topic.
             models.Index(
-                fields=["offender", "topic", "date"],
+                fields=["course", "topic"],
                 include=["hours"],
                 condition=Q(voided_at__isnull=True, hours__gt=0),
                 name="classes_att_credited",

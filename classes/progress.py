@@ -1,10 +1,16 @@
 """The completion rule of the Impact of Crime on Victims classes, read two ways.
 
-For an enrollment of person P on curriculum version V whose course started on S:
+A person's course is a chain of enrollments: the first one, and each one that continues it after a
+transfer (``Enrollment.continues``); the course's id is its first enrollment's (``Enrollment.course``).
+Every attendance entry counts for the course the person was in when it was marked (``Attendance.course``:
+in their own class, or in any other class making up a topic). A course that ends (completed, withdrawn,
+failed) takes its hours with it: starting again is a new course.
 
-- for each session of V (topic T, hours H): credited(T) = the hours of P's standing attendance entries
-  (not void) on topic T dated on or after S, **in any offering at any facility** (make-ups and transfers:
-  progress follows the person, not the class). Present and late credit hours; absent, excused and
+For an enrollment of course C on curriculum version V:
+
+- for each session of V (topic T, hours H): credited(T) = the hours of C's standing attendance entries
+  (not void) on topic T, **in any offering at any facility** (make-ups and transfers: progress follows the
+  person, not the class). Present and late credit hours; absent, excused and
   "not held" credit none, so a session the facility did not hold counts against nobody: it is simply
   owed again, like any topic not yet covered;
 - T is covered when credited(T) >= H; what the person still lacks is every topic not covered, with
@@ -23,7 +29,6 @@ the benchmark.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -73,16 +78,16 @@ class Progress:
 def evaluate(
     *,
     sessions: list[tuple[int, int, Decimal]],
-    attendance: list[tuple[int, dt.date, Decimal, bool]],
-    course_started_on: dt.date,
+    attendance: list[tuple[int, int, Decimal, bool]],
+    course: int,
     has_posttest: bool,
     posttest_recorded: bool,
 ) -> Progress:
     """The rule as written. ``sessions``: (position, topic id, hours) of the version; ``attendance``:
-    (topic id, date, hours credited, void) of every entry of the person, anywhere."""
+    (topic id, course, hours credited, void) of every entry of the person, anywhere."""
     credited: dict[int, Decimal] = {}
-    for topic_id, date, hours, void in attendance:
-        if void or date < course_started_on:
+    for topic_id, entry_course, hours, void in attendance:
+        if void or entry_course != course:
             continue
         credited[topic_id] = credited.get(topic_id, ZERO) + hours
     topics = tuple(
@@ -91,34 +96,35 @@ def evaluate(
     return Progress(topics=topics, needs_posttest=has_posttest and not posttest_recorded)
 
 
-# The same in SQL: the topics each active enrollment still lacks, and its credited hours per topic.
-_CREDITED = """
-    SELECT a.offender_id, a.topic_id, SUM(a.hours) AS hours
-      FROM classes_attendance a
-      JOIN classes_enrollment e ON e.offender_id = a.offender_id AND e.status = 'enrolled'
-     WHERE a.voided_at IS NULL AND a.hours > 0 AND a.date >= e.course_started_on {enrollment_filter}
-     GROUP BY a.offender_id, a.topic_id
-"""
-
-PROGRESS_SQL = f"""
-    WITH credited AS ({_CREDITED})
+# The same in SQL: the topics each active enrollment still lacks, and its credited hours per topic. The
+# credited hours are one GROUP BY of attendance by course and topic (the floor's shape); with named
+# enrollments, only their courses are read (the index on course and topic).
+PROGRESS_SQL = """
+    WITH active AS (
+        SELECT e.id, e.course, e.version_id FROM classes_enrollment e WHERE e.status = 'enrolled' {enrollment_filter}
+    ),
+    credited AS (
+        SELECT a.course, a.topic_id, SUM(a.hours) AS hours
+          FROM classes_attendance a
+         WHERE a.voided_at IS NULL AND a.hours > 0 {course_filter}
+         GROUP BY a.course, a.topic_id
+    )
     SELECT e.id, cs.position, cs.topic_id, cs.hours, COALESCE(c.hours, 0) AS credited
-      FROM classes_enrollment e
+      FROM active e
       JOIN classes_curriculumsession cs ON cs.version_id = e.version_id
-      LEFT JOIN credited c ON c.offender_id = e.offender_id AND c.topic_id = cs.topic_id
-     WHERE e.status = 'enrolled' {{outer_filter}}
+      LEFT JOIN credited c ON c.course = e.course AND c.topic_id = cs.topic_id
 """
 
-LACKING_SQL = PROGRESS_SQL + " AND COALESCE(c.hours, 0) < cs.hours"
+LACKING_SQL = PROGRESS_SQL + " WHERE COALESCE(c.hours, 0) < cs.hours"
 
 
 def _filters(enrollment_ids):
     if enrollment_ids is None:
-        return {"enrollment_filter": "", "outer_filter": ""}, []
-    return {"enrollment_filter": "AND e.id = ANY(%s)", "outer_filter": "AND e.id = ANY(%s)"}, [
-        list(enrollment_ids),
-        list(enrollment_ids),
-    ]
+        return {"enrollment_filter": "", "course_filter": ""}, []
+    return {
+        "enrollment_filter": "AND e.id = ANY(%s)",
+        "course_filter": "AND a.course IN (SELECT course FROM active)",
+    }, [list(enrollment_ids)]
 
 
 def progress_rows(enrollment_ids=None, *, lacking_only: bool = False) -> list[tuple]:
@@ -143,7 +149,6 @@ def lacking_counts(enrollment_ids=None) -> dict[int, int]:
     """Per topic, how many active enrollments (all, or those named) still lack it: one statement."""
     fmt, params = _filters(enrollment_ids)
     sql = f"SELECT topic_id, COUNT(*) FROM ({LACKING_SQL.format(**fmt)}) lacking GROUP BY topic_id"
-    sql = sql.replace("SELECT e.id, cs.position, cs.topic_id", "SELECT e.id, cs.position, cs.topic_id AS topic_id", 1)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return dict(cursor.fetchall())

@@ -299,6 +299,7 @@ def enrollment_enroll(
         version=previous.version if previous else offering.version,
         referral=referral,
         continues=previous,
+        course=previous.course if previous else None,
         course_started_on=previous.course_started_on if previous else enrolled_on,
         enrolled_on=enrolled_on,
         pretest_score=previous.pretest_score if previous else None,
@@ -312,6 +313,9 @@ def enrollment_enroll(
     try:
         with transaction.atomic():
             enrollment.save()
+            if enrollment.course is None:  # a new course: its id is its first enrollment's
+                enrollment.course = enrollment.pk
+                Enrollment.objects.filter(pk=enrollment.pk).update(course=enrollment.pk)
     except IntegrityError as exc:  # a concurrent enrollment of the same person
         raise ValidationError({"offender": f"{offender} is already enrolled in a class."}) from exc
     if referral is not None:
@@ -406,15 +410,15 @@ def enrollment_progress(enrollment: Enrollment) -> progress.Progress:
     """The rule (``classes.progress.evaluate``) for one enrollment, from the database."""
     sessions = list(enrollment.version.sessions.values_list("position", "topic_id", "hours"))
     attendance = [
-        (t, d, h, v is not None)
-        for t, d, h, v in Attendance.objects.filter(offender_id=enrollment.offender_id).values_list(
-            "topic_id", "date", "hours", "voided_at"
+        (t, c, h, v is not None)
+        for t, c, h, v in Attendance.objects.filter(offender_id=enrollment.offender_id).values_list(
+            "topic_id", "course", "hours", "voided_at"
         )
     ]
     return progress.evaluate(
         sessions=sessions,
         attendance=attendance,
-        course_started_on=enrollment.course_started_on,
+        course=enrollment.course,
         has_posttest=enrollment.version.has_posttest,
         posttest_recorded=enrollment.posttest_score is not None,
     )
@@ -499,11 +503,8 @@ def attendance_mark(
             raise ValidationError({"offender": f"{session.topic} is not a topic of {offender}'s course."})
         makeup = True
     if session.date < enrollment.course_started_on:
-        raise ValidationError(
-            {
-                "offender": f"This session is before {offender}'s course started ({format_date(enrollment.course_started_on)})."
-            }
-        )
+        started = format_date(enrollment.course_started_on)
+        raise ValidationError({"offender": f"This session is before {offender}'s course started ({started})."})
     if status in (AttendanceStatus.PRESENT, AttendanceStatus.LATE):
         if hours is None:
             hours = session.hours
@@ -515,7 +516,7 @@ def attendance_mark(
         not_held_reason = ""
     existing = Attendance.objects.select_for_update().filter(session=session, offender=offender).active().first()
     entry = existing or Attendance(session=session, offender=offender, entered_by=user)
-    entry.enrollment, entry.facility_id = enrollment, session.offering.facility_id
+    entry.enrollment, entry.course, entry.facility_id = enrollment, enrollment.course, session.offering.facility_id
     entry.topic_id, entry.date, entry.makeup = session.topic_id, session.date, makeup
     entry.status, entry.hours, entry.remark, entry.not_held_reason = (
         status,

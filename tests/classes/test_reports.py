@@ -21,7 +21,7 @@ def history(world):
         OffenderFactory(doc_id=f"810000{i}", status=OffenderStatus.INCARCERATED, facility=world.jccc, district=None)
         for i in range(3)
     ]
-    for i, p in enumerate(people):
+    for p in people:
         services.referral_create(
             user=world.staff_jccc, offender=p, facility=world.jccc, source="facility", referred_on=dt.date(2026, 2, 1)
         )

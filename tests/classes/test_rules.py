@@ -81,7 +81,7 @@ def test_attendance_refused_before_the_course_started(world):
     o = offering(world.jccc)
     p = inmate(world.jccc, "2000005")
     enroll(o, p, on=o.sessions.order_by("date")[2].date)
-    with pytest.raises(ValidationError, match="before .* course started"):
+    with pytest.raises(ValidationError, match=r"before .* course started"):
         mark(o.sessions.order_by("date").first(), p)
 
 
