@@ -96,35 +96,30 @@ def evaluate(
     return Progress(topics=topics, needs_posttest=has_posttest and not posttest_recorded)
 
 
-# The same in SQL: the topics each active enrollment still lacks, and its credited hours per topic. The
-# credited hours are one GROUP BY of attendance by course and topic (the floor's shape); with named
-# enrollments, only their courses are read (the index on course and topic).
+# The same in SQL: the topics each active enrollment still lacks, and its credited hours per topic. For
+# each active enrollment, its course's standing hours per topic are read from the covering index on
+# attendance (course, topic; hours included): measured at 500,000 enrollments and 5,000,000 entries, this
+# beats one GROUP BY of all attendance hash-joined to the enrollments' topics (benchmarks/classes.py).
 PROGRESS_SQL = """
-    WITH active AS (
-        SELECT e.id, e.course, e.version_id FROM classes_enrollment e WHERE e.status = 'enrolled' {enrollment_filter}
-    ),
-    credited AS (
-        SELECT a.course, a.topic_id, SUM(a.hours) AS hours
-          FROM classes_attendance a
-         WHERE a.voided_at IS NULL AND a.hours > 0 {course_filter}
-         GROUP BY a.course, a.topic_id
-    )
     SELECT e.id, cs.position, cs.topic_id, cs.hours, COALESCE(c.hours, 0) AS credited
-      FROM active e
+      FROM classes_enrollment e
       JOIN classes_curriculumsession cs ON cs.version_id = e.version_id
-      LEFT JOIN credited c ON c.course = e.course AND c.topic_id = cs.topic_id
+      LEFT JOIN LATERAL (
+          SELECT a.topic_id, SUM(a.hours) AS hours
+            FROM classes_attendance a
+           WHERE a.course = e.course AND a.voided_at IS NULL AND a.hours > 0
+           GROUP BY a.topic_id
+      ) c ON c.topic_id = cs.topic_id
+     WHERE e.status = 'enrolled' {enrollment_filter}
 """
 
-LACKING_SQL = PROGRESS_SQL + " WHERE COALESCE(c.hours, 0) < cs.hours"
+LACKING_SQL = PROGRESS_SQL + " AND COALESCE(c.hours, 0) < cs.hours"
 
 
 def _filters(enrollment_ids):
     if enrollment_ids is None:
-        return {"enrollment_filter": "", "course_filter": ""}, []
-    return {
-        "enrollment_filter": "AND e.id = ANY(%s)",
-        "course_filter": "AND a.course IN (SELECT course FROM active)",
-    }, [list(enrollment_ids)]
+        return {"enrollment_filter": ""}, []
+    return {"enrollment_filter": "AND e.id = ANY(%s)"}, [list(enrollment_ids)]
 
 
 def progress_rows(enrollment_ids=None, *, lacking_only: bool = False) -> list[tuple]:
