@@ -95,6 +95,11 @@ def person_attendance(user, offender):
     )
 
 
+def waiting_count(facility_id: int) -> int:
+    """How many people wait at a facility (the offering page's figure; the list itself is scoped)."""
+    return Referral.objects.filter(facility_id=facility_id, status=ReferralStatus.WAITING).count()
+
+
 # Today's roster --------------------------------------------------------------------------------------------
 def sessions_on(user, day: dt.date):
     """The sessions of ``day`` the user may mark: their facilities' (facilitators first)."""

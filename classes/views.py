@@ -76,16 +76,12 @@ class OfferingDetailView(ObjectDetailView):
             rows=rows,
             facilitators=offering.facilitators.order_by("last_name", "first_name"),
             seats_taken=sum(1 for r in rows if r.enrollment.status == EnrollmentStatus.ENROLLED),
-            waiting=selectors_waiting_count(offering.facility_id),
+            waiting=selectors.waiting_count(offering.facility_id),
             can_enroll=context["can_change"] and can(user, Enrollment, CHANGE),
             enroll_form=forms.EnrollForm(user=user),
             can_schedule=context["can_change"],
         )
         return context
-
-
-def selectors_waiting_count(facility_id):
-    return Referral.objects.filter(facility_id=facility_id, status=ReferralStatus.WAITING).count()
 
 
 class OfferingEnrollView(LoginRequiredMixin, View):
