@@ -175,7 +175,9 @@ class SessionMarkView(LoginRequiredMixin, View):
             raise PermissionDenied
         form = forms.MarkForm(request.POST)
         raw = request.POST.get("offender", "")
-        offender = Offender.objects.filter(pk=raw).first() if raw.isdigit() else None
+        # Only someone already on the roster (a new make-up comes through the make-up form, by DOC ID in scope).
+        on_roster = {e.offender_id for e in services.session_roster(session)}
+        offender = Offender.objects.filter(pk=raw).first() if raw.isdigit() and int(raw) in on_roster else None
         error = None
         if offender is None:
             raise Http404

@@ -76,6 +76,17 @@ def test_roster_for_today_and_one_tap_by_htmx(world, client_for, time_machine):
     assert Attendance.objects.get(session=session, offender=p).status == AttendanceStatus.PRESENT
 
 
+def test_one_tap_only_for_someone_on_the_roster(world, client_for):
+    """A person enrolled elsewhere is added as a make-up through the form (DOC ID in scope), never by id."""
+    o, other = offering(world.jccc), offering(world.acc, title="ACC")
+    enroll(other, world.supervised)  # officer.d9's person, in a class at ACC
+    session = o.sessions.order_by("date").first()
+    url = reverse("classes:session_mark", args=[session.pk])
+    response = client_for(world.staff_jccc).post(url, {"offender": world.supervised.pk, "status": "present"})
+    assert response.status_code == 404
+    assert not Attendance.objects.exists()
+
+
 def test_marking_a_future_session_is_refused(world, client_for, time_machine):
     time_machine.move_to(dt.datetime(2026, 3, 2, 18, 0, tzinfo=dt.UTC))
     o = offering(world.jccc)
