@@ -214,7 +214,9 @@ def test_verification_page_reveals_nothing_personal(world, client, completed):
         person.first_name,
         person.last_name,
         person.doc_id,
-        str(person.pk),
+        f"/offenders/{person.pk}/",
+        f"/classes/people/{person.pk}/",
+        f"/classes/enrollments/{completed.pk}/",
         person.date_of_birth.isoformat(),
     ):
         assert secret not in html
