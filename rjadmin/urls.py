@@ -35,6 +35,7 @@ urlpatterns = [
     path("victims/", include("victims.urls")),
     path("", include("puppies.public_urls")),
     path("puppies/", include("puppies.urls")),
+    path("classes/", include("classes.urls")),
     path("", include("reports.urls")),
     path("", include("core.urls")),
 ]

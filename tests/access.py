@@ -88,6 +88,23 @@ STATEMENT = {
     "officer": {"caseload", "board"},
     "boards": {"board"},
 }
+# A class enrollment or attendance (labels jccc, acc, caseload, d10): facility staff where the class is,
+# the district roles read their people's, administrators and auditors all.
+CLASS_PERSON = {
+    "admin": EVERY,
+    "auditor": EVERY,
+    "staff_jccc": {"jccc"},
+    "officer": {"caseload"},
+    "supervisor": {"caseload"},
+    "boards": {"caseload"},
+}
+# Referrals: the facility's list (JCCC's staff see the JCCC one), and the district roles their people's.
+CLASS_REFERRAL = CLASS_PERSON
+# A person's class page: whoever may see the person (facility staff see their own inmates).
+CLASS_PROGRESS = {**CLASS_PERSON, "staff_jccc": {"jccc"}}
+SPEAKER = {"admin": EVERY, "victims": EVERY}
+# Offerings and sessions: the facility's, and victim services read them (to book speakers).
+CLASS_FACILITY = {**FACILITY, "victims": EVERY}
 # Records each user owns (labels: the role that owns it, and "outsider"): their own, or every one.
 OWN = {role: {role} for role in SIGNED_IN}
 OWN_OR_STATEWIDE = {**OWN, "admin": EVERY, "auditor": EVERY}
@@ -304,6 +321,57 @@ def _service(w):
     return w
 
 
+def _classes(w):
+    """Two classes (JCCC, ACC); enrollments of the JCCC inmate, an ACC inmate, officer.d9's person and a
+    district 10 person, each marked present at the first session; a speaker booked at each facility; a
+    referral per label; one completed enrollment (its certificate)."""
+    if not hasattr(w, "cl_enrollments"):
+        from classes import services as cl
+        from classes.models import Speaker
+        from tests.factories import OffenderFactory
+        from tests.factories.classes import enroll, mark, offering
+
+        w.cl_offerings = {"jccc": offering(w.jccc), "acc": offering(w.acc, title="ACC class")}
+        acc_inmate = OffenderFactory(
+            doc_id="1000005", status=OffenderStatus.INCARCERATED, facility=w.acc, district=None
+        )
+        people = {"jccc": w.inmate, "acc": acc_inmate, "caseload": w.supervised, "d10": w.supervised_d10}
+        w.cl_enrollments = {
+            label: enroll(w.cl_offerings["jccc" if label == "jccc" else "acc"], person)
+            for label, person in people.items()
+        }
+        w.cl_attendance = {
+            label: mark(e.offering.sessions.order_by("date").first(), e.offender, user=w.admin)
+            for label, e in w.cl_enrollments.items()
+        }
+        w.cl_speaker = Speaker(name="Walk Speaker", phone="(573) 555-0000")
+        w.cl_speaker.save()
+        w.cl_bookings = {
+            label: cl.speaker_book(user=w.admin, speaker=w.cl_speaker, session=o.sessions.order_by("date").last())
+            for label, o in w.cl_offerings.items()
+        }
+        waiting = OffenderFactory(doc_id="1000006", status=OffenderStatus.INCARCERATED, facility=w.jccc, district=None)
+        w.cl_referrals = {
+            "jccc": cl.referral_create(user=w.staff_jccc, offender=waiting, facility=w.jccc, source="facility"),
+            "acc": cl.referral_create(user=w.admin, offender=acc_inmate, facility=w.acc, source="facility"),
+            "caseload": cl.referral_create(user=w.officer, offender=w.supervised, facility=w.acc, source="officer"),
+            "d10": cl.referral_create(user=w.admin, offender=w.supervised_d10, facility=w.acc, source="officer"),
+        }
+        done_person = OffenderFactory(
+            doc_id="1000007", status=OffenderStatus.INCARCERATED, facility=w.jccc, district=None
+        )
+        done_class = offering(w.jccc, title="Finished class")
+        done = enroll(done_class, done_person)
+        for session in done_class.sessions.all():
+            mark(session, done_person, user=w.admin)
+        w.cl_certificate = cl.enrollment_complete(enrollment=done, user=w.admin, on=dt.date(2026, 6, 1))
+    return w
+
+
+def _class_enrollments(w):
+    return _classes(w).cl_enrollments
+
+
 def _verification_link(w):
     from types import SimpleNamespace
 
@@ -428,6 +496,17 @@ def _staff(w, label):
 
 
 def _declarations() -> dict[Any, Declared]:
+    from classes.models import (
+        Attendance,
+        CurriculumVersion,
+        Enrollment,
+        Offering,
+        Referral,
+        ScheduledSession,
+        Speaker,
+        SpeakerBooking,
+        Topic,
+    )
     from community_service.models import Agency, HourLog, HourValueRate, Order, Placement
     from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
@@ -523,6 +602,27 @@ def _declarations() -> dict[Any, Declared]:
         ),
         # An agency's verification link: anyone holding it (no account) opens it.
         "verification link": Declared(_verification_link, dict.fromkeys(ROLES, EVERY)),
+        # classes: offerings and sessions are their facility's; enrollments, attendance and referrals are
+        # the facility's and, read only, the district roles' for the people they may see; speakers' names
+        # are for victim services and administrators only.
+        Topic: Declared(lambda w: {"one": _classes(w).cl_offerings["jccc"].sessions.first().topic}, EVERY_ROLE),
+        CurriculumVersion: Declared(lambda w: {"one": _classes(w).cl_offerings["jccc"].version}, EVERY_ROLE),
+        Offering: Declared(lambda w: _classes(w).cl_offerings, CLASS_FACILITY),
+        ScheduledSession: Declared(
+            lambda w: {label: o.sessions.first() for label, o in _classes(w).cl_offerings.items()}, CLASS_FACILITY
+        ),
+        Enrollment: Declared(_class_enrollments, CLASS_PERSON),
+        Attendance: Declared(lambda w: _classes(w).cl_attendance, CLASS_PERSON),
+        Referral: Declared(lambda w: _classes(w).cl_referrals, CLASS_REFERRAL),
+        "class progress of a person": Declared(
+            lambda w: {label: e.offender for label, e in _class_enrollments(w).items()}, CLASS_PROGRESS
+        ),
+        Speaker: Declared(lambda w: {"one": _classes(w).cl_speaker}, SPEAKER),
+        SpeakerBooking: Declared(
+            lambda w: _classes(w).cl_bookings, {**SPEAKER, "auditor": EVERY, "staff_jccc": {"jccc"}}
+        ),
+        # A certificate's code: anyone holding it (no account) checks it.
+        "class certificate": Declared(lambda w: {"one": _classes(w).cl_certificate}, dict.fromkeys(ROLES, EVERY)),
         # reports
         GeneratedReport: Declared(_generated, {**OWN, "admin": EVERY}),
         Photo: Declared(
@@ -582,6 +682,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
+    from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
     from donations.models import Donation
@@ -597,6 +698,19 @@ def url_targets() -> dict[str, Target]:
     )
 
     return {
+        "classes:person": Target("class progress of a person", read=True),
+        "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
+        "classes:offering_enroll": Target(Offering),  # POST only
+        "classes:session_mark": Target(ScheduledSession),  # POST only
+        "classes:session_not_held": Target(ScheduledSession),  # POST only
+        "classes:session_makeup": Target(ScheduledSession),  # POST only
+        "classes:session_book_speaker": Target(ScheduledSession),  # POST only
+        "classes:booking_clear": Target(SpeakerBooking),  # POST only
+        "classes:referral_cancel": Target(Referral),  # POST only
+        "classes:enrollment_complete": Target(Enrollment),  # POST only
+        "classes:enrollment_end": Target(Enrollment),  # POST only
+        "classes:enrollment_test": Target(Enrollment),  # POST only
+        "classes:enrollment_certificate": Target(Enrollment),  # a completed enrollment's only
         "core:user_password": Target(User),
         "core:user_two_factor_reset": Target(User),
         "core:import_preview": Target(ImportBatch, read=True),
@@ -665,6 +779,7 @@ PUBLIC_URLS = {
     "puppies_public:dog_page",
     "puppies_public:apply",
     "puppies_public:applied",
+    "classes:verify",
 }
 
 
