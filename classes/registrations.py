@@ -301,7 +301,6 @@ for entry in (
         description="Completions recorded in RJ Admin, by the facility of the class, the person's district and "
         "the year; the historical baseline from before RJ Admin is shown apart.",
         build=reports.completions_report,
-        template="classes/reports/tables.html",
         roles=REPORT_ROLES,
         form_class=forms.YearForm,
     ),
@@ -312,7 +311,6 @@ for entry in (
         description="Sessions held and the share of people present or late, by facility; sessions not held "
         "(lockdown, count, cancelled) counted apart.",
         build=reports.attendance_report,
-        template="classes/reports/tables.html",
         roles=REPORT_ROLES,
         form_class=forms.YearForm,
     ),
@@ -323,7 +321,6 @@ for entry in (
         description="People waiting at each facility and how long they have waited; the days from referral to "
         "enrollment of those enrolled, and the pre/post test change.",
         build=reports.waiting_report,
-        template="classes/reports/tables.html",
         roles=REPORT_ROLES,
     ),
 ):

@@ -376,7 +376,6 @@ for entry in (
         description="Verified hours credited each month across the state, and their value at the hour value "
         "an administrator sets (with its history).",
         build=hours_and_value_report,
-        template="community_service/reports/tables.html",
         roles=frozenset({Role.ADMINISTRATOR, Role.AUDITOR}),
         form_class=forms.HoursReportForm,
     ),
@@ -387,7 +386,6 @@ for entry in (
         description="One order's hours: credited, waiting and rejected, and every entry with who verified it, "
         "when and how.",
         build=order_hours_report,
-        template="community_service/reports/tables.html",
         roles=REPORT_ROLES,
         form_class=forms.OrderReportForm,
     ),
@@ -397,7 +395,6 @@ for entry in (
         app="community_service",
         description="Verified hours credited, by month, agency and the district of the people who worked them.",
         build=hours_by_agency_report,
-        template="community_service/reports/tables.html",
         roles=REPORT_ROLES,
         form_class=forms.HoursReportForm,
     ),

@@ -39,7 +39,9 @@ class ReportEntry:
     app: str
     description: str
     build: Callable
-    template: str
+    # Without a fragment of its own, core's plain one: ``context["tables"]`` (title, columns, rows) under
+    # an optional ``context["intro"]``.
+    template: str = "core/reports/tables.html"
     formats: tuple[str, ...] = ("html", "pdf", "csv")
     roles: frozenset[str] = field(default_factory=frozenset)
     form_class: type | None = None

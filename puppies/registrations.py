@@ -573,7 +573,6 @@ for entry in (
         app="puppies",
         description="Dogs living at each facility today: in training, in extended training, graduated or reserved.",
         build=in_training_report,
-        template="puppies/reports/tables.html",
         roles=REPORT_ROLES,
     ),
     ReportEntry(
@@ -582,7 +581,6 @@ for entry in (
         app="puppies",
         description="Graduation cohorts by facility and date, with the number of dogs.",
         build=graduations_report,
-        template="puppies/reports/tables.html",
         roles=REPORT_ROLES,
         form_class=forms.ReportPeriodForm,
     ),
@@ -592,7 +590,6 @@ for entry in (
         app="puppies",
         description="Adoptions by month and owning shelter, days from intake to adoption, and returns.",
         build=adoptions_report,
-        template="puppies/reports/tables.html",
         roles=frozenset({Role.ADMINISTRATOR, Role.FACILITY_STAFF}),
         form_class=forms.ReportPeriodForm,
     ),
