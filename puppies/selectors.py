@@ -231,6 +231,20 @@ def dogs_adopted(start: dt.date | None = None, end: dt.date | None = None) -> in
     return count or None
 
 
+def adoptions_by_year(user) -> list[tuple[int, int]]:
+    """(year, adoptions) recorded in RJ Admin that ``user`` may see, oldest first."""
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        Adoption.objects.restrict(user, VIEW)
+        .annotate(year=ExtractYear("adopted_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    )
+    return [(r["year"], r["n"]) for r in rows]
+
+
 def dogs_in_training() -> int | None:
     count = Dog.objects.filter(status__in=[DogStatus.IN_TRAINING, DogStatus.EXTENDED_TRAINING]).count()
     return count or None

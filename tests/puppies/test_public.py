@@ -267,3 +267,12 @@ def test_an_applicant_without_a_conflict_is_not_held(public):
     make_victim(cases=[CourtCaseFactory(offender=public.handlers[0])], user=public.w.victims)
     app = f.application(public.dog)
     assert not app.held and app.conflict_reference == ""
+
+
+def test_the_public_pages_link_to_the_dogs(db, client):
+    from django.urls import reverse
+
+    home = client.get(reverse("reports:public_home")).content.decode()
+    assert f'href="{reverse("puppies_public:dog_list")}">Dogs to adopt</a>' in home
+    page = client.get(reverse("puppies_public:dog_list")).content.decode()
+    assert 'aria-current="page" href="/public/dogs/">Dogs to adopt' in page
