@@ -130,8 +130,9 @@ def build(victims: int) -> dict:
     )
     execute(
         """INSERT INTO victims_victim (reference, kind, relationship, deceased, minor, do_not_contact, redact_all,
-            statutory_category, created_at)
-        SELECT 'V-B' || lpad(g::text, 8, '0'), 'person', '', false, false, false, false, '', now()
+            statutory_category, notify_by_email, notify_by_mail, notify_by_phone, created_at)
+        SELECT 'V-B' || lpad(g::text, 8, '0'), 'person', '', false, false, false, false, '', false, false, false,
+            now()
         FROM generate_series(1, %s) g""",
         [victims],
     )
