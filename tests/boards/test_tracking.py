@@ -1,6 +1,7 @@
 """Conditions that track themselves: a class condition met when the classes record the completion."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -39,3 +40,31 @@ def test_a_class_condition_is_met_when_the_class_is_completed(world):
     assert condition.status == ConditionStatus.MET and condition.met_on == dt.date(2026, 4, 2)
     # idempotent
     assert services.agreement_conditions_refresh(agreement=agreement, as_of=dt.date(2026, 4, 3)) == 0
+
+
+def test_a_service_hours_condition_is_met_by_hours_verified_in_community_service(world):
+    from tests.factories.community_service import AgencyFactory, OrderFactory, log, placement
+
+    board = bf.board(world.d9, world.boards, quorum=1)
+    member = bf.member(board, user=world.boards)
+    referral = bf.accepted(board, world.case, user=world.boards)
+    meeting = services.meeting_record(
+        user=world.boards, referral=referral, date=dt.date(2026, 2, 20), place="Hall", present=[member]
+    )
+    agreement = services.agreement_approve(
+        user=world.boards,
+        meeting=meeting,
+        conditions=[
+            services.NewCondition(kind=ConditionKind.SERVICE_HOURS, description="Food bank", hours=Decimal("8"))
+        ],
+    )
+    condition = agreement.conditions.get()
+    order = OrderFactory(case=world.case, hours_ordered=Decimal("8.00"))
+    place = placement(world.supervised, AgencyFactory())
+    log(order, place, dt.date(2026, 3, 2), "4.00")
+    log(order, place, dt.date(2026, 3, 3), "4.00", verified=False)  # reported, not credited
+    assert services.agreement_conditions_refresh(agreement=agreement, as_of=dt.date(2026, 3, 4)) == 0
+    log(order, place, dt.date(2026, 3, 4), "4.00")
+    assert services.agreement_conditions_refresh(agreement=agreement, as_of=dt.date(2026, 3, 5)) == 1
+    condition.refresh_from_db()
+    assert condition.status == ConditionStatus.MET and condition.met_on == dt.date(2026, 3, 5)
