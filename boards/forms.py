@@ -3,8 +3,10 @@ write goes through a service (its refusals land under the field: ServiceErrorMix
 
 from __future__ import annotations
 
+from django import forms
+
 from core.choices import Role
-from core.forms import ScopedModelForm
+from core.forms import DateInput, Form, ScopedModelForm
 from core.models import District, User
 
 from . import services
@@ -51,3 +53,17 @@ class ReferralForm(ScopedModelForm):
         if referral.pk:
             return services.referral_update(user=self.user, referral=referral)
         return services.referral_create(user=self.user, referral=referral)
+
+
+class DecideForm(Form):
+    """Accept a referral, or decline it with a reason."""
+
+    decision = forms.ChoiceField(label="Decision", choices=[("accept", "Accept"), ("decline", "Decline")])
+    on = forms.DateField(label="Decided on", widget=DateInput())
+    reason = forms.CharField(label="Reason (when declining)", max_length=300, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for declining.")
+        return data

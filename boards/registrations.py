@@ -63,6 +63,7 @@ class BoardReferralResource(Resource):
     url_prefix = "referrals"
     api_prefix = "boards/referrals"
     form_class = forms.ReferralForm
+    detail_view = views.BoardReferralDetailView
     edit_view = views.ServiceEditView
     viewset_class = ReadOnlyScopedViewSet
     title = "Board referrals"

@@ -1,7 +1,12 @@
+from django.urls import path
+
 from core.resources import resource_urls
+
+from . import views
 
 app_name = "boards"
 
 urlpatterns = [
+    path("referrals/<int:pk>/decide/", views.ReferralDecideView.as_view(), name="referral_decide"),
     *resource_urls("boards"),
 ]

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views import View
+
+from core.querysets import CHANGE
+from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin, scoped_object_or_404
+
+from . import forms, services
+from .choices import ReferralStatus
+from .models import BoardReferral
 
 
 class ServiceEditView(ServiceErrorMixin, ObjectEditView):
@@ -16,3 +28,37 @@ class ReadOnlyDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["can_change"] = False
         return context
+
+
+class BoardReferralDetailView(ObjectDetailView):
+    queryset = BoardReferral.objects.select_related("board", "offender", "case", "referred_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_decide"] = context["can_change"] and self.object.status == ReferralStatus.PENDING
+        context["decide_form"] = forms.DecideForm(initial={"on": timezone.localdate()})
+        return context
+
+
+class ReferralDecideView(LoginRequiredMixin, View):
+    """Accept (after the conflict check of every serving member) or decline with a reason. A possible
+    conflict shows only the platform's opaque message."""
+
+    def post(self, request, pk):
+        referral = scoped_object_or_404(BoardReferral, request.user, pk, CHANGE)
+        form = forms.DecideForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect(referral.get_absolute_url())
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                services.referral_accept(user=request.user, referral=referral, on=data["on"])
+                messages.success(request, "Referral accepted.")
+            else:
+                services.referral_decline(user=request.user, referral=referral, on=data["on"], reason=data["reason"])
+                messages.success(request, "Referral declined.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(referral.get_absolute_url())

@@ -730,6 +730,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
+    from boards.models import BoardReferral
     from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -746,6 +747,7 @@ def url_targets() -> dict[str, Target]:
     )
 
     return {
+        "boards:referral_decide": Target(BoardReferral),  # POST only
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only

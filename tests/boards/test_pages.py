@@ -1,0 +1,54 @@
+"""The referral's page: accepted or declined by the coordinator; a possible conflict says only the opaque
+message; the officer reads the referral of their caseload and cannot decide; another district gets 404."""
+
+import pytest
+from django.urls import reverse
+
+from boards.choices import ReferralStatus
+from core.conflicts import REFER
+from tests.factories import boards as bf
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_coordinator_accepts_or_declines_on_the_referral_page(world, client_for):
+    from tests.factories.victims import NAME, make_victim
+
+    board = bf.board(world.d9, world.boards)
+    first = bf.referral(board, world.case, user=world.boards)
+    client = client_for(world.boards)
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Accept or decline the referral" in page
+    url = reverse("boards:referral_decide", args=[first.pk])
+    response = client.post(url, {"decision": "decline", "on": "2026-02-03", "reason": ""}, follow=True)
+    assert "Give the reason for declining." in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == ReferralStatus.PENDING
+    client.post(url, {"decision": "decline", "on": "2026-02-03", "reason": "Not eligible"})
+    first.refresh_from_db()
+    assert first.status == ReferralStatus.DECLINED and first.decline_reason == "Not eligible"
+    # a member who may have a conflict with the person: accepting is refused with the opaque message only
+    bf.member(board, user=world.boards, name=NAME)
+    make_victim(cases=[world.case])
+    second = bf.referral(board, world.case, user=world.boards)
+    response = client.post(
+        reverse("boards:referral_decide", args=[second.pk]), {"decision": "accept", "on": "2026-02-05"}, follow=True
+    )
+    html = response.content.decode()
+    assert REFER in html and NAME not in html and "victims:" not in html
+    second.refresh_from_db()
+    assert second.status == ReferralStatus.PENDING
+
+
+def test_the_officer_reads_the_referral_and_cannot_decide(world, client_for):
+    board = bf.board(world.d9, world.boards)
+    referral = bf.referral(board, world.case, user=world.boards)
+    officer = client_for(world.officer)
+    page = officer.get(referral.get_absolute_url())
+    assert page.status_code == 200 and "Accept or decline" not in page.content.decode()
+    decide = reverse("boards:referral_decide", args=[referral.pk])
+    assert officer.post(decide, {"decision": "accept", "on": "2026-02-05"}).status_code == 404
+    other = client_for(world.officer_d10)
+    assert other.get(referral.get_absolute_url()).status_code == 404
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.PENDING
