@@ -83,7 +83,7 @@ class MeetingResource(Resource):
     pages = ("list", "detail", "history")
     url_prefix = "meetings"
     api_prefix = "boards/meetings"
-    detail_view = views.ReadOnlyDetailView
+    detail_view = views.MeetingDetailView
     viewset_class = ReadOnlyScopedViewSet
     title = "Board meetings"
 
@@ -101,7 +101,7 @@ class AgreementResource(Resource):
     pages = ("list", "detail", "history")
     url_prefix = "agreements"
     api_prefix = "boards/agreements"
-    detail_view = views.ReadOnlyDetailView
+    detail_view = views.AgreementDetailView
     viewset_class = ReadOnlyScopedViewSet
     title = "Reparative agreements"
     menu = Menu("Programs", "Reparative agreements", order=73)

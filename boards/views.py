@@ -14,7 +14,7 @@ from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMix
 
 from . import forms, services
 from .choices import ReferralStatus
-from .models import BoardReferral
+from .models import Agreement, BoardReferral, Meeting
 
 
 class ServiceEditView(ServiceErrorMixin, ObjectEditView):
@@ -27,6 +27,32 @@ class ReadOnlyDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_change"] = False
+        return context
+
+
+class MeetingDetailView(ReadOnlyDetailView):
+    """The meeting: who was present, who recused, whether the quorum was met after recusals."""
+
+    queryset = Meeting.objects.select_related("board", "referral__offender", "referral__board")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        present = list(self.object.present.order_by("name", "pk"))
+        recused_ids = set(self.object.recused.values_list("pk", flat=True))
+        context.update(
+            present=present, recused_ids=recused_ids, voting=sum(1 for m in present if m.pk not in recused_ids)
+        )
+        return context
+
+
+class AgreementDetailView(ReadOnlyDetailView):
+    """The agreement and its conditions' progress."""
+
+    queryset = Agreement.objects.select_related("board", "referral__offender", "referral__board", "meeting__board")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["conditions"] = self.object.conditions.order_by("due_on", "pk")
         return context
 
 

@@ -55,3 +55,33 @@ def test_lists_run_constant_queries(world, client_for, username):
     if username == "boards":
         html = client.get("/boards/members/").content.decode()
         assert "Volunteer 19" in html
+
+
+def test_agreement_and_meeting_pages_same_queries_for_1_and_3_conditions_and_members(world, client_for):
+    client = client_for(world.boards)
+    board = bf.board(world.d9, world.boards, quorum=1)
+    members = [bf.member(board, user=world.boards, name=f"Volunteer {i}") for i in range(3)]
+    referral = bf.accepted(board, world.case, user=world.boards)
+    small = services.meeting_record(
+        user=world.boards, referral=referral, date=dt.date(2026, 2, 20), place="Hall", present=members[:1]
+    )
+    large = services.meeting_record(
+        user=world.boards,
+        referral=referral,
+        date=dt.date(2026, 2, 21),
+        place="Hall",
+        present=members,
+        recused=members[2:],
+    )
+    one = services.agreement_approve(user=world.boards, meeting=small, conditions=bf.conditions()[:1])
+    three = services.agreement_approve(user=world.boards, meeting=large, conditions=bf.conditions())
+    client.get(one.get_absolute_url())
+    assert page_queries(client, one.get_absolute_url())[0] == page_queries(client, three.get_absolute_url())[0]
+    at_1, _ = page_queries(client, small.get_absolute_url())
+    at_3, response = page_queries(client, large.get_absolute_url())
+    assert at_1 == at_3
+    html = response.content.decode()
+    assert "2 members voting after recusals" in html and "Volunteer 2 (recused)" in html and "quorum met" in html
+    page = client.get(three.get_absolute_url()).content.decode()
+    assert "Food bank" in page and "$250.00" in page and "Open" in page
+    assert "573 555" not in page  # no member's contact on an agreement
