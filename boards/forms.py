@@ -67,3 +67,10 @@ class DecideForm(Form):
         if data.get("decision") == "decline" and not (data.get("reason") or "").strip():
             self.add_error("reason", "Give the reason for declining.")
         return data
+
+
+class RemoveForm(Form):
+    """Remove a member for cause: the date and the reason."""
+
+    on = forms.DateField(label="Removed on", widget=DateInput())
+    reason = forms.CharField(label="Reason", max_length=300)

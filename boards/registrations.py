@@ -44,6 +44,7 @@ class MemberResource(Resource):
     url_prefix = "members"
     api_prefix = "boards/members"
     form_class = forms.MemberForm
+    detail_view = views.MemberDetailView
     edit_view = views.ServiceEditView
     viewset_class = ReadOnlyScopedViewSet
     title = "Board members"

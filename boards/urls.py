@@ -8,5 +8,6 @@ app_name = "boards"
 
 urlpatterns = [
     path("referrals/<int:pk>/decide/", views.ReferralDecideView.as_view(), name="referral_decide"),
+    path("members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     *resource_urls("boards"),
 ]

@@ -14,7 +14,7 @@ from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMix
 
 from . import forms, services
 from .choices import ReferralStatus
-from .models import Agreement, BoardReferral, Meeting
+from .models import Agreement, BoardReferral, Meeting, Member
 
 
 class ServiceEditView(ServiceErrorMixin, ObjectEditView):
@@ -88,3 +88,33 @@ class ReferralDecideView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(referral.get_absolute_url())
+
+
+class MemberDetailView(ObjectDetailView):
+    queryset = Member.objects.select_related("board")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_remove"] = context["can_change"] and self.object.removed_on is None
+        context["remove_form"] = forms.RemoveForm(initial={"on": timezone.localdate()})
+        return context
+
+
+class MemberRemoveView(LoginRequiredMixin, View):
+    """Remove a member for cause, with the reason (``member_remove``); the record stays."""
+
+    def post(self, request, pk):
+        member = scoped_object_or_404(Member, request.user, pk, CHANGE)
+        form = forms.RemoveForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return redirect(member.get_absolute_url())
+        try:
+            services.member_remove(
+                user=request.user, member=member, on=form.cleaned_data["on"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, "Member removed.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect(member.get_absolute_url())

@@ -730,7 +730,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
-    from boards.models import BoardReferral
+    from boards.models import BoardReferral, Member
     from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -748,6 +748,7 @@ def url_targets() -> dict[str, Target]:
 
     return {
         "boards:referral_decide": Target(BoardReferral),  # POST only
+        "boards:member_remove": Target(Member),  # POST only
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only

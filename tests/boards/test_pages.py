@@ -52,3 +52,19 @@ def test_the_officer_reads_the_referral_and_cannot_decide(world, client_for):
     assert other.get(referral.get_absolute_url()).status_code == 404
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.PENDING
+
+
+def test_the_coordinator_removes_a_member_for_cause_with_a_reason(world, client_for):
+    board = bf.board(world.d9, world.boards)
+    member = bf.member(board, user=world.boards)
+    client = client_for(world.boards)
+    assert "Remove for cause" in client.get(member.get_absolute_url()).content.decode()
+    url = reverse("boards:member_remove", args=[member.pk])
+    response = client.post(url, {"on": "2026-05-01", "reason": ""}, follow=True)
+    assert "This field is required." in response.content.decode()
+    member.refresh_from_db()
+    assert member.removed_on is None
+    client.post(url, {"on": "2026-05-01", "reason": "Missed six meetings"})
+    member.refresh_from_db()
+    assert member.removed_on.isoformat() == "2026-05-01" and member.removal_reason == "Missed six meetings"
+    assert client_for(world.supervisor_d10).post(url, {"on": "2026-05-02", "reason": "x"}).status_code == 404
