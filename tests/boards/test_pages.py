@@ -68,3 +68,25 @@ def test_the_coordinator_removes_a_member_for_cause_with_a_reason(world, client_
     member.refresh_from_db()
     assert member.removed_on.isoformat() == "2026-05-01" and member.removal_reason == "Missed six meetings"
     assert client_for(world.supervisor_d10).post(url, {"on": "2026-05-02", "reason": "x"}).status_code == 404
+
+
+def test_the_persons_timeline_shows_the_referral_and_agreement_without_the_victim(world, client_for):
+    import datetime as dt
+
+    from boards import services
+    from tests.factories.victims import NAME, make_victim
+
+    make_victim(cases=[world.case])
+    board = bf.board(world.d9, world.boards, quorum=1)
+    member = bf.member(board, user=world.boards, name="Neutral Volunteer")
+    referral = bf.accepted(board, world.case, user=world.boards)
+    meeting = services.meeting_record(
+        user=world.boards, referral=referral, date=dt.date(2026, 2, 20), place="Hall", present=[member]
+    )
+    services.agreement_approve(user=world.boards, meeting=meeting, conditions=bf.conditions())
+    html = client_for(world.boards).get(f"/offenders/{world.supervised.pk}/timeline/").content.decode()
+    assert "Referred to a reparation board (accepted)" in html and "Reparative agreement approved" in html
+    assert NAME not in html and "Neutral Volunteer" not in html
+    # the officer reads the referral of their caseload; the agreement is the board's (this stage)
+    html = client_for(world.officer).get(f"/offenders/{world.supervised.pk}/timeline/").content.decode()
+    assert "Referred to a reparation board (accepted)" in html and "Reparative agreement approved" not in html
