@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "community_service",
     "victims",
     "puppies",
+    "boards",
     "classes",
     "reports",
 ]

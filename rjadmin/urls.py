@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("puppies.public_urls")),
     path("puppies/", include("puppies.urls")),
     path("classes/", include("classes.urls")),
+    path("boards/", include("boards.urls")),
     path("", include("reports.urls")),
     path("", include("core.urls")),
 ]

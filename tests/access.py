@@ -76,6 +76,8 @@ MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
 # A victim: victim services and administrators with identity, auditors without, the supervising
 # officer of a person on one of the victim's cases without identity or contact; nobody else.
 VICTIM = {"admin": EVERY, "auditor": EVERY, "victims": EVERY, "officer": {"caseload"}}
+# A reparation board's records (labels "d9" and "d10"): its district's coordinator, administrators, auditors.
+BOARD = {"admin": EVERY, "auditor": EVERY, "boards": {"d9"}}
 # A victim's identity and contact, and what writes them: victim services and administrators only.
 VICTIM_IDENTITY = {"admin": EVERY, "victims": EVERY}
 # Notices to victims: victim services and administrators act on them, auditors read them.
@@ -321,6 +323,44 @@ def _service(w):
     return w
 
 
+def _boards(w):
+    """Reparation boards: one in district 9 (coordinator boards.d9) and one in district 10, each with a
+    member, an accepted referral (officer.d9's person in district 9), a meeting and an agreement."""
+    if hasattr(w, "bd"):
+        return w
+    from boards import services as bs
+    from core.choices import Role
+    from tests.factories import UserFactory
+    from tests.factories import boards as bf
+
+    coordinator_d10 = UserFactory(username="boards.d10", role=Role.BOARD_COORDINATOR, district=w.d10)
+    w.bd = {}
+    for label, district, coordinator, case in (
+        ("d9", w.d9, w.boards, w.case),
+        ("d10", w.d10, coordinator_d10, w.case_d10),
+    ):
+        board = bf.board(district, coordinator, quorum=1, name=f"Walk board {label}")
+        member = bf.member(board, user=coordinator)
+        referral = bf.accepted(board, case, user=coordinator)
+        meeting = bs.meeting_record(
+            user=coordinator, referral=referral, date=dt.date(2026, 2, 20), place="Library", present=[member]
+        )
+        agreement = bs.agreement_approve(user=coordinator, meeting=meeting, conditions=bf.conditions())
+        for key, record in (
+            ("board", board),
+            ("member", member),
+            ("referral", referral),
+            ("meeting", meeting),
+            ("agreement", agreement),
+        ):
+            w.bd.setdefault(key, {})[label] = record
+    return w
+
+
+def _bd(key):
+    return lambda w: _boards(w).bd[key]
+
+
 def _classes(w):
     """Two classes (JCCC, ACC); enrollments of the JCCC inmate, an ACC inmate, officer.d9's person and a
     district 10 person, each marked present at the first session; a speaker booked at each facility; a
@@ -496,6 +536,7 @@ def _staff(w, label):
 
 
 def _declarations() -> dict[Any, Declared]:
+    from boards import models as bm
     from classes.models import (
         Attendance,
         CurriculumVersion,
@@ -669,6 +710,13 @@ def _declarations() -> dict[Any, Declared]:
         pm.Adoption: Declared(_pp("adoption"), {"admin": EVERY, "staff_jccc": {"jccc"}}),
         # The public dog pages: a dog released, with a bio and an approved photo, is public; another is not.
         "public dog": Declared(_public_dogs, {key: {"listed"} for key in ROLES}),
+        # boards: coordinators their district's boards; administrators and auditors all; members' contact for
+        # coordinators and administrators only; officers read the referrals of their caseload
+        bm.Board: Declared(_bd("board"), BOARD),
+        bm.Member: Declared(_bd("member"), {"admin": EVERY, "boards": {"d9"}}),
+        bm.BoardReferral: Declared(_bd("referral"), {**BOARD, "officer": {"d9"}}),
+        bm.Meeting: Declared(_bd("meeting"), BOARD),
+        bm.Agreement: Declared(_bd("agreement"), BOARD),
     }
 
 
@@ -682,6 +730,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
+    from boards.models import BoardReferral, Member
     from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -698,6 +747,8 @@ def url_targets() -> dict[str, Target]:
     )
 
     return {
+        "boards:referral_decide": Target(BoardReferral),  # POST only
+        "boards:member_remove": Target(Member),  # POST only
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only

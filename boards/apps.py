@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class BoardsConfig(AppConfig):
+    name = "boards"
+    verbose_name = "Reparation boards"
+    default_auto_field = "django.db.models.BigAutoField"

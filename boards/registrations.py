@@ -1,0 +1,145 @@
+"""The reparation boards' entries in core's registry: model declarations (pages, menu, API) and the
+person's timeline (referrals and agreements)."""
+
+from __future__ import annotations
+
+from core.api.base import ReadOnlyScopedViewSet
+from core.registry import TimelineProvider, registry
+from core.resources import Menu, Resource, register
+
+from . import forms, selectors, views
+from .models import Agreement, Board, BoardReferral, Meeting, Member
+
+
+@register
+class BoardResource(Resource):
+    model = Board
+    fields = ("district", "name", "quorum", "coordinator", "active")
+    table_fields = ("name", "district", "quorum", "coordinator", "active")
+    search_fields = ("name",)
+    filter_fields = ("district", "active")
+    select_related = ("district", "coordinator")
+    url_prefix = "boards"
+    api_prefix = "boards/boards"
+    form_class = forms.BoardForm
+    edit_view = views.ServiceEditView
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Reparation boards"
+    intro = "Boards of trained citizens who meet people under supervision and agree how they repair the harm."
+    menu = Menu("Programs", "Reparation boards", order=70)
+
+
+@register
+class MemberResource(Resource):
+    """Citizen volunteers: their contact for coordinators (their district's boards) and administrators."""
+
+    model = Member
+    fields = ("board", "name", "phone", "email", "address", "term_start", "term_end", "training_completed_on")
+    detail_fields = (*fields, "removed_on", "removal_reason")
+    api_fields = detail_fields
+    table_fields = ("name", "board", "term_start", "term_end", "training_completed_on", "removed_on")
+    search_fields = ("name",)
+    filter_fields = ("board",)
+    select_related = ("board",)
+    url_prefix = "members"
+    api_prefix = "boards/members"
+    form_class = forms.MemberForm
+    detail_view = views.MemberDetailView
+    edit_view = views.ServiceEditView
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Board members"
+    menu = Menu("Programs", "Board members", order=71)
+
+
+@register
+class BoardReferralResource(Resource):
+    model = BoardReferral
+    fields = ("board", "offender", "case", "source", "reason", "referred_on", "priority")
+    detail_fields = (*fields, "status", "decided_on", "decline_reason", "referred_by")
+    api_fields = (*fields, "status", "decided_on", "decline_reason")
+    table_fields = ("referred_on", "offender", "board", "source", "priority", "status")
+    search_fields = ("offender__last_name", "offender__doc_id", "case__case_number")
+    filter_fields = ("board", "status", "source", "priority")
+    select_related = ("board", "offender", "case")
+    url_prefix = "referrals"
+    api_prefix = "boards/referrals"
+    form_class = forms.ReferralForm
+    detail_view = views.BoardReferralDetailView
+    edit_view = views.ServiceEditView
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Board referrals"
+    menu = Menu("Programs", "Board referrals", order=72)
+
+
+@register
+class MeetingResource(Resource):
+    """Meetings are recorded by ``meeting_record`` (attendance, recusals)."""
+
+    model = Meeting
+    fields = ("board", "referral", "date", "place")
+    table_fields = ("date", "board", "referral", "place")
+    search_fields = ("place", "referral__offender__last_name")
+    filter_fields = ("board",)
+    select_related = ("board", "referral__offender", "referral__board")
+    pages = ("list", "detail", "history")
+    url_prefix = "meetings"
+    api_prefix = "boards/meetings"
+    detail_view = views.MeetingDetailView
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Board meetings"
+
+
+@register
+class AgreementResource(Resource):
+    """Agreements are approved by ``agreement_approve`` at a meeting with quorum."""
+
+    model = Agreement
+    fields = ("board", "referral", "meeting", "approved_on", "due_on", "status")
+    table_fields = ("approved_on", "board", "referral", "due_on", "status")
+    search_fields = ("referral__offender__last_name", "referral__offender__doc_id")
+    filter_fields = ("board", "status")
+    select_related = ("board", "referral__offender", "referral__board", "meeting__board")
+    pages = ("list", "detail", "history")
+    url_prefix = "agreements"
+    api_prefix = "boards/agreements"
+    detail_view = views.AgreementDetailView
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Reparative agreements"
+    menu = Menu("Programs", "Reparative agreements", order=73)
+
+
+# The person's timeline ---------------------------------------------------------------------------------
+def _timeline(offender, user) -> list:
+    from core.timeline import TimelineItem
+
+    items = []
+    for r in selectors.person_referrals(user, offender):
+        items.append(
+            TimelineItem(
+                date=r.referred_on,
+                program="boards",
+                kind=f"Referred to a reparation board ({r.get_status_display().lower()})",
+                text=f"{r.board} ({r.get_source_display()})",
+                url=r.get_absolute_url(),
+                source=f"boards.BoardReferral:{r.pk}",
+                sort_key=(r.referred_on.isoformat(), r.pk),
+            )
+        )
+    for a in selectors.person_agreements(user, offender):
+        items.append(
+            TimelineItem(
+                date=a.approved_on,
+                program="boards",
+                kind="Reparative agreement approved",
+                text=f"{a.board}: due {a.due_on:%m/%d/%Y} ({a.get_status_display().lower()})",
+                url=a.get_absolute_url(),
+                source=f"boards.Agreement:{a.pk}",
+                sort_key=(a.approved_on.isoformat(), a.pk),
+            )
+        )
+    return items
+
+
+registry.timeline_provider(
+    TimelineProvider(slug="boards", program="boards", label="Reparation boards", events=_timeline)
+)

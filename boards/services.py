@@ -1,0 +1,356 @@
+"""Writes with rules for the reparation boards: members (the conflict check against every person
+referred to the board, terms, training, removal for cause), chairs (one year without a break),
+referrals (accepted after the conflict check of every serving member, declined with a reason),
+meetings (attendance and recusals; members serving and trained) and agreements (approved only at a
+meeting with quorum after recusals) with their conditions.
+
+A possible conflict blocks the write with the platform's opaque message only (``core.conflicts.REFER``):
+never who, never why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from core.conflicts import PersonDetails, conflict_check
+from core.services import set_history
+
+from .choices import (
+    AGREEMENT_DAYS,
+    CHAIR_MAX_YEARS,
+    TRACKED_KINDS,
+    AgreementStatus,
+    ConditionKind,
+    ConditionStatus,
+    ReferralStatus,
+)
+from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, ChairTerm, Condition, Meeting, Member, add_years
+
+
+def _lock_board(board: Board) -> Board:
+    return Board.objects.select_for_update().get(pk=board.pk)
+
+
+def _details(member: Member) -> PersonDetails:
+    return PersonDetails.of(name=member.name, address=member.address, phone=member.phone, email=member.email)
+
+
+def _conflicts(members, offenders) -> bool:
+    """Whether any member may have a conflict with any of the people (the references stay unsaid)."""
+    for member in members:
+        person = _details(member)
+        for offender in offenders:
+            if conflict_check(offender=offender, person=person).possible:
+                return True
+    return False
+
+
+def _refuse_conflict(field: str | None = None):
+    from core.conflicts import REFER
+
+    raise ValidationError({field: REFER} if field else REFER)
+
+
+# Boards and members ------------------------------------------------------------------------------------
+@transaction.atomic
+def board_save(*, user, board: Board) -> Board:
+    board.full_clean()
+    set_history(board, user)
+    board.save()
+    return board
+
+
+@transaction.atomic
+def member_add(*, user, member: Member) -> Member:
+    """Add a member to a board after the conflict check against every person referred to it (pending or
+    accepted). A possible conflict adds nothing and says only the opaque message."""
+    board = _lock_board(member.board)
+    member.full_clean()
+    offenders = [
+        r.offender
+        for r in board.referrals.exclude(status=ReferralStatus.DECLINED).select_related("offender").order_by("pk")
+    ]
+    if _conflicts([member], {o.pk: o for o in offenders}.values()):
+        _refuse_conflict()
+    set_history(member, user)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_update(*, user, member: Member) -> Member:
+    """Renew a term, record training, correct contact: checked again against the board's people."""
+    member.full_clean()
+    offenders = {
+        r.offender_id: r.offender
+        for r in member.board.referrals.exclude(status=ReferralStatus.DECLINED).select_related("offender")
+    }
+    if _conflicts([member], offenders.values()):
+        _refuse_conflict()
+    set_history(member, user)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def member_remove(*, user, member: Member, on: dt.date, reason: str) -> Member:
+    """Remove a member for cause: the reason is required; the record stays."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"removal_reason": "Give the reason for the removal."})
+    if member.removed_on:
+        raise ValidationError("This member is already removed.")
+    if on < member.term_start:
+        raise ValidationError({"removed_on": "The removal cannot come before the term starts."})
+    member.removed_on, member.removal_reason = on, reason[:300]
+    set_history(member, user, f"Removed: {reason}")
+    member.save()
+    return member
+
+
+@transaction.atomic
+def chair_appoint(*, user, member: Member, starts_on: dt.date, ends_on: dt.date) -> ChairTerm:
+    """Appoint a chair. A member chairs at most one year without a break: this term together with the
+    member's terms that touch it (end the day before or start the day after) spans at most a year; no
+    two chairs of a board overlap; a chair serves on the board for the whole term."""
+    board = _lock_board(member.board)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The term ends before it starts."})
+    if not (member.serves_on(starts_on) and member.serves_on(ends_on)):
+        raise ValidationError({"member": "The chair must be a serving member for the whole term."})
+    if ChairTerm.objects.filter(board=board, starts_on__lte=ends_on, ends_on__gte=starts_on).exists():
+        raise ValidationError({"starts_on": "The board has a chair in these dates."})
+    start, end = starts_on, ends_on
+    terms = sorted(ChairTerm.objects.filter(board=board, member=member), key=lambda t: t.starts_on)
+    changed = True
+    while changed:  # grow the unbroken run both ways
+        changed = False
+        for t in terms:
+            if t.ends_on == start - dt.timedelta(days=1):
+                start, changed = t.starts_on, True
+            if t.starts_on == end + dt.timedelta(days=1):
+                end, changed = t.ends_on, True
+    if end >= add_years(start, CHAIR_MAX_YEARS):
+        raise ValidationError({"ends_on": "A chair serves at most one year without a break."})
+    term = ChairTerm(board=board, member=member, starts_on=starts_on, ends_on=ends_on)
+    term.full_clean()
+    set_history(term, user)
+    term.save()
+    return term
+
+
+# Referrals ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def referral_create(*, user, referral: BoardReferral) -> BoardReferral:
+    referral.referred_by = user
+    referral.status, referral.decided_on, referral.decline_reason = ReferralStatus.PENDING, None, ""
+    referral.full_clean()
+    set_history(referral, user)
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_update(*, user, referral: BoardReferral) -> BoardReferral:
+    """Change a referral's reason or priority; who, which case, the source and the date stay."""
+    before = BoardReferral.objects.select_for_update().get(pk=referral.pk)
+    for name in ("board_id", "offender_id", "case_id", "source", "referred_on", "status"):
+        if getattr(before, name) != getattr(referral, name):
+            raise ValidationError({name.removesuffix("_id"): "This cannot change once referred."})
+    referral.full_clean()
+    set_history(referral, user)
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_accept(*, user, referral: BoardReferral, on: dt.date) -> BoardReferral:
+    """Accept a referral after the conflict check of every member serving on the board against the
+    referred person. A possible conflict leaves it pending, with the opaque message only."""
+    referral = BoardReferral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.PENDING:
+        raise ValidationError("Only a pending referral is accepted or declined.")
+    members = [m for m in referral.board.members.filter(removed_on__isnull=True) if m.term_end >= on]
+    if _conflicts(members, [referral.offender]):
+        _refuse_conflict()
+    referral.status, referral.decided_on = ReferralStatus.ACCEPTED, on
+    set_history(referral, user, "Accepted")
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, user, referral: BoardReferral, on: dt.date, reason: str) -> BoardReferral:
+    referral = BoardReferral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status != ReferralStatus.PENDING:
+        raise ValidationError("Only a pending referral is accepted or declined.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"decline_reason": "Give the reason for declining."})
+    referral.status, referral.decided_on, referral.decline_reason = ReferralStatus.DECLINED, on, reason[:300]
+    set_history(referral, user, f"Declined: {reason}")
+    referral.save()
+    return referral
+
+
+# Meetings ----------------------------------------------------------------------------------------------
+@transaction.atomic
+def meeting_record(
+    *, user, referral: BoardReferral, date: dt.date, place: str, present: list[Member], recused: list[Member] = ()
+) -> Meeting:
+    """Record a meeting: the members present serve on the board that day and completed their training
+    before it; those recused were present."""
+    if referral.status != ReferralStatus.ACCEPTED:
+        raise ValidationError({"referral": "The board meets only about an accepted referral."})
+    board = referral.board
+    errors = []
+    for m in present:
+        if m.board_id != board.pk or not m.serves_on(date):
+            errors.append(f"{m} does not serve on this board on that date.")
+        elif m.training_completed_on is None or m.training_completed_on > date:
+            errors.append(f"{m} has not completed the training before this meeting.")
+    if errors:
+        raise ValidationError({"present": errors})
+    present_ids = {m.pk for m in present}
+    if any(m.pk not in present_ids for m in recused):
+        raise ValidationError({"recused": "Only a member present can recuse themselves."})
+    meeting = Meeting(referral=referral, board=board, date=date, place=(place or "").strip())
+    meeting.full_clean()
+    set_history(meeting, user)
+    meeting.save()
+    meeting.present.set(present)
+    meeting.recused.set(recused)
+    return meeting
+
+
+# Agreements and conditions -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class NewCondition:
+    kind: str
+    description: str
+    due_on: dt.date | None = None
+    hours: Decimal | None = None
+    amount: Decimal | None = None
+
+
+@transaction.atomic
+def agreement_approve(
+    *, user, meeting: Meeting, conditions: list[NewCondition], days: int = AGREEMENT_DAYS
+) -> Agreement:
+    """Approve an agreement at a meeting with quorum after recusals: its conditions, each due by the
+    agreement's end unless given an earlier date."""
+    meeting = Meeting.objects.select_for_update().select_related("board", "referral").get(pk=meeting.pk)
+    if not meeting.quorate:
+        raise ValidationError(
+            f"No quorum: {meeting.voting_count} member(s) after recusals, {meeting.board.quorum} needed."
+        )
+    if Agreement.objects.filter(meeting=meeting).exists():
+        raise ValidationError("This meeting has approved an agreement already.")
+    if not conditions:
+        raise ValidationError({"conditions": "An agreement has at least one condition."})
+    if not 1 <= days <= 365:
+        raise ValidationError({"days": "The agreement period is 1 to 365 days."})
+    agreement = Agreement(
+        referral=meeting.referral,
+        meeting=meeting,
+        board=meeting.board,
+        approved_on=meeting.date,
+        due_on=meeting.date + dt.timedelta(days=days),
+    )
+    agreement.full_clean()
+    set_history(agreement, user)
+    agreement.save()
+    for c in conditions:
+        due = c.due_on or agreement.due_on
+        if due <= agreement.approved_on or due > agreement.due_on:
+            raise ValidationError({"due_on": "A condition is due after the meeting and by the agreement's end."})
+        condition = Condition(
+            agreement=agreement, kind=c.kind, description=c.description, due_on=due, hours=c.hours, amount=c.amount
+        )
+        condition.full_clean()
+        set_history(condition, user)
+        condition.save()
+    return agreement
+
+
+@transaction.atomic
+def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evidence: str = "") -> Condition:
+    """The coordinator records an apology letter or another condition met (with its evidence) or unmet.
+    Restitution, community service and class conditions are met from their records, never by hand."""
+    if user.role not in CONTACT_ROLES and not user.is_superuser:
+        raise PermissionDenied
+    condition = Condition.objects.select_for_update().select_related("agreement").get(pk=condition.pk)
+    if condition.kind in TRACKED_KINDS:
+        raise ValidationError({"kind": "This condition is met from its records, never by hand."})
+    if condition.agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed.")
+    evidence = (evidence or "").strip()
+    if met and not evidence:
+        raise ValidationError({"evidence": "Say what shows the condition met."})
+    condition.status = ConditionStatus.MET if met else ConditionStatus.UNMET
+    condition.met_on = on if met else None
+    condition.evidence = evidence[:300]
+    set_history(condition, user, "Met" if met else "Unmet")
+    condition.save()
+    return condition
+
+
+# Conditions that track themselves ----------------------------------------------------------------------
+def _tracked_met(condition: Condition, offender_id: int, as_of: dt.date) -> bool | None:
+    """Whether the other app's records show a tracked condition met (None: not tracked yet)."""
+    if condition.kind == ConditionKind.CLASS:
+        from classes import selectors as classes
+
+        return classes.completed(offender_id)
+    if condition.kind == ConditionKind.SERVICE_HOURS:
+        from community_service import selectors as community_service
+
+        cell = community_service.hours_by_person([offender_id], as_of).get(offender_id)
+        return cell is not None and cell.credited >= condition.hours
+    return None
+
+
+@transaction.atomic
+def agreement_conditions_refresh(*, agreement: Agreement, as_of: dt.date, user=None) -> int:
+    """Met or open again, from the records that prove them: a class condition from the classes'
+    completion, community service hours from the hours credited. Idempotent; returns the conditions
+    changed. Restitution conditions are not tracked yet (next stage)."""
+    agreement = Agreement.objects.select_for_update().select_related("referral").get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.ACTIVE:
+        return 0
+    changed = 0
+    for condition in agreement.conditions.select_for_update().filter(kind__in=TRACKED_KINDS).order_by("pk"):
+        met = _tracked_met(condition, agreement.referral.offender_id, as_of)
+        if met is None or met == (condition.status == ConditionStatus.MET):
+            continue
+        condition.status = ConditionStatus.MET if met else ConditionStatus.OPEN
+        condition.met_on = as_of if met else None
+        set_history(condition, user, "Met by its records" if met else "No longer met by its records")
+        condition.save()
+        changed += 1
+    return changed
+
+
+__all__ = [
+    "ConditionKind",
+    "NewCondition",
+    "agreement_approve",
+    "agreement_conditions_refresh",
+    "board_save",
+    "chair_appoint",
+    "condition_record",
+    "meeting_record",
+    "member_add",
+    "member_remove",
+    "member_update",
+    "referral_accept",
+    "referral_create",
+    "referral_decline",
+    "referral_update",
+]
