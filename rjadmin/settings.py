@@ -98,8 +98,8 @@ INSTALLED_APPS = [
     "community_service",
     "victims",
     "puppies",
-    "boards",
     "classes",
+    "boards",  # reads community service, classes and restitution through their selectors
     "reports",
 ]
 
