@@ -30,6 +30,14 @@ from .models import (
 from .services import read_log
 
 
+def _answered(response) -> list[dict]:
+    """The records an answer carries (a page's results or one record), each with its id: what the read
+    log records."""
+    data = response.data
+    rows = data.get("results", [data]) if isinstance(data, dict) else data
+    return [row for row in rows if isinstance(row, dict) and "id" in row]
+
+
 class VictimSerializer(serializers.ModelSerializer):
     """A victim as any role that may see them reads it: that they exist, on which cases, their flags."""
 
@@ -132,9 +140,7 @@ class VictimViewSet(ReadOnlyScopedViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200 and self.identity_allowed():
-            data = response.data
-            rows = data.get("results", [data]) if isinstance(data, dict) else data
-            ids = [row["id"] for row in rows if isinstance(row, dict) and row.get("identity")]
+            ids = [row["id"] for row in _answered(response) if row.get("identity")]
             read_log(user=request.user, victims=ids, source=ReadSource.API, path=request.get_full_path())
         return response
 
@@ -207,9 +213,7 @@ class StatementViewSet(ReadOnlyScopedViewSet):
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         if response.status_code == 200:
-            data = response.data
-            rows = data.get("results", [data]) if isinstance(data, dict) else data
-            rows = [row for row in rows if isinstance(row, dict) and "id" in row]
+            rows = _answered(response)
             if rows:
                 victims = dict(
                     ImpactStatement.objects.filter(pk__in=[r["id"] for r in rows]).values_list("pk", "victim_id")
