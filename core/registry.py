@@ -86,12 +86,18 @@ class FigureEntry:
 
 @dataclass(frozen=True)
 class PanelEntry:
-    """A dashboard panel: ``render(request)`` returns HTML or None when it has nothing for this user."""
+    """A dashboard panel: ``render(request)`` returns HTML or None when it has nothing for this user.
+
+    A panel's HTML is kept per user until the next write anywhere (``core.freshness``), so the
+    dashboard's figures are never older than the last write. ``cached=False`` renders it on every view
+    (a panel whose content changes without a write, such as one that shows the time).
+    """
 
     slug: str
     roles: frozenset[str]
     render: Callable
     order: int = 100
+    cached: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,11 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from core import freshness
 from core.models import Offender
 from core.money import format_money
 from core.registry import FigureEntry, registry
@@ -145,7 +147,15 @@ def _normalize(value):
 
 
 def compute_figure(entry: FigureEntry):
-    """The figure's value; a figure that fails is logged and treated as having no data yet."""
+    """The figure's value; a figure that fails is logged and treated as having no data yet.
+
+    Statewide figures are kept until the next write anywhere (``core.freshness``), so the public page,
+    the brochure and the dashboards compute each once per change, and never show one older than it.
+    """
+    return freshness.cached(f"figure:{entry.slug}:{timezone.localdate():%Y%m%d}", lambda: _compute(entry))
+
+
+def _compute(entry: FigureEntry):
     try:
         with transaction.atomic():  # a savepoint: a failing query leaves the caller's transaction usable
             return _normalize(entry.compute())

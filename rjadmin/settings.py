@@ -318,6 +318,32 @@ COMMUNITY_SERVICE_JOB_WORK_MEM = env.str("COMMUNITY_SERVICE_JOB_WORK_MEM", defau
 # Community service: how long an agency's verification link works, and the largest signed sheet.
 COMMUNITY_SERVICE_LINK_DAYS = env.int("COMMUNITY_SERVICE_LINK_DAYS", default=14)
 COMMUNITY_SERVICE_SHEET_MAX_BYTES = env.int("COMMUNITY_SERVICE_SHEET_MAX_BYTES", default=5 * 1024 * 1024)
+
+
+# The cache (cached dashboard panels and public figures, see core/freshness.py): Redis when
+# REDIS_URL is set, shared by every worker; otherwise files in var/cache, shared by the processes
+# that `make run` starts. Keys carry the database's name, so two databases never share a figure.
+# The cache gets its own Redis database (CACHE_URL, by default the broker's number plus one):
+# ``cache.clear()`` empties a whole Redis database and must never take the broker's queues with it.
+def _next_redis_db(url: str) -> str:
+    base, _, db = url.rstrip("/").rpartition("/")
+    if base.startswith("redis") and db.isdigit() and "//" in base:
+        return f"{base}/{(int(db) + 1) % 16}"
+    return url.rstrip("/") + "/1"
+
+
+CACHE_URL = env.str("CACHE_URL", default=_next_redis_db(REDIS_URL) if REDIS_URL else "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+CACHES["default"]["KEY_PREFIX"] = f"rj:{DATABASES['default'].get('NAME', '')}"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL

@@ -79,6 +79,15 @@ def pytest_sessionstart(session):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_figures():
+    """Each test starts on a new data version: figures cached by an earlier test (whose rows were
+    rolled back) are never served to this one. Rolled-back rows do not bump it, commits do."""
+    from core import freshness
+
+    freshness.bump()
+
+
+@pytest.fixture(autouse=True)
 def _eager_celery(settings):
     """Unit tests run tasks in-process; the integration test starts a real worker instead."""
     from rjadmin.celery import app
