@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.tables import RIGHT, BaseTable, wide_only
+from core.tables import RIGHT, BaseTable, DateColumn, wide_only
 
 from .models import HourLog
 
@@ -12,7 +12,7 @@ BADGES = {"pending": "text-bg-warning", "verified": "text-bg-success", "rejected
 
 
 class HourLogTable(BaseTable):
-    date = tables.DateColumn(linkify=True)
+    date = DateColumn(linkify=True)
     offender = tables.Column(
         accessor="offender", verbose_name="Person", order_by=("offender__last_name", "offender__first_name")
     )

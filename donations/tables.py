@@ -5,7 +5,7 @@ from decimal import Decimal
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from core.tables import RIGHT, BaseTable, wide_only
+from core.tables import RIGHT, BaseTable, DateColumn, wide_only
 
 from .models import Donation, Fundraiser, ProductionLog, Spoilage
 
@@ -37,7 +37,7 @@ class StatusColumnMixin(tables.Table):
 
 class DonationTable(StatusColumnMixin, BaseTable):
     receipt = tables.Column(accessor="pk", verbose_name="Receipt", linkify=lambda record: record.get_absolute_url())
-    date = tables.DateColumn()
+    date = DateColumn()
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     recipient = tables.Column(accessor="recipient__name", verbose_name="Recipient")
     county = wide_only(tables.Column(accessor="recipient__county", verbose_name="County"))
@@ -71,7 +71,7 @@ class DonationTable(StatusColumnMixin, BaseTable):
 
 
 class ProductionTable(StatusColumnMixin, BaseTable):
-    date = tables.DateColumn(linkify=True)
+    date = DateColumn(linkify=True)
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     item = tables.Column(accessor="item__name", verbose_name="Item")
     quantity = tables.Column(attrs=RIGHT)
@@ -83,7 +83,7 @@ class ProductionTable(StatusColumnMixin, BaseTable):
 
 
 class SpoilageTable(StatusColumnMixin, BaseTable):
-    date = tables.DateColumn(linkify=True)
+    date = DateColumn(linkify=True)
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     crop = tables.Column(accessor="crop__name", verbose_name="Crop")
     weight_lb = tables.Column(verbose_name="Pounds", attrs=RIGHT)

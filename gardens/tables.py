@@ -3,13 +3,13 @@
 import django_tables2 as tables
 from django.utils.safestring import mark_safe
 
-from core.tables import RIGHT, BaseTable
+from core.tables import RIGHT, BaseTable, DateColumn
 
 from .models import Harvest
 
 
 class HarvestTable(BaseTable):
-    date = tables.DateColumn(linkify=True)
+    date = DateColumn(linkify=True)
     facility = tables.Column(accessor="facility__code", verbose_name="Facility")
     garden = tables.Column(accessor="garden__name", verbose_name="Garden")
     crop = tables.Column(accessor="crop__name", verbose_name="Crop")

@@ -4,7 +4,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from core.tables import RIGHT, BaseTable, MoneyColumn, wide_only
+from core.tables import RIGHT, BaseTable, DateColumn, MoneyColumn, wide_only
 
 from .choices import ComplianceStatus
 from .models import Disbursement, Obligation, Payee, Payment
@@ -37,7 +37,7 @@ class ObligationTable(BaseTable):
     # reference so the order tells nothing of names either.
     payee = tables.Column(verbose_name="Payee", order_by=("payee__kind", "payee__reference", "payee_id"))
     ordered_amount = MoneyColumn(verbose_name="Ordered")
-    ordered_on = wide_only(tables.DateColumn(verbose_name="Ordered on"))
+    ordered_on = wide_only(DateColumn(verbose_name="Ordered on"))
     paid = MoneyColumn(verbose_name="Paid")
     balance = MoneyColumn(verbose_name="Balance")
 
@@ -101,12 +101,12 @@ class CaseloadTable(tables.Table):
     status = tables.Column(order_by=("severity",), empty_values=())
     arrears = MoneyColumn()
     days_past_due = wide_only(tables.Column(verbose_name="Days past due", attrs=RIGHT))
-    past_due_since = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Past due since", default="—"))
-    last_payment = wide_only(tables.DateColumn(format="M j, Y", verbose_name="Last payment", default="None"))
+    past_due_since = wide_only(DateColumn(format="M j, Y", verbose_name="Past due since", default="—"))
+    last_payment = wide_only(DateColumn(format="M j, Y", verbose_name="Last payment", default="None"))
     balance = MoneyColumn()
     credit = MoneyColumn(verbose_name="Credit held")
     projected_payoff = tables.Column(verbose_name="Projected payoff", default="—")
-    supervision_end_date = tables.DateColumn(format="M j, Y", verbose_name="Supervision ends", default="—")
+    supervision_end_date = DateColumn(format="M j, Y", verbose_name="Supervision ends", default="—")
 
     class Meta:
         attrs = {"class": "table table-sm table-hover align-middle caseload"}
