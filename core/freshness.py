@@ -36,9 +36,9 @@ import time
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-VERSION_KEY = "rj:data-version"
+VERSION_KEY = "rj:data-version"  # plus the database's name: see _db()
 CACHE_SECONDS = 6 * 3600
 
 # Writes to these tables change no figure: a session touched by every request, the access logs.
@@ -55,26 +55,33 @@ def _new_token() -> str:
     return f"{time.time_ns():x}.{os.getpid():x}.{next(_counter):x}"
 
 
+def _db() -> str:
+    # The database's name as the connection has it now (the test database's during tests), so a
+    # development server and a test run on one machine never share a version or a figure.
+    return connections[DEFAULT_DB_ALIAS].settings_dict["NAME"]
+
+
 def bump() -> str:
     """Give the data a new version (every cached figure misses once)."""
     token = _new_token()
-    cache.set(VERSION_KEY, token, None)
+    cache.set(f"{VERSION_KEY}:{_db()}", token, None)
     return token
 
 
 def version() -> str:
     """The current data version, one cache read. A missing key (a cold or cleared cache) starts one."""
-    token = cache.get(VERSION_KEY)
+    key = f"{VERSION_KEY}:{_db()}"
+    token = cache.get(key)
     if token is None:
         token = _new_token()
-        if not cache.add(VERSION_KEY, token, None):
-            token = cache.get(VERSION_KEY) or token
+        if not cache.add(key, token, None):
+            token = cache.get(key) or token
     return token
 
 
 def cached(key: str, build: Callable[[], object], *, timeout: int = CACHE_SECONDS):
     """``build()``'s result, kept under ``key`` for the current data version."""
-    full_key = f"rj:fresh:{key}:{version()}"
+    full_key = f"rj:fresh:{_db()}:{key}:{version()}"
     value = cache.get(full_key)
     if value is None:
         value = build()
