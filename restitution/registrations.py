@@ -164,6 +164,50 @@ def collections_report(user, params) -> dict:
     return {"start": start, "end": end, "tables": tables}
 
 
+RECEIPT_ROLES = frozenset({*MONEY_ROLES, Role.PROBATION_OFFICER})
+
+
+class ReceiptsReportForm(ScopedFormMixin, forms.Form):
+    day = forms.DateField(label="Received on", widget=DateInput(), required=False, help_text="Today when empty.")
+
+
+def _receipts_day(params) -> dt.date:
+    return params.get("day") or timezone.localdate()
+
+
+def receipts_batch(user, params) -> dict:
+    """A day's payment receipts as one printable document (one receipt a page), and their list."""
+    day = _receipts_day(params)
+    receipts = selectors.receipts_for_day(user, day)
+    rows = [
+        [
+            r["payment"].receipt_number,
+            r["payment"].offender.doc_id,
+            f"{r['payment'].offender.last_name}, {r['payment'].offender.first_name}",
+            r["payment"].get_method_display(),
+            r["payment"].amount,
+            "reversed" if getattr(r["payment"], "reversal", None) else "",
+        ]
+        for r in receipts
+    ]
+    columns = ["Receipt", "DOC ID", "Name", "Method", "Amount", "Status"]
+    return {
+        "day": day,
+        "receipts": receipts,
+        "printed_on": timezone.localdate(),
+        "tables": [{"title": f"Payments received on {day:%b %-d, %Y}", "columns": columns, "rows": rows}],
+    }
+
+
+RECEIPT_WEIGHT = 20  # a receipt is a page: in layout time, about as much as 20 table rows
+
+
+def receipts_count(user, params) -> int:
+    """The report's weight in table rows, for the reports app's choice of the background: a day of
+    more than a hundred receipts is prepared by a Celery task rather than in the request."""
+    return RECEIPT_WEIGHT * Payment.objects.restrict(user, VIEW).filter(received_on=_receipts_day(params)).count()
+
+
 def owed_to_payees(user, params) -> dict:
     """What each payee was allocated, what was disbursed to them and what is still owed."""
     payees = selectors.payees_with_owed(Payee.objects.restrict(user, VIEW)).order_by("-owed", "kind", "reference", "pk")
@@ -203,6 +247,18 @@ for entry in (
         template="restitution/reports/tables.html",
         roles=MONEY_ROLES,
         form_class=CollectionsReportForm,
+    ),
+    ReportEntry(
+        slug="restitution-receipts",
+        title="Payment receipts for a day",
+        app="restitution",
+        description="Every payment received on a day, one receipt a page, to print at once (a large day "
+        "is prepared in the background).",
+        build=receipts_batch,
+        template="restitution/reports/receipts.html",
+        roles=RECEIPT_ROLES,
+        form_class=ReceiptsReportForm,
+        count=receipts_count,
     ),
     ReportEntry(
         slug="restitution-owed-to-payees",
