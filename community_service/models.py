@@ -352,6 +352,12 @@ class HourLog(VoidableEntry):
     verified_through = models.ForeignKey(
         VerificationLink, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="decided"
     )
+    # Hours the agency reported itself, on its link's page: the link (and so who sent it) and the contact's
+    # name as it was then. ``entered_by`` is the officer who sent the link; the officer decides these hours.
+    reported_through = models.ForeignKey(
+        VerificationLink, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="reported"
+    )
+    reported_by_name = models.CharField("reported by", max_length=120, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = EntryQuerySet.as_manager()
@@ -377,6 +383,11 @@ class HourLog(VoidableEntry):
                 condition=Q(verification=Verification.PENDING, decided_at__isnull=True, method="")
                 | (~Q(verification=Verification.PENDING) & Q(decided_at__isnull=False) & ~Q(method="")),
                 name="%(app_label)s_%(class)s_decision_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=LogSource.AGENCY, reported_through__isnull=False) & ~Q(reported_by_name="")
+                | (~Q(source=LogSource.AGENCY) & Q(reported_through__isnull=True, reported_by_name="")),
+                name="%(app_label)s_%(class)s_agency_report_has_link",
             ),
         ]
         indexes = [
