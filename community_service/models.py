@@ -220,8 +220,20 @@ class Order(models.Model):
                 errors["follows"] = "An order cannot follow itself."
             elif self.offender_id and self.follows.offender_id != self.offender_id:
                 errors["follows"] = "The order it follows is another person's."
+            elif self.pk and self._follows_itself():
+                errors["follows"] = "That order already comes after this one: an order cannot follow its own follower."
         if errors:
             raise ValidationError(errors)
+
+    def _follows_itself(self) -> bool:
+        """Whether the chain of orders this one would follow comes back to it."""
+        seen, current = {self.pk}, self.follows_id
+        while current is not None:
+            if current in seen:
+                return True
+            seen.add(current)
+            current = Order.objects.filter(pk=current).values_list("follows_id", flat=True).first()
+        return False
 
     @classmethod
     def scope_q(cls, user, action):
