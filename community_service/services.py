@@ -299,6 +299,46 @@ def order_create(*, user, **fields) -> Order:
     return order
 
 
+ORDER_EDITABLE = (
+    "offender",
+    "case",
+    "hours_ordered",
+    "ordered_on",
+    "due_on",
+    "source",
+    "fine_rate",
+    "schedule",
+    "follows",
+    "minors_barred",
+    "note",
+)
+
+
+@transaction.atomic
+def order_update(*, order: Order, user, **changes) -> Order:
+    """Change an open order (the API's path; the page saves its form the same way): a closed order is
+    not changed, and no credited hour may fall before a new order date."""
+    unknown = set(changes) - set(ORDER_EDITABLE)
+    if unknown:
+        raise TypeError(f"Cannot change {', '.join(sorted(unknown))}")
+    _lock_person(order.offender_id)
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if order.status != OrderStatus.OPEN:
+        raise ValidationError(f"This order is {order.get_status_display().lower()}: a closed order is not changed.")
+    person = order.offender_id
+    for name, value in changes.items():
+        setattr(order, name, value)
+    order.full_clean()
+    if order.offender_id != person and order.hour_logs.exists():
+        raise ValidationError({"offender": "Hours are logged on this order: it stays with its person."})
+    earliest = order.hour_logs.active().order_by("date").values_list("date", flat=True).first()
+    if earliest is not None and earliest < order.ordered_on:
+        raise ValidationError({"ordered_on": f"Hours are logged on {format_date(earliest)}, before that date."})
+    set_history(order, user, "Changed")
+    order.save()
+    return order
+
+
 @transaction.atomic
 def order_close(*, order: Order, user, status: str, closed_on: dt.date, note: str = "") -> Order:
     """Close an order: completed (only with every ordered hour credited), revoked or converted."""
