@@ -9,6 +9,7 @@ and the second finds the class full.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -189,6 +190,105 @@ def session_schedule(
     set_history(session, user)
     session.save()
     return session
+
+
+# Generating an offering's sessions from its curriculum version ----------------------------------------------
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One session of the version in a generated schedule: its date, or the session already scheduled
+    for its topic in the offering (then nothing is created for it)."""
+
+    position: int
+    topic: Topic
+    hours: Decimal
+    date: dt.date | None
+    existing: ScheduledSession | None = None
+
+
+def sessions_problem(*, offering: Offering, starts_on: dt.date | None, weekdays, start_time, end_time) -> dict:
+    """Why a schedule cannot be generated, by field (empty: it can)."""
+    errors = {}
+    if offering.status in (OfferingStatus.FINISHED, OfferingStatus.CANCELLED):
+        errors["starts_on"] = "This offering is closed: no sessions can be added."
+    elif starts_on and starts_on < offering.starts_on:
+        errors["starts_on"] = (
+            f"The class starts on {format_date(offering.starts_on)}: the sessions cannot start before."
+        )
+    if not weekdays:
+        errors["weekdays"] = "Choose at least one weekday."
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = "The session ends before it starts."
+    return errors
+
+
+def sessions_plan(
+    *, offering: Offering, starts_on: dt.date, weekdays, start_time: dt.time, end_time: dt.time
+) -> list[PlannedSession]:
+    """The version's sessions in order, each on the next chosen weekday from ``starts_on`` at
+    ``start_time``; a topic the offering already has a session for keeps it (rerunning the generation
+    creates no duplicates), and a day already holding a session at that time is passed over."""
+    if errors := sessions_problem(
+        offering=offering, starts_on=starts_on, weekdays=weekdays, start_time=start_time, end_time=end_time
+    ):
+        raise ValidationError(errors)
+    days = {int(d) for d in weekdays}
+    scheduled = list(offering.sessions.select_related("topic").order_by("date", "start_time", "pk"))
+    first_by_topic = {}
+    for session in scheduled:
+        first_by_topic.setdefault(session.topic_id, session)
+    taken = {(session.date, session.start_time) for session in scheduled}
+    day = starts_on
+    plan = []
+    for planned in offering.version.sessions.select_related("topic").order_by("position"):
+        if planned.topic_id in first_by_topic:
+            plan.append(
+                PlannedSession(planned.position, planned.topic, planned.hours, None, first_by_topic[planned.topic_id])
+            )
+            continue
+        while day.weekday() not in days or (day, start_time) in taken:
+            day += dt.timedelta(days=1)
+        plan.append(PlannedSession(planned.position, planned.topic, planned.hours, day))
+        day += dt.timedelta(days=1)
+    return plan
+
+
+@transaction.atomic
+def sessions_generate(
+    *,
+    user,
+    offering: Offering,
+    starts_on: dt.date,
+    weekdays,
+    start_time: dt.time,
+    end_time: dt.time,
+    room: str = "",
+) -> list[ScheduledSession]:
+    """Schedule the offering's sessions from its curriculum version (``sessions_plan``), each through
+    ``session_schedule`` (the version's hours for its topic). The offering is locked, so two clicks make
+    one schedule; topics already scheduled are left as they are. Refused when there is nothing to add."""
+    offering = Offering.objects.select_for_update().select_related("version").get(pk=offering.pk)
+    plan = sessions_plan(
+        offering=offering, starts_on=starts_on, weekdays=weekdays, start_time=start_time, end_time=end_time
+    )
+    new = [p for p in plan if p.existing is None]
+    if not new:
+        raise ValidationError("Every topic of this class's curriculum already has a session: nothing to add.")
+    return [
+        session_schedule(
+            user=user,
+            offering=offering,
+            topic=p.topic,
+            date=p.date,
+            start_time=start_time,
+            end_time=end_time,
+            room=room,
+            hours=p.hours,
+        )
+        for p in new
+    ]
 
 
 # Referrals and the waiting list ---------------------------------------------------------------------------
