@@ -425,6 +425,9 @@ def enrollment_enroll(
     if offering.status == OfferingStatus.PLANNED and enrolled_on >= offering.starts_on:
         offering.status = OfferingStatus.IN_PROGRESS
         offering.save(update_fields=["status"])
+    # The person joins the roster of every session from the enrollment on: speakers booked there are checked
+    # again (a session already held too: victim services should know who was in the room).
+    speakers_recheck(offender=offender, sessions=offering.sessions.filter(date__gte=enrolled_on), user=user)
     return enrollment
 
 
@@ -629,6 +632,8 @@ def attendance_mark(
         raise ValidationError({"date": problem})
     set_history(entry, user, f"Marked {AttendanceStatus(status).label.lower()}" if existing else None)
     entry.save()
+    if makeup and existing is None:  # a make-up joins this session's roster
+        speakers_recheck(offender=offender, sessions=ScheduledSession.objects.filter(pk=session.pk), user=user)
     return entry
 
 
@@ -689,6 +694,39 @@ def speaker_book(*, user, speaker, session: ScheduledSession) -> SpeakerBooking:
     set_history(booking, user)
     booking.save()
     return booking
+
+
+def speakers_recheck(*, offender: Offender, sessions, user) -> list[SpeakerBooking]:
+    """Someone joined the roster of ``sessions`` (an enrollment, a make-up) after speakers were booked:
+    run the platform's conflict check again between each booked (or blocked) speaker there and this
+    person. A hit blocks the booking again with the check's references added (never who or why), even a
+    booking victim services had cleared (its clearance was about the people on the roster then), until
+    victim services clears it again. Returns the bookings blocked by this person."""
+    bookings = (
+        SpeakerBooking.objects.select_for_update(of=("self",))
+        .filter(session__in=sessions, status__in=[BookingStatus.BOOKED, BookingStatus.BLOCKED])
+        .select_related("speaker", "session")
+        .order_by("pk")
+    )
+    blocked = []
+    for booking in bookings:
+        speaker = booking.speaker
+        person = PersonDetails.of(name=speaker.name, address=speaker.address, phone=speaker.phone, email=speaker.email)
+        result = conflict_check(offender=offender, person=person)
+        if not result.references:
+            continue
+        known = [r for r in booking.conflict_references.split(", ") if r]
+        new = [r for r in result.references if r not in known]
+        if booking.status == BookingStatus.BLOCKED and not new:
+            continue  # already blocked for this very reference
+        references = known + new
+        booking.status = BookingStatus.BLOCKED
+        booking.conflict_references = ", ".join(references)[:300]
+        booking.cleared_by, booking.cleared_at = None, None
+        set_history(booking, user, "Blocked again: a person who joined the roster is a possible conflict")
+        booking.save()
+        blocked.append(booking)
+    return blocked
 
 
 @transaction.atomic
