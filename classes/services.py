@@ -322,6 +322,17 @@ def referral_create(
 
 
 @transaction.atomic
+def referral_note(*, referral: Referral, user, note: str) -> Referral:
+    """Change a referral's note (its person, facility, source and date stay: cancel and refer again)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral.note = (note or "").strip()
+    referral.full_clean(validate_constraints=False)
+    set_history(referral, user, "Note changed")
+    referral.save()
+    return referral
+
+
+@transaction.atomic
 def referral_cancel(*, referral: Referral, user, reason: str) -> Referral:
     """Take a person off the waiting list, with the reason."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
