@@ -171,6 +171,9 @@ def test_no_order_yet_on_that_day_is_explained(world, cs, link_page, client):
 def test_the_officer_decides_the_agencys_report_not_the_agency(world, cs, link_page, client, client_for, mailoutbox):
     report(client, link_page, cs.place, hours="2")
     entry = agency_logs().get()
+    agency_page = client_for(world.officer).get(cs.agency.get_absolute_url()).content.decode()
+    assert "Reported by the agency: yours to decide" in agency_page
+    client.logout()
     for method, extra in (
         (VerificationMethod.AGENCY_LINK, {"decided_by_name": "Pat Verifier"}),
         (VerificationMethod.SIGNED_SHEET, {"user": world.officer, "sheet": ContentFile(b"%PDF-1.4", name="s.pdf")}),
@@ -204,6 +207,8 @@ def test_the_officer_decides_the_agencys_report_not_the_agency(world, cs, link_p
 def test_a_link_for_reporting_only_when_nothing_waits(
     world, cs, client_for, mailoutbox, django_capture_on_commit_callbacks
 ):
+    page = client_for(world.officer).get(cs.agency.get_absolute_url()).content.decode()
+    assert f"E-mail {cs.agency.verifier_name} a link to report hours" in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(world.officer).post(f"/community-service/agencies/{cs.agency.pk}/send-link/")
     assert response.status_code == 302
