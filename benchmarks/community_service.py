@@ -117,7 +117,7 @@ def build(orders: int) -> dict:
         execute(
             """INSERT INTO community_service_hourlog (offender_id, order_id, placement_id, date, hours, task,
                    source, verification, credited_hours, decided_at, decided_by_name, method, decision_note,
-                   sheet, entered_by_id, entered_at, voided_at, voided_by_id, void_reason)
+                   sheet, entered_by_id, entered_at, voided_at, voided_by_id, void_reason, reported_by_name)
                SELECT o.offender_id, o.id, p.id, o.ordered_on + g.i * 5, h.hours, 'Work', 'officer',
                       v.verification, CASE WHEN v.verification = 'verified' THEN h.hours ELSE 0 END,
                       CASE WHEN v.verification = 'pending' THEN NULL ELSE now() END,
@@ -125,7 +125,7 @@ def build(orders: int) -> dict:
                       CASE WHEN v.verification = 'pending' THEN '' ELSE 'agency_link' END,
                       '', '', %s, now(),
                       CASE WHEN v.void THEN now() END, CASE WHEN v.void THEN %s::bigint END,
-                      CASE WHEN v.void THEN 'Entered twice' ELSE '' END
+                      CASE WHEN v.void THEN 'Entered twice' ELSE '' END, ''
                FROM community_service_order o
                JOIN community_service_placement p ON p.offender_id = o.offender_id
                CROSS JOIN LATERAL generate_series(1, ((o.id * 2654435761) %% 69)::int) AS g(i)

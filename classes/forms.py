@@ -3,14 +3,16 @@ a rule go through services (their refusals land under the field: ServiceErrorMix
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 
-from core.forms import Form, ScopedFormMixin, ScopedModelForm, VoidForm
+from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm, VoidForm
 from core.models import Facility, Offender, User
 
 from . import services
 from .choices import AttendanceStatus, EnrollmentStatus, NotHeldReason, OfferingStatus
-from .models import CurriculumVersion
+from .models import CurriculumVersion, Topic
 
 
 class TimeInput(forms.TimeInput):
@@ -193,3 +195,87 @@ class YearForm(Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class SessionsGenerateForm(Form):
+    """Generate an offering's sessions from its curriculum version: from a date, on some weekdays, at a
+    time, in a room (``services.sessions_plan``: previewed first, then created)."""
+
+    starts_on = forms.DateField(label="First session on or after", widget=DateInput())
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Weekdays",
+        choices=list(enumerate(services.WEEKDAYS)),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one weekday."},
+        help_text="One session a day, on the next chosen weekday each time.",
+    )
+    start_time = forms.TimeField(label="Starts at", widget=TimeInput())
+    end_time = forms.TimeField(label="Ends at", widget=TimeInput())
+    room = forms.CharField(max_length=60, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_time") and data.get("end_time") and data["end_time"] <= data["start_time"]:
+            self.add_error("end_time", "The session ends before it starts.")
+        return data
+
+
+class CurriculumReviseForm(Form):
+    """A revision of a curriculum version: when the new version is in use from, its tests and a note.
+    Its sessions are the formset below (``CurriculumSessionFormSet``)."""
+
+    effective_on = forms.DateField(label="In use from", widget=DateInput())
+    has_pretest = forms.BooleanField(label="Has a pre-test", required=False)
+    has_posttest = forms.BooleanField(
+        label="Has a post-test", required=False, help_text="When checked, completion needs the post-test recorded."
+    )
+    note = forms.CharField(
+        max_length=300, required=False, help_text="What changed and why, for example: the 2027 national revision."
+    )
+
+
+class CurriculumSessionForm(Form):
+    """One session of the revised version: its topic and hours (a row left empty is dropped)."""
+
+    topic = forms.ModelChoiceField(queryset=Topic.objects.order_by("name"), required=False, empty_label="(none)")
+    hours = forms.DecimalField(
+        max_digits=5, decimal_places=2, min_value=Decimal("0.25"), max_value=Decimal("40"), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("topic") and data.get("hours") is None and not self.has_error("hours"):
+            self.add_error("hours", "Enter the hours of this session.")
+        if data.get("hours") is not None and not data.get("topic"):
+            self.add_error("topic", "Choose the topic of this session, or clear its hours.")
+        return data
+
+
+class BaseCurriculumSessionFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        seen = {}
+        for form in self.forms:
+            topic = form.cleaned_data.get("topic")
+            if topic is None:
+                continue
+            if topic.pk in seen:
+                form.add_error("topic", f"{topic} is already session {seen[topic.pk]}: each topic appears once.")
+            else:
+                seen[topic.pk] = len(seen) + 1
+        if not seen:
+            raise forms.ValidationError("A curriculum has at least one session: choose a topic and its hours.")
+
+    def sessions(self) -> list:
+        return [
+            (form.cleaned_data["topic"], form.cleaned_data["hours"])
+            for form in self.forms
+            if form.cleaned_data.get("topic")
+        ]
+
+
+CurriculumSessionFormSet = forms.formset_factory(
+    CurriculumSessionForm, formset=BaseCurriculumSessionFormSet, extra=3, max_num=40, validate_max=True
+)

@@ -9,7 +9,7 @@ from core.querysets import VIEW, can
 from core.registry import EventHandlerEntry, FigureEntry, MenuEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
-from . import forms, reports, selectors, services, views
+from . import api, forms, reports, selectors, services, views
 from .models import (
     COORDINATORS,
     Attendance,
@@ -103,7 +103,8 @@ class ReferralResource(Resource):
     form_class = forms.ReferralForm
     detail_view = views.ReferralDetailView
     edit_view = views.ServiceEditView
-    viewset_class = ReadOnlyScopedViewSet
+    serializer_class = api.ReferralSerializer
+    viewset_class = api.ReferralViewSet
     title = "Class referrals"
     menu = Menu("Programs", "Class referrals", order=62)
 
@@ -132,7 +133,8 @@ class EnrollmentResource(Resource):
     pages = ("list", "detail", "history")
     url_prefix = "enrollments"
     api_prefix = "classes/enrollments"
-    viewset_class = ReadOnlyScopedViewSet
+    serializer_class = api.EnrollmentSerializer
+    viewset_class = api.EnrollmentViewSet
     detail_view = views.EnrollmentDetailView
     title = "Class enrollments"
     menu = Menu("Programs", "Class enrollments", order=63)
@@ -157,7 +159,8 @@ class AttendanceResource(Resource):
     detail_view = views.AttendanceDetailView
     url_prefix = "attendance"
     api_prefix = "classes/attendance"
-    viewset_class = ReadOnlyScopedViewSet
+    serializer_class = api.AttendanceSerializer
+    viewset_class = api.AttendanceViewSet
     title = "Class attendance"
 
 

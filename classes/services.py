@@ -9,6 +9,7 @@ and the second finds the class full.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -191,6 +192,105 @@ def session_schedule(
     return session
 
 
+# Generating an offering's sessions from its curriculum version ----------------------------------------------
+WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    """One session of the version in a generated schedule: its date, or the session already scheduled
+    for its topic in the offering (then nothing is created for it)."""
+
+    position: int
+    topic: Topic
+    hours: Decimal
+    date: dt.date | None
+    existing: ScheduledSession | None = None
+
+
+def sessions_problem(*, offering: Offering, starts_on: dt.date | None, weekdays, start_time, end_time) -> dict:
+    """Why a schedule cannot be generated, by field (empty: it can)."""
+    errors = {}
+    if offering.status in (OfferingStatus.FINISHED, OfferingStatus.CANCELLED):
+        errors["starts_on"] = "This offering is closed: no sessions can be added."
+    elif starts_on and starts_on < offering.starts_on:
+        errors["starts_on"] = (
+            f"The class starts on {format_date(offering.starts_on)}: the sessions cannot start before."
+        )
+    if not weekdays:
+        errors["weekdays"] = "Choose at least one weekday."
+    if start_time and end_time and end_time <= start_time:
+        errors["end_time"] = "The session ends before it starts."
+    return errors
+
+
+def sessions_plan(
+    *, offering: Offering, starts_on: dt.date, weekdays, start_time: dt.time, end_time: dt.time
+) -> list[PlannedSession]:
+    """The version's sessions in order, each on the next chosen weekday from ``starts_on`` at
+    ``start_time``; a topic the offering already has a session for keeps it (rerunning the generation
+    creates no duplicates), and a day already holding a session at that time is passed over."""
+    if errors := sessions_problem(
+        offering=offering, starts_on=starts_on, weekdays=weekdays, start_time=start_time, end_time=end_time
+    ):
+        raise ValidationError(errors)
+    days = {int(d) for d in weekdays}
+    scheduled = list(offering.sessions.select_related("topic").order_by("date", "start_time", "pk"))
+    first_by_topic = {}
+    for session in scheduled:
+        first_by_topic.setdefault(session.topic_id, session)
+    taken = {(session.date, session.start_time) for session in scheduled}
+    day = starts_on
+    plan = []
+    for planned in offering.version.sessions.select_related("topic").order_by("position"):
+        if planned.topic_id in first_by_topic:
+            plan.append(
+                PlannedSession(planned.position, planned.topic, planned.hours, None, first_by_topic[planned.topic_id])
+            )
+            continue
+        while day.weekday() not in days or (day, start_time) in taken:
+            day += dt.timedelta(days=1)
+        plan.append(PlannedSession(planned.position, planned.topic, planned.hours, day))
+        day += dt.timedelta(days=1)
+    return plan
+
+
+@transaction.atomic
+def sessions_generate(
+    *,
+    user,
+    offering: Offering,
+    starts_on: dt.date,
+    weekdays,
+    start_time: dt.time,
+    end_time: dt.time,
+    room: str = "",
+) -> list[ScheduledSession]:
+    """Schedule the offering's sessions from its curriculum version (``sessions_plan``), each through
+    ``session_schedule`` (the version's hours for its topic). The offering is locked, so two clicks make
+    one schedule; topics already scheduled are left as they are. Refused when there is nothing to add."""
+    offering = Offering.objects.select_for_update().select_related("version").get(pk=offering.pk)
+    plan = sessions_plan(
+        offering=offering, starts_on=starts_on, weekdays=weekdays, start_time=start_time, end_time=end_time
+    )
+    new = [p for p in plan if p.existing is None]
+    if not new:
+        raise ValidationError("Every topic of this class's curriculum already has a session: nothing to add.")
+    return [
+        session_schedule(
+            user=user,
+            offering=offering,
+            topic=p.topic,
+            date=p.date,
+            start_time=start_time,
+            end_time=end_time,
+            room=room,
+            hours=p.hours,
+        )
+        for p in new
+    ]
+
+
 # Referrals and the waiting list ---------------------------------------------------------------------------
 @transaction.atomic
 def referral_create(
@@ -217,6 +317,17 @@ def referral_create(
     if errors:
         raise ValidationError(errors)
     set_history(referral, user)
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_note(*, referral: Referral, user, note: str) -> Referral:
+    """Change a referral's note (its person, facility, source and date stay: cancel and refer again)."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral.note = (note or "").strip()
+    referral.full_clean(validate_constraints=False)
+    set_history(referral, user, "Note changed")
     referral.save()
     return referral
 
@@ -325,6 +436,9 @@ def enrollment_enroll(
     if offering.status == OfferingStatus.PLANNED and enrolled_on >= offering.starts_on:
         offering.status = OfferingStatus.IN_PROGRESS
         offering.save(update_fields=["status"])
+    # The person joins the roster of every session from the enrollment on: speakers booked there are checked
+    # again (a session already held too: victim services should know who was in the room).
+    speakers_recheck(offender=offender, sessions=offering.sessions.filter(date__gte=enrolled_on), user=user)
     return enrollment
 
 
@@ -529,6 +643,8 @@ def attendance_mark(
         raise ValidationError({"date": problem})
     set_history(entry, user, f"Marked {AttendanceStatus(status).label.lower()}" if existing else None)
     entry.save()
+    if makeup and existing is None:  # a make-up joins this session's roster
+        speakers_recheck(offender=offender, sessions=ScheduledSession.objects.filter(pk=session.pk), user=user)
     return entry
 
 
@@ -589,6 +705,39 @@ def speaker_book(*, user, speaker, session: ScheduledSession) -> SpeakerBooking:
     set_history(booking, user)
     booking.save()
     return booking
+
+
+def speakers_recheck(*, offender: Offender, sessions, user) -> list[SpeakerBooking]:
+    """Someone joined the roster of ``sessions`` (an enrollment, a make-up) after speakers were booked:
+    run the platform's conflict check again between each booked (or blocked) speaker there and this
+    person. A hit blocks the booking again with the check's references added (never who or why), even a
+    booking victim services had cleared (its clearance was about the people on the roster then), until
+    victim services clears it again. Returns the bookings blocked by this person."""
+    bookings = (
+        SpeakerBooking.objects.select_for_update(of=("self",))
+        .filter(session__in=sessions, status__in=[BookingStatus.BOOKED, BookingStatus.BLOCKED])
+        .select_related("speaker", "session")
+        .order_by("pk")
+    )
+    blocked = []
+    for booking in bookings:
+        speaker = booking.speaker
+        person = PersonDetails.of(name=speaker.name, address=speaker.address, phone=speaker.phone, email=speaker.email)
+        result = conflict_check(offender=offender, person=person)
+        if not result.references:
+            continue
+        known = [r for r in booking.conflict_references.split(", ") if r]
+        new = [r for r in result.references if r not in known]
+        if booking.status == BookingStatus.BLOCKED and not new:
+            continue  # already blocked for this very reference
+        references = known + new
+        booking.status = BookingStatus.BLOCKED
+        booking.conflict_references = ", ".join(references)[:300]
+        booking.cleared_by, booking.cleared_at = None, None
+        set_history(booking, user, "Blocked again: a person who joined the roster is a possible conflict")
+        booking.save()
+        blocked.append(booking)
+    return blocked
 
 
 @transaction.atomic

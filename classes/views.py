@@ -28,6 +28,7 @@ from .choices import AttendanceStatus, BookingStatus, EnrollmentStatus, Referral
 from .models import (
     COORDINATORS,
     Attendance,
+    CurriculumVersion,
     Enrollment,
     Offering,
     Referral,
@@ -58,7 +59,78 @@ class CurriculumVersionDetailView(ReadOnlyDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["sessions"] = self.object.sessions.select_related("topic").order_by("position")
+        context["can_revise"] = can(self.request.user, CurriculumVersion, CHANGE) and _is_latest(self.object)
         return context
+
+
+def _is_latest(version) -> bool:
+    return not CurriculumVersion.objects.filter(name=version.name, number__gt=version.number).exists()
+
+
+class CurriculumReviseView(LoginRequiredMixin, View):
+    """Revise the latest version of a curriculum: its sessions (topic and hours, in order) and tests. A
+    revision is a new version (``services.curriculum_revise``): previewed first, then created; the old
+    version stops being offered for new classes and every enrollment on it keeps it."""
+
+    template_name = "classes/curriculum_revise.html"
+
+    def get_object(self):
+        version = scoped_object_or_404(CurriculumVersion, self.request.user, self.kwargs["pk"], CHANGE)
+        if not _is_latest(version):
+            raise Http404
+        return version
+
+    def render(self, version, form, formset, preview=None):
+        enrolled = Enrollment.objects.filter(version=version, status=EnrollmentStatus.ENROLLED).count()
+        context = {
+            "object": version,
+            "form": form,
+            "formset": formset,
+            "preview": preview,
+            "next_number": version.number + 1,
+            "enrolled": enrolled,
+            "current": version.sessions.select_related("topic").order_by("position"),
+        }
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk):
+        version = self.get_object()
+        form = forms.CurriculumReviseForm(
+            initial={
+                "effective_on": timezone.localdate(),
+                "has_pretest": version.has_pretest,
+                "has_posttest": version.has_posttest,
+            }
+        )
+        rows = [{"topic": s.topic_id, "hours": s.hours} for s in version.sessions.order_by("position")]
+        return self.render(version, form, forms.CurriculumSessionFormSet(initial=rows, prefix="sessions"))
+
+    def post(self, request, pk):
+        version = self.get_object()
+        form = forms.CurriculumReviseForm(request.POST)
+        formset = forms.CurriculumSessionFormSet(request.POST, prefix="sessions")
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render(version, form, formset)
+        data = form.cleaned_data
+        if "confirm" not in request.POST:
+            return self.render(version, form, formset, preview=formset.sessions())
+        try:
+            new = services.curriculum_revise(
+                user=request.user,
+                version=version,
+                effective_on=data["effective_on"],
+                sessions=formset.sessions(),
+                has_pretest=data["has_pretest"],
+                has_posttest=data["has_posttest"],
+                note=data.get("note", ""),
+            )
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.render(version, form, formset)
+        messages.success(
+            request, f"Created {new}. New classes use it; people enrolled on version {version.number} keep theirs."
+        )
+        return redirect(new.get_absolute_url())
 
 
 # Offerings and the grid ------------------------------------------------------------------------------------
@@ -105,6 +177,58 @@ class OfferingEnrollView(LoginRequiredMixin, View):
                 messages.success(request, f"Enrolled {len(done)} from the waiting list.")
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        return redirect(offering.get_absolute_url())
+
+
+class OfferingScheduleView(LoginRequiredMixin, View):
+    """Generate an offering's sessions from its curriculum version: a start date, weekdays, a time and a
+    room; previewed first (which topics get which day, which already have a session), then created. A
+    rerun adds only the topics still without a session."""
+
+    template_name = "classes/offering_schedule.html"
+
+    def get_object(self):
+        offering = scoped_object_or_404(Offering, self.request.user, self.kwargs["pk"], CHANGE)
+        if not can(self.request.user, ScheduledSession, ADD):
+            raise Http404
+        return offering
+
+    def render(self, offering, form, plan=None):
+        context = {"object": offering, "form": form, "plan": plan}
+        if plan is not None:
+            context["to_create"] = sum(1 for p in plan if p.existing is None)
+        return render(self.request, self.template_name, context)
+
+    def get(self, request, pk):
+        offering = self.get_object()
+        start = max(offering.starts_on, timezone.localdate())
+        form = forms.SessionsGenerateForm(initial={"starts_on": start, "weekdays": [start.weekday()]})
+        return self.render(offering, form)
+
+    def post(self, request, pk):
+        offering = self.get_object()
+        form = forms.SessionsGenerateForm(request.POST)
+        if not form.is_valid():
+            return self.render(offering, form)
+        data = form.cleaned_data
+        try:
+            if "confirm" in request.POST:
+                created = services.sessions_generate(user=request.user, offering=offering, **data)
+            else:
+                plan = services.sessions_plan(
+                    offering=offering,
+                    starts_on=data["starts_on"],
+                    weekdays=data["weekdays"],
+                    start_time=data["start_time"],
+                    end_time=data["end_time"],
+                )
+                return self.render(offering, form, plan)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+            return self.render(offering, form)
+        messages.success(
+            request, f"Scheduled {len(created)} session{'' if len(created) == 1 else 's'} for {offering.title}."
+        )
         return redirect(offering.get_absolute_url())
 
 

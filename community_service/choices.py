@@ -38,6 +38,7 @@ class Verification(models.TextChoices):
 class VerificationMethod(models.TextChoices):
     AGENCY_LINK = "agency_link", "The agency's contact, through the e-mailed link"
     SIGNED_SHEET = "signed_sheet", "The officer, with the signed sheet"
+    AGENCY_REPORT = "agency_report", "The officer, on the agency's own report through its link"
     IMPORTED = "imported", "Imported with the verifier named"
 
 

@@ -3,6 +3,8 @@ that carry a rule go through services (their refusals land under the field: Serv
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 
@@ -153,6 +155,61 @@ class LinkDecisionForm(Form):
         return found
 
 
+class AgencyReportForm(Form):
+    """Hours the agency's contact reports on the link's page: the person (one placed at the agency), the
+    date, the start and end times or the hours, and the task. Saved by ``verification_link_report``."""
+
+    placement = forms.ModelChoiceField(
+        label="Person", queryset=Placement.objects.none(), empty_label="Choose the person who worked"
+    )
+    date = forms.DateField(widget=DateInput())
+    start_time = forms.TimeField(label="Started at", required=False, widget=TimeInput())
+    end_time = forms.TimeField(label="Ended at", required=False, widget=TimeInput())
+    hours = forms.DecimalField(
+        label="Hours worked",
+        max_digits=4,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=False,
+        help_text="Leave empty when you give the start and end times.",
+    )
+    task = forms.CharField(max_length=200, help_text="For example: sorting donations.")
+
+    def __init__(self, *args, placements=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if placements is not None:
+            self.fields["placement"].queryset = placements
+        self.fields["placement"].label_from_instance = lambda p: p.offender.full_name
+        self.fields["placement"].error_messages["invalid_choice"] = (
+            "Choose one of the people listed: only people placed at your agency can be reported here."
+        )
+        from core.validators import add_edge_checks
+
+        add_edge_checks(self.fields.values())
+
+    def clean(self):
+        data = super().clean()
+        if any(self.has_error(name) for name in ("hours", "start_time", "end_time")):
+            return data
+        start, end = data.get("start_time"), data.get("end_time")
+        if (start is None) != (end is None):
+            self.add_error("end_time" if start else "start_time", "Give both the start and the end time, or neither.")
+        elif data.get("hours") is None and start is None:
+            self.add_error("hours", "Enter the hours worked, or the start and end times.")
+        return data
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "placement_id": data["placement"].pk,
+            "date": data["date"],
+            "start_time": data.get("start_time"),
+            "end_time": data.get("end_time"),
+            "hours": data.get("hours"),
+            "task": data["task"],
+        }
+
+
 class SheetVerifyForm(Form):
     """The officer's decision on a pending log, with the sheet the agency signed (PDF, PNG or JPEG)."""
 
@@ -166,12 +223,26 @@ class SheetVerifyForm(Form):
     )
     note = forms.CharField(max_length=300, required=False, help_text="Needed to reject.")
 
+    def __init__(self, *args, sheet_required: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sheet_required = sheet_required
+        if not sheet_required:  # hours the agency reported itself through its link: its report is the record
+            self.fields["sheet"].help_text = (
+                "The agency reported these hours itself through its link: a signed sheet is optional. "
+                "A PDF, PNG or JPEG, at most 5 MB."
+            )
+            self.fields["decision"].choices = [
+                ("approve", "Approved: credit the hours the agency reported"),
+                ("reject", "Rejected"),
+            ]
+
     def clean(self):
         data = super().clean()
         upload = data.get("sheet")
         if data.get("decision") == "approve":
             if not upload:
-                self.add_error("sheet", "Upload the sheet the agency signed for these hours.")
+                if self.sheet_required:
+                    self.add_error("sheet", "Upload the sheet the agency signed for these hours.")
             else:
                 content = upload.read(settings.COMMUNITY_SERVICE_SHEET_MAX_BYTES + 1)
                 if problem := services.sheet_problem(content, size=upload.size):

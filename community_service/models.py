@@ -220,8 +220,20 @@ class Order(models.Model):
                 errors["follows"] = "An order cannot follow itself."
             elif self.offender_id and self.follows.offender_id != self.offender_id:
                 errors["follows"] = "The order it follows is another person's."
+            elif self.pk and self._follows_itself():
+                errors["follows"] = "That order already comes after this one: an order cannot follow its own follower."
         if errors:
             raise ValidationError(errors)
+
+    def _follows_itself(self) -> bool:
+        """Whether the chain of orders this one would follow comes back to it."""
+        seen, current = {self.pk}, self.follows_id
+        while current is not None:
+            if current in seen:
+                return True
+            seen.add(current)
+            current = Order.objects.filter(pk=current).values_list("follows_id", flat=True).first()
+        return False
 
     @classmethod
     def scope_q(cls, user, action):
@@ -352,6 +364,12 @@ class HourLog(VoidableEntry):
     verified_through = models.ForeignKey(
         VerificationLink, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="decided"
     )
+    # Hours the agency reported itself, on its link's page: the link (and so who sent it) and the contact's
+    # name as it was then. ``entered_by`` is the officer who sent the link; the officer decides these hours.
+    reported_through = models.ForeignKey(
+        VerificationLink, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="reported"
+    )
+    reported_by_name = models.CharField("reported by", max_length=120, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = EntryQuerySet.as_manager()
@@ -377,6 +395,11 @@ class HourLog(VoidableEntry):
                 condition=Q(verification=Verification.PENDING, decided_at__isnull=True, method="")
                 | (~Q(verification=Verification.PENDING) & Q(decided_at__isnull=False) & ~Q(method="")),
                 name="%(app_label)s_%(class)s_decision_recorded",
+            ),
+            models.CheckConstraint(
+                condition=Q(source=LogSource.AGENCY, reported_through__isnull=False) & ~Q(reported_by_name="")
+                | (~Q(source=LogSource.AGENCY) & Q(reported_through__isnull=True, reported_by_name="")),
+                name="%(app_label)s_%(class)s_agency_report_has_link",
             ),
         ]
         indexes = [

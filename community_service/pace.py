@@ -2,9 +2,13 @@
 in SQL, the engine), and the property tests hold the two together (tests/community_service/test_pace.py).
 
 For an open order of H hours with order date O and due date U, as of day D (orders dated after D are
-not yet counted):
+not yet counted), its pace runs from its start S:
 
-- expected = H x min(1, max(0, D - O) / (U - O)), in days, rounded to the hundredth of an hour, half up;
+- S = O for a concurrent order. A consecutive order (one that ``follows`` another) starts when the order
+  it follows ends: S = max(O, E), where E is the day that order was closed (completed, revoked,
+  converted) if it was closed on or before D, else its due date (what was known on D);
+- expected = H x min(1, max(0, D - S) / (U - S)), in days, rounded to the hundredth of an hour, half up;
+  when the order it follows runs to or past U (S >= U, no days left), expected is 0 before U and H from U;
 - credited = the verified hours (standing, not void) of the order dated on or before D;
 - behind = max(0, expected - credited);
 - recent = the credited hours dated in the 8 weeks ending on D (D - 55 to D);
@@ -83,14 +87,24 @@ def evaluate(
     as_of: dt.date,
     credited_logs: Iterable[tuple[dt.date, Decimal]],
     supervision_end: dt.date | None = None,
+    follows: tuple[dt.date, dt.date | None] | None = None,
 ) -> Pace:
-    """The rule as written, for one order: ``credited_logs`` are (date, hours) of its verified logs."""
-    total = (due_on - ordered_on).days
-    if total <= 0:
+    """The rule as written, for one order: ``credited_logs`` are (date, hours) of its verified logs;
+    ``follows``, for a consecutive order, the (due date, closed on or None) of the order it follows."""
+    if due_on <= ordered_on:
         raise ValueError("The due date must be after the order date.")
+    start = ordered_on
+    if follows is not None:
+        follows_due, follows_closed = follows
+        end = follows_closed if follows_closed is not None and follows_closed <= as_of else follows_due
+        start = max(ordered_on, end)
+    total = (due_on - start).days
     h = _cents(hours_ordered)
-    elapsed = min(max(0, (as_of - ordered_on).days), total)
-    expected = (2 * h * elapsed + total) // (2 * total)  # h x elapsed / total, half up, in cents
+    if total <= 0:  # the order it follows runs to or past this one's due date: all of it falls due then
+        expected = h if as_of >= due_on else 0
+    else:
+        elapsed = min(max(0, (as_of - start).days), total)
+        expected = (2 * h * elapsed + total) // (2 * total)  # h x elapsed / total, half up, in cents
     credited = recent = 0
     recent_from = as_of - dt.timedelta(days=RECENT_DAYS - 1)
     for day, hours in credited_logs:
@@ -133,13 +147,22 @@ def evaluate(
 # One row per open order: its figures as of %(d)s, in exact integer hundredths. ``{orders}`` and
 # ``{logs}`` narrow it (to some people's orders for a page; nothing for the nightly job).
 _ENGINE = """
-WITH o AS (
+WITH s AS (
+    -- the start of each open order: its order date, or for a consecutive one the end of the order it
+    -- follows (closed on or before the day, else its due date) when later
     SELECT o.id, o.offender_id, o.due_on, o.hours_ordered AS h, p.supervision_end_date AS sup_end,
-           LEAST(GREATEST(%(d)s::date - o.ordered_on, 0), o.due_on - o.ordered_on)::bigint AS elapsed,
-           (o.due_on - o.ordered_on)::bigint AS total
+           CASE WHEN o.follows_id IS NULL THEN o.ordered_on
+                ELSE GREATEST(o.ordered_on, CASE WHEN prior.closed_on <= %(d)s::date THEN prior.closed_on
+                                                 ELSE prior.due_on END) END AS start_on
       FROM community_service_order o
       JOIN core_offender p ON p.id = o.offender_id
+      LEFT JOIN community_service_order prior ON prior.id = o.follows_id
      WHERE o.status = 'open' AND o.ordered_on <= %(d)s::date {orders}
+), o AS (
+    SELECT s.id, s.offender_id, s.due_on, s.h, s.sup_end,
+           LEAST(GREATEST(%(d)s::date - s.start_on, 0), s.due_on - s.start_on)::bigint AS elapsed,
+           (s.due_on - s.start_on)::bigint AS total
+      FROM s
 ), c AS (
     SELECT l.order_id,
            SUM(l.credited_hours) AS credited,
@@ -149,8 +172,10 @@ WITH o AS (
      GROUP BY l.order_id
 ), f AS (
     SELECT o.id, o.offender_id, o.due_on, o.sup_end, o.h,
-           -- h x elapsed / total in hundredths, half up, in integers: exactly the reference's rounding
-           ((2 * (o.h * 100)::bigint * o.elapsed + o.total) / (2 * o.total)) * 0.01 AS expected,
+           -- h x elapsed / total in hundredths, half up, in integers: exactly the reference's rounding;
+           -- no days left (a consecutive order whose prior one runs past its due date): all of it at U
+           CASE WHEN o.total <= 0 THEN CASE WHEN %(d)s::date >= o.due_on THEN o.h ELSE 0 END
+                ELSE ((2 * (o.h * 100)::bigint * o.elapsed + o.total) / (2 * o.total)) * 0.01 END AS expected,
            COALESCE(c.credited, 0) AS credited,
            COALESCE(c.recent, 0) AS recent
       FROM o LEFT JOIN c ON c.order_id = o.id

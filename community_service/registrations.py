@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
 from core.dates import format_date
 from core.querysets import VIEW
@@ -13,7 +12,7 @@ from core.registry import FigureEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 from restitution.selectors import CaseloadProgram, register_caseload_program
 
-from . import filters, forms, selectors, services, tables, views
+from . import api, filters, forms, selectors, services, tables, views
 from .models import Agency, HourLog, HourValueRate, Order, Placement
 
 STAFF_ROLES = frozenset(
@@ -50,7 +49,7 @@ class AgencyResource(Resource):
 
 @register
 class OrderResource(Resource):
-    """Orders are opened and edited here while open; the API reads them."""
+    """Orders are opened and edited here while open, on the pages and through the API (services)."""
 
     model = Order
     fields = (
@@ -76,7 +75,8 @@ class OrderResource(Resource):
     form_class = forms.OrderForm
     detail_view = views.OrderDetailView
     edit_view = views.OrderEditView
-    viewset_class = ReadOnlyScopedViewSet
+    serializer_class = api.OrderSerializer
+    viewset_class = api.OrderViewSet
     title = "Community service orders"
     menu = Menu("Programs", "Community service orders", order=70)
 
@@ -93,7 +93,8 @@ class PlacementResource(Resource):
     form_class = forms.PlacementForm
     detail_view = views.PlacementDetailView
     edit_view = views.PlacementEditView
-    viewset_class = ReadOnlyScopedViewSet
+    serializer_class = api.PlacementSerializer
+    viewset_class = api.PlacementViewSet
     menu = Menu("Programs", "Service placements", order=73, visible=lambda u: u.role in STAFF_ROLES)
 
 
@@ -128,7 +129,8 @@ class HourLogResource(Resource):
     detail_view = views.HourLogDetailView
     edit_view = views.HourLogEditView
     void_view = views.HourLogVoidView
-    viewset_class = ReadOnlyScopedViewSet
+    serializer_class = api.HourLogSerializer
+    viewset_class = api.HourLogViewSet
     title = "Community service hours"
     menu = Menu("Programs", "Community service hours", order=71)
 

@@ -150,9 +150,12 @@ def hour_log_record(
     start_time: dt.time | None = None,
     end_time: dt.time | None = None,
     source: str = LogSource.OFFICER,
+    reported_through: VerificationLink | None = None,
 ) -> HourLog:
     """Record hours worked (reported, pending verification). Refused before the order or the placement
-    starts, in the future, on times overlapping another log of the person, past 16 hours a day."""
+    starts, in the future, on times overlapping another log of the person, past 16 hours a day.
+    Hours the agency reports on its link's page come through ``verification_link_report`` (``source``
+    AGENCY, ``reported_through`` the link)."""
     _lock_person(placement.offender_id)
     order = Order.objects.get(pk=order.pk)  # its status as committed, read under the person's lock
     if order.status != OrderStatus.OPEN:
@@ -167,6 +170,8 @@ def hour_log_record(
         end_time=end_time,
         task=(task or "").strip(),
         source=source,
+        reported_through=reported_through,
+        reported_by_name=reported_through.agency.verifier_name if reported_through else "",
         entered_by=user,
     )
     log.full_clean()
@@ -242,7 +247,8 @@ def hour_log_decide(
 ) -> HourLog:
     """Verify (credit) or reject a pending log, recording who, when and how. A decided log is locked.
     The officer verifies with the signed sheet (``sheet``, checked by ``sheet_problem``); the agency's
-    contact through a link (``link``)."""
+    contact through a link (``link``). Hours the agency reported itself (source AGENCY) are decided by
+    the officer alone (method AGENCY_REPORT, the sheet optional): nobody approves their own report."""
     if method not in VerificationMethod.values:
         raise ValueError(f"Unknown verification method {method!r}")
     if method == VerificationMethod.SIGNED_SHEET and approve and sheet is None:
@@ -255,6 +261,14 @@ def hour_log_decide(
         raise ValidationError("This hour log is void.")
     if log.is_decided:
         raise ValidationError(f"This log was already {log.get_verification_display().lower()}: it is locked.")
+    reported_by_agency = log.source == LogSource.AGENCY
+    if reported_by_agency and (method != VerificationMethod.AGENCY_REPORT or user is None):
+        raise ValidationError(
+            "The agency reported these hours itself: the officer decides them, not the agency's link "
+            "nor the signed-sheet route."
+        )
+    if method == VerificationMethod.AGENCY_REPORT and not reported_by_agency:
+        raise ValidationError("Only hours the agency reported through its link are decided on its report.")
     note = (note or "").strip()
     if not approve and not note:
         raise ValidationError({"note": "Say why these hours are rejected."})
@@ -281,6 +295,46 @@ def order_create(*, user, **fields) -> Order:
     order = Order(**fields)
     order.full_clean()
     set_history(order, user)
+    order.save()
+    return order
+
+
+ORDER_EDITABLE = (
+    "offender",
+    "case",
+    "hours_ordered",
+    "ordered_on",
+    "due_on",
+    "source",
+    "fine_rate",
+    "schedule",
+    "follows",
+    "minors_barred",
+    "note",
+)
+
+
+@transaction.atomic
+def order_update(*, order: Order, user, **changes) -> Order:
+    """Change an open order (the API's path; the page saves its form the same way): a closed order is
+    not changed, and no credited hour may fall before a new order date."""
+    unknown = set(changes) - set(ORDER_EDITABLE)
+    if unknown:
+        raise TypeError(f"Cannot change {', '.join(sorted(unknown))}")
+    _lock_person(order.offender_id)
+    order = Order.objects.select_for_update(of=("self",)).get(pk=order.pk)
+    if order.status != OrderStatus.OPEN:
+        raise ValidationError(f"This order is {order.get_status_display().lower()}: a closed order is not changed.")
+    person = order.offender_id
+    for name, value in changes.items():
+        setattr(order, name, value)
+    order.full_clean()
+    if order.offender_id != person and order.hour_logs.exists():
+        raise ValidationError({"offender": "Hours are logged on this order: it stays with its person."})
+    earliest = order.hour_logs.active().order_by("date").values_list("date", flat=True).first()
+    if earliest is not None and earliest < order.ordered_on:
+        raise ValidationError({"ordered_on": f"Hours are logged on {format_date(earliest)}, before that date."})
+    set_history(order, user, "Changed")
     order.save()
     return order
 
@@ -496,20 +550,26 @@ def verification_link_open(token: str, *, now: dt.datetime | None = None, for_up
 
 @transaction.atomic
 def verification_link_send(*, agency: Agency, user, now: dt.datetime | None = None) -> VerificationLink:
-    """E-mail the agency's contact a link listing the pending hours at the agency that ``user`` may see."""
+    """E-mail the agency's contact a link listing the pending hours at the agency that ``user`` may see
+    (those the officer entered: hours the agency reported itself are the officer's to decide), on which
+    the contact may also report new hours for the people ``user`` follows there (``link_placements``)."""
     from core.querysets import VIEW
 
     logs = list(
         HourLog.objects.restrict(user, VIEW)
         .active()
         .filter(placement__agency=agency, verification=Verification.PENDING)
+        .exclude(source=LogSource.AGENCY)
         .values_list("pk", flat=True)
     )
-    if not logs:
-        raise ValidationError("No hours you follow are waiting for verification at this agency.")
+    now = now or timezone.now()
+    if not logs and not _placements_at(agency, user, timezone.localdate(now)).exists():
+        raise ValidationError(
+            "No hours you follow are waiting for verification at this agency, and none of your people is placed "
+            "there: there is nothing to send."
+        )
     if not agency.verifier_email:
         raise ValidationError("This agency has no contact e-mail for verification: edit the agency first.")
-    now = now or timezone.now()
     link = VerificationLink.objects.create(
         agency=agency,
         sent_to=agency.verifier_email,
@@ -519,7 +579,11 @@ def verification_link_send(*, agency: Agency, user, now: dt.datetime | None = No
     )
     link.logs.set(logs)
     message = EmailMessage(
-        subject=f"Please verify {len(logs)} community service hour entr{'y' if len(logs) == 1 else 'ies'}",
+        subject=(
+            f"Please verify {len(logs)} community service hour entr{'y' if len(logs) == 1 else 'ies'}"
+            if logs
+            else "Please report the community service hours worked at your agency"
+        ),
         body=render_to_string(
             "community_service/email/verification_link.txt",
             {"link": link, "count": len(logs), "url": verification_url(link), "sender": user},
@@ -568,3 +632,88 @@ def verification_link_decide(
     link.used_at = now
     link.save(update_fields=["used_at"])
     return decided
+
+
+# Hours the agency reports through its link ---------------------------------------------------------------
+LINK_REPORT_DAYS = 60  # a placement that ended longer ago than this is not offered on the link's page
+
+
+def _placements_at(agency: Agency, user, today: dt.date):
+    from core.querysets import VIEW
+
+    since = today - dt.timedelta(days=LINK_REPORT_DAYS)
+    return (
+        Placement.objects.restrict(user, VIEW)
+        .filter(agency=agency, start_on__lte=today)
+        .exclude(end_on__lt=since)
+        .select_related("offender")
+        .order_by("offender__last_name", "offender__first_name", "-start_on", "pk")
+    )
+
+
+def link_placements(link: VerificationLink, *, today: dt.date | None = None):
+    """The placements the agency's contact may report hours for on the link's page: at the link's agency,
+    of the people the officer who sent the link follows, started and not ended more than 60 days ago."""
+    return _placements_at(link.agency, link.sent_by, today or timezone.localdate())
+
+
+def order_for_report(placement: Placement, day: dt.date) -> Order | None:
+    """The order hours reported by the agency go to: the person's open order dated on or before the day,
+    due soonest (the officer may move a pending log to another order)."""
+    return (
+        Order.objects.filter(offender_id=placement.offender_id, status=OrderStatus.OPEN, ordered_on__lte=day)
+        .order_by("due_on", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def verification_link_report(
+    *,
+    token: str,
+    placement_id: int,
+    date: dt.date,
+    task: str,
+    hours: Decimal | None = None,
+    start_time: dt.time | None = None,
+    end_time: dt.time | None = None,
+    now: dt.datetime | None = None,
+) -> HourLog:
+    """Hours the agency's contact reports on the link's page, for a person placed at the link's agency
+    that the link's sender follows: recorded as reported by the agency (``source`` AGENCY, the link, the
+    contact's name, entered in the name of the officer who sent the link), pending the officer's decision.
+
+    The link is read under its row lock, so a report and the submission of the decisions (which uses the
+    link up) run one after the other; reporting does not use the link up (the contact may report several
+    days in one visit), but a used or expired link reports nothing. Every rule of ``hour_log_record``
+    applies (not before the order or the placement, not in the future, no overlap, 16 hours a day)."""
+    link = verification_link_open(token, now=now, for_update=True)
+    today = timezone.localdate(now) if now else timezone.localdate()
+    placement = link_placements(link, today=today).filter(pk=placement_id).first()
+    if placement is None:
+        raise ValidationError(
+            {"placement": f"This person is not placed at {link.agency} in the hours this link may report."}
+        )
+    order = order_for_report(placement, date) if date else None
+    if order is None:
+        later = Order.objects.filter(offender_id=placement.offender_id, status=OrderStatus.OPEN).order_by("ordered_on")
+        first = later.values_list("ordered_on", flat=True).first()
+        raise ValidationError(
+            {
+                "date": f"This is before the person's order starts ({format_date(first)})."
+                if first
+                else "This person has no open community service order: ask the officer."
+            }
+        )
+    return hour_log_record(
+        user=link.sent_by,
+        order=order,
+        placement=placement,
+        date=date,
+        task=task,
+        hours=hours,
+        start_time=start_time,
+        end_time=end_time,
+        source=LogSource.AGENCY,
+        reported_through=link,
+    )

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.audit import audit_log
+from core.dates import format_date
 from core.errors import form_errors_from
 from core.links import LinkRefused
 from core.models import Offender
@@ -28,7 +29,7 @@ from core.views.generic import (
 )
 
 from . import forms, selectors, services
-from .choices import OrderStatus, Verification, VerificationMethod
+from .choices import LogSource, OrderStatus, Verification, VerificationMethod
 from .models import Agency, HourLog, Order, Placement
 
 
@@ -103,7 +104,13 @@ class HourLogListView(ObjectListView):
 
 class HourLogDetailView(ObjectDetailView):
     queryset = HourLog.objects.select_related(
-        "offender", "order__case", "placement__agency__organization", "entered_by", "decided_by", "voided_by"
+        "offender",
+        "order__case",
+        "placement__agency__organization",
+        "entered_by",
+        "decided_by",
+        "voided_by",
+        "reported_through__sent_by",
     )
 
     def get_context_data(self, **kwargs):
@@ -191,15 +198,23 @@ class AgencyLinkSendView(LoginRequiredMixin, View):
 
 class LinkVerifyView(View):
     """The agency contact's page, without an account: the hours the link lists, each approved or rejected
-    with a note. A tampered, unknown, expired or used link gets a page that says so and changes nothing."""
+    with a note, and a form to report new hours for the people placed at the agency (pending the officer's
+    decision). A tampered, unknown, expired or used link gets a page that says so and changes nothing.
+
+    Reporting keeps the link open (several days can be reported in one visit); sending the decisions uses
+    it up, for reporting too."""
 
     template_name = "community_service/verify.html"
 
     def refused(self, request, exc):
         return render(request, "community_service/verify_refused.html", {"refusal": exc}, status=exc.status)
 
-    def page(self, request, link, form, status=200):
-        return render(request, self.template_name, {"link": link, "form": form}, status=status)
+    def page(self, request, link, form, report_form=None, status=200):
+        reported = link.reported.select_related("offender").order_by("date", "start_time", "pk")
+        if report_form is None:
+            report_form = forms.AgencyReportForm(placements=services.link_placements(link))
+        context = {"link": link, "form": form, "report_form": report_form, "reported": reported}
+        return render(request, self.template_name, context, status=status)
 
     def logs(self, link):
         return link.logs.select_related("offender").order_by("date", "start_time", "pk")
@@ -216,6 +231,8 @@ class LinkVerifyView(View):
             link = services.verification_link_open(token)
         except LinkRefused as exc:
             return self.refused(request, exc)
+        if request.POST.get("action") == "report":
+            return self.report(request, token, link)
         form = forms.LinkDecisionForm(request.POST, logs=self.logs(link))
         if not form.is_valid():
             return self.page(request, link, form, status=200)
@@ -226,7 +243,30 @@ class LinkVerifyView(View):
         except ValidationError as exc:
             form_errors_from(form, exc)
             return self.page(request, link, form)
-        return render(request, "community_service/verify_done.html", {"link": link, "decided": decided})
+        return render(
+            request,
+            "community_service/verify_done.html",
+            {"link": link, "decided": decided, "reported": link.reported.select_related("offender")},
+        )
+
+    def report(self, request, token, link):
+        report_form = forms.AgencyReportForm(request.POST, placements=services.link_placements(link))
+        decisions = forms.LinkDecisionForm(logs=self.logs(link))
+        if report_form.is_valid():
+            try:
+                entry = services.verification_link_report(token=token, **report_form.values())
+            except LinkRefused as exc:
+                return self.refused(request, exc)
+            except ValidationError as exc:
+                form_errors_from(report_form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Reported: {entry.offender.full_name}, {entry.hours:.2f} hours on {format_date(entry.date)}. "
+                    "The officer will review it.",
+                )
+                return redirect(request.path)
+        return self.page(request, link, decisions, report_form)
 
 
 class HourLogVerifyView(LoginRequiredMixin, View):
@@ -241,22 +281,26 @@ class HourLogVerifyView(LoginRequiredMixin, View):
         return log
 
     def get(self, request, pk):
-        return render(request, self.template_name, {"object": self.get_object(), "form": forms.SheetVerifyForm()})
+        log = self.get_object()
+        form = forms.SheetVerifyForm(sheet_required=log.source != LogSource.AGENCY)
+        return render(request, self.template_name, {"object": log, "form": form})
 
     def post(self, request, pk):
         log = self.get_object()
-        form = forms.SheetVerifyForm(request.POST, request.FILES)
+        reported_by_agency = log.source == LogSource.AGENCY
+        form = forms.SheetVerifyForm(request.POST, request.FILES, sheet_required=not reported_by_agency)
         if form.is_valid():
             data = form.cleaned_data
             approve = data["decision"] == "approve"
+            sheet_bytes = data.get("sheet_bytes") if approve else None
             try:
                 services.hour_log_decide(
                     log=log,
                     approve=approve,
-                    method=VerificationMethod.SIGNED_SHEET,
+                    method=VerificationMethod.AGENCY_REPORT if reported_by_agency else VerificationMethod.SIGNED_SHEET,
                     note=data.get("note", ""),
                     user=request.user,
-                    sheet=services.sheet_file(data["sheet_bytes"], log) if approve else None,
+                    sheet=services.sheet_file(sheet_bytes, log) if sheet_bytes else None,
                 )
             except ValidationError as exc:
                 form_errors_from(form, exc)

@@ -731,7 +731,7 @@ class Target:
 
 def url_targets() -> dict[str, Target]:
     from boards.models import BoardReferral, Member
-    from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
+    from classes.models import CurriculumVersion, Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
     from donations.models import Donation
@@ -752,6 +752,8 @@ def url_targets() -> dict[str, Target]:
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only
+        "classes:offering_schedule": Target(Offering),  # those who may change the offering
+        "classes:curriculum_revise": Target(CurriculumVersion),  # administrators, the latest version only
         "classes:session_mark": Target(ScheduledSession),  # POST only
         "classes:session_not_held": Target(ScheduledSession),  # POST only
         "classes:session_makeup": Target(ScheduledSession),  # POST only

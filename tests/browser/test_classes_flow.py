@@ -144,3 +144,75 @@ def test_certificate_verifies_publicly_without_naming_anyone(site, page_as, clas
     visitor.goto(site("/classes/verify/NOTAREALCODE/"))
     assert "No certificate has this code" in visitor.content()
     both_widths(visitor)
+
+
+def test_sessions_generated_from_the_curriculum_and_a_curriculum_revised(site, page_as, django_db_blocker):
+    """A facilitator generates a new class's ten sessions (preview, then create) by keyboard; an
+    administrator revises a curriculum into a new version (preview, then create). Axe at both widths."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from classes import services
+    from classes.models import CurriculumVersion, Offering, Topic
+    from core.models import Facility, User
+
+    today = timezone.localdate()
+    start = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
+    with django_db_blocker.unblock():
+        admin = User.objects.filter(role="administrator").order_by("pk").first()
+        fresh = services.offering_save(
+            offering=Offering(
+                facility=Facility.objects.get(code="JCCC"),
+                version=services.curriculum_missouri(),
+                title="Browser generated class",
+                capacity=10,
+                starts_on=start,
+            ),
+            user=admin,
+            facilitators=[],
+        )
+        topics = list(Topic.objects.order_by("name")[:2])
+        custom = services.curriculum_create(
+            user=admin,
+            name="Browser curriculum",
+            number=1,
+            effective_on=today,
+            sessions=[(topics[0], Decimal("2.5")), (topics[1], Decimal("2.5"))],
+        )
+
+    page = page_as("staff.jccc")
+    page.goto(site(f"/classes/offerings/{fresh.pk}/"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="Schedule the sessions from the curriculum").click()
+    both_widths(page)
+    page.get_by_label("Monday").check()  # the start's weekday is already checked; add Wednesday
+    page.get_by_label("Wednesday").press("Space")
+    page.get_by_label("Starts at").fill("09:00")
+    page.get_by_label("Ends at").fill("13:00")
+    page.get_by_label("Room").fill("Library")
+    with page.expect_navigation():
+        page.get_by_label("Room").press("Enter")  # the first button: Preview
+    assert page.get_by_role("heading", name="Preview").is_visible()
+    both_widths(page)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create 10 sessions").click()
+    assert "Scheduled 10 sessions for Browser generated class." in page.get_by_role("status").first.inner_text()
+    both_widths(page, tablet_scrolls_inside=True)
+
+    admin_page = page_as("admin")
+    admin_page.goto(site(custom.get_absolute_url()))
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("link", name="Revise: make version 2").click()
+    both_widths(admin_page)
+    admin_page.locator("#id_sessions-1-hours").fill("3")
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("button", name="Preview").click()
+    assert admin_page.get_by_role("heading", name="Version 2: preview").is_visible()
+    both_widths(admin_page)
+    with admin_page.expect_navigation():
+        admin_page.get_by_role("button", name="Create version 2").click()
+    assert "Created Browser curriculum, version 2." in admin_page.get_by_role("status").first.inner_text()
+    both_widths(admin_page)
+    with django_db_blocker.unblock():
+        assert CurriculumVersion.objects.get(name="Browser curriculum", number=2).sessions.count() == 2

@@ -144,6 +144,16 @@ def test_hours_recorded_verified_by_the_agency_and_the_letter_printed(site, page
         == "Verify community service hours at Capital City Food Shelf"
     )
     both_widths(contact)
+    # First they report an hour the officer has not entered, by keyboard: it waits for the officer.
+    contact.get_by_label("Person").select_option(label="Rowan Ellery")
+    contact.get_by_label("Date").fill((day - dt.timedelta(days=1)).isoformat())
+    contact.get_by_label("Hours worked", exact=True).fill("1")
+    contact.get_by_label("Task").fill("Stocking shelves")
+    with contact.expect_navigation():
+        contact.get_by_label("Task").press("Enter")
+    assert "Reported: Rowan Ellery, 1.00 hours" in contact.get_by_role("status").first.inner_text()
+    assert "Stocking shelves" in contact.content()
+    both_widths(contact)
     contact.get_by_label("Approve").check()
     with contact.expect_navigation():
         contact.get_by_role("button", name="Send my decisions").click()
@@ -152,6 +162,21 @@ def test_hours_recorded_verified_by_the_agency_and_the_letter_printed(site, page
     contact.goto(site(path))  # used up: it says so
     assert contact.get_by_role("heading", level=1).inner_text() == "This link was already used"
     both_widths(contact)
+
+    # The officer decides the hour the agency reported itself (no sheet needed: the report is the record).
+    from community_service.models import HourLog
+
+    reported = HourLog.objects.get(source="agency", offender=service["person"])
+    page.goto(site(f"/community-service/hours/{reported.pk}/"))
+    assert "Reported by the agency: Morgan Hale" in page.content()
+    both_widths(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Decide the agency's report").click()
+    both_widths(page)
+    page.get_by_label("Approved: credit the hours the agency reported").check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record the decision").click()
+    assert "verified" in page.get_by_role("status").first.inner_text()
 
     # The officer closes the order (every hour credited) and prints the completion letter.
     page.goto(site(f"/community-service/orders/{order.pk}/"))

@@ -1,5 +1,6 @@
 """The pace SQL (live and the nightly snapshot) gives, for any orders and logs, the same figures as
-the plain-Python reading of the rule (community_service.pace.evaluate), leap days and month ends included."""
+the plain-Python reading of the rule (community_service.pace.evaluate), leap days and month ends included,
+and consecutive orders (running from the end of the order they follow, closed or not) among them."""
 
 import datetime as dt
 from decimal import Decimal
@@ -40,6 +41,9 @@ order_st = st.fixed_dictionaries(
             max_size=8,
         ),
         "supervision_end": st.one_of(st.none(), days),
+        # Consecutive: follows the order drawn just before it (the same person's); closed: on that day.
+        "follows_previous": st.booleans(),
+        "closed_on": st.one_of(st.none(), st.none(), days),
     }
 )
 
@@ -55,22 +59,31 @@ def due_date(spec) -> dt.date:
 
 def build(specs):
     """Orders and logs written straight into the tables (the services' date rules would refuse most
-    random dates; the rule under test reads what is stored)."""
+    random dates; the rule under test reads what is stored). An order drawn ``follows_previous`` is the
+    previous order's person's and follows it (consecutive); one drawn ``closed_on`` is closed that day."""
+    from community_service.models import Placement
+
     user = UserFactory()
     agency = AgencyFactory()
     now = timezone.now()
     made = []
+    previous = None
     for spec in specs:
-        person = OffenderFactory(supervision_end_date=spec["supervision_end"])
+        consecutive = spec.get("follows_previous") and previous is not None
+        person = previous.offender if consecutive else OffenderFactory(supervision_end_date=spec["supervision_end"])
+        closed_on = spec.get("closed_on")
         order = Order.objects.create(
             offender=person,
             case=CourtCaseFactory(offender=person),
             hours_ordered=spec["hours"],
             ordered_on=spec["ordered_on"],
             due_on=due_date(spec),
+            schedule="consecutive" if consecutive else "concurrent",
+            follows=previous if consecutive else None,
+            status="revoked" if closed_on else "open",
+            closed_on=closed_on,
         )
-        from community_service.models import Placement
-
+        previous = order
         place = Placement.objects.create(offender=person, agency=agency, start_on=D(2020, 1, 1))
         logs = []
         for day, hours, decision in spec["logs"]:
@@ -101,14 +114,21 @@ def build(specs):
     return made
 
 
+def counted(order, spec, as_of) -> bool:
+    """Whether the pace lists the order on ``as_of``: open, and dated on or before the day."""
+    return order.status == "open" and spec["ordered_on"] <= as_of
+
+
 def reference(order, spec, as_of):
+    prior = order.follows
     return evaluate(
         hours_ordered=spec["hours"],
         ordered_on=spec["ordered_on"],
         due_on=order.due_on,
         as_of=as_of,
         credited_logs=[(day, hours) for day, hours, decision in spec["logs"] if decision == "verified"],
-        supervision_end=spec["supervision_end"],
+        supervision_end=order.offender.supervision_end_date,
+        follows=(prior.due_on, prior.closed_on) if prior else None,
     )
 
 
@@ -134,6 +154,14 @@ LEAP_ORDER = {
     specs=[{**LEAP_ORDER, "hours": Decimal("0.03"), "ordered_on": D(2025, 1, 31), "length": 28, "logs": []}],
     as_of=D(2025, 2, 14),
 )
+@example(  # a consecutive order after one closed early, and one after an open order running past its due date
+    specs=[
+        {**LEAP_ORDER, "ordered_on": D(2024, 1, 1), "length": 200, "closed_on": D(2024, 3, 1)},
+        {**LEAP_ORDER, "ordered_on": D(2024, 1, 15), "length": 300, "follows_previous": True},
+        {**LEAP_ORDER, "ordered_on": D(2024, 1, 20), "length": 30, "follows_previous": True},
+    ],
+    as_of=D(2024, 6, 1),
+)
 def test_sql_matches_reference_for_any_orders(specs, as_of):
     with transaction.atomic():
         made = build(specs)
@@ -143,7 +171,7 @@ def test_sql_matches_reference_for_any_orders(specs, as_of):
             for order_id, pace in rows
         }
         for order, spec in made:
-            if spec["ordered_on"] > as_of:
+            if not counted(order, spec, as_of):
                 assert order.pk not in live
                 continue
             assert live[order.pk].as_tuple() == reference(order, spec, as_of).as_tuple(), (spec, as_of)
@@ -158,7 +186,7 @@ def test_nightly_snapshot_matches_reference(specs, as_of):
         pace_snapshot_run(as_of=as_of, notify=False)
         stored = {s.order_id: s for s in PaceSnapshot.objects.filter(as_of=as_of)}
         for order, spec in made:
-            if spec["ordered_on"] > as_of:
+            if not counted(order, spec, as_of):
                 assert order.pk not in stored
                 continue
             s = stored[order.pk]
@@ -181,7 +209,7 @@ def test_nightly_snapshot_matches_reference(specs, as_of):
 ORDERED, DUE = D(2026, 1, 1), D(2026, 12, 31)
 
 
-def pace(as_of, logs=(), hours="100.00", ordered_on=ORDERED, due_on=DUE, supervision_end=None):
+def pace(as_of, logs=(), hours="100.00", ordered_on=ORDERED, due_on=DUE, supervision_end=None, follows=None):
     return evaluate(
         hours_ordered=Decimal(hours),
         ordered_on=ordered_on,
@@ -189,6 +217,7 @@ def pace(as_of, logs=(), hours="100.00", ordered_on=ORDERED, due_on=DUE, supervi
         as_of=as_of,
         credited_logs=[(d, Decimal(h)) for d, h in logs],
         supervision_end=supervision_end,
+        follows=follows,
     )
 
 
@@ -223,3 +252,24 @@ def test_projection_at_the_pace_of_the_last_eight_weeks():
         True,
         True,
     )
+
+
+def test_a_consecutive_order_runs_from_the_end_of_the_order_it_follows():
+    # It follows an order due Jul 2, 2026 (open): 182 days from Jul 2 to Dec 31; by Oct 1, 91: half.
+    after_open = (D(2026, 7, 2), None)
+    assert pace(D(2026, 10, 1), follows=after_open).expected == Decimal("50.00")
+    assert pace(D(2026, 6, 1), follows=after_open).status == PaceStatus.ON_PACE  # not started: nothing expected
+    assert pace(D(2026, 6, 1), follows=after_open).expected == 0
+    # The order it follows was closed on Apr 1 (before Jul 2): it runs from then, known from Apr 1 on.
+    after_closed = (D(2026, 7, 2), D(2026, 4, 1))
+    assert pace(D(2026, 8, 16), follows=after_closed).expected == Decimal("50.00")  # 137 of 274 days
+    assert pace(D(2026, 3, 31), follows=after_closed).expected == 0  # closed later: still its due date then
+    # An order it follows that was closed before this one's order date changes nothing.
+    assert pace(D(2026, 7, 2), follows=(D(2026, 3, 1), D(2025, 12, 1))).expected == Decimal("50.00")
+
+
+def test_a_consecutive_order_with_no_days_left_falls_due_whole_on_its_due_date():
+    after_late = (D(2027, 3, 1), None)  # the order before runs past this one's due date
+    assert pace(D(2026, 12, 30), follows=after_late).expected == 0
+    assert pace(D(2026, 12, 31), follows=after_late).expected == Decimal("100.00")
+    assert pace(D(2027, 1, 1), follows=after_late).status == PaceStatus.PAST_DUE

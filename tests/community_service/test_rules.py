@@ -191,3 +191,41 @@ def test_the_conflict_check_runs_on_the_agencys_contact(world, cs):
         assert placement(world.supervised_d10, agency, start_on=dt.date(2026, 6, 1), user=world.admin)
     finally:
         registry.conflict_checkers.pop("test-cs")
+
+
+# Consecutive orders ----------------------------------------------------------------------------------------
+def test_an_order_cannot_follow_its_own_follower_or_another_persons(world, cs):
+    from community_service.models import Order
+
+    second = OrderFactory(case=world.case, schedule="consecutive", follows=cs.order, due_on=dt.date(2027, 12, 31))
+    first = Order.objects.get(pk=cs.order.pk)
+    first.schedule, first.follows = "consecutive", second
+    with pytest.raises(ValidationError) as exc:
+        first.full_clean()
+    assert refusal(exc)["follows"] == [
+        "That order already comes after this one: an order cannot follow its own follower."
+    ]
+    third = Order(
+        offender=world.supervised_d10, case=world.case_d10, hours_ordered=10, ordered_on=dt.date(2026, 1, 1),
+        due_on=dt.date(2026, 12, 31), schedule="consecutive", follows=cs.order,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as exc:
+        third.full_clean()
+    assert refusal(exc)["follows"] == ["The order it follows is another person's."]
+
+
+def test_the_live_pace_of_a_consecutive_order_starts_when_the_one_before_ends(world, cs):
+    from community_service import selectors
+
+    # cs.order runs Jan 1 to Dec 31, 2026 and is open: the next one starts on Dec 31, 2026.
+    nxt = OrderFactory(
+        case=world.case, hours_ordered="50.00", schedule="consecutive", follows=cs.order,
+        ordered_on=dt.date(2026, 2, 1), due_on=dt.date(2027, 6, 29),
+    )  # fmt: skip
+    today = dt.date(2026, 6, 15)
+    pace = selectors.pace_for_orders(world.officer, [nxt.pk], today)[nxt.pk]
+    assert (pace.expected, pace.status) == (Decimal("0.00"), "on_pace")  # from its own date it would be behind
+    # Closed early (revoked on Mar 31), it runs from then: 76 of 455 days by Jun 15.
+    services.order_close(order=cs.order, user=world.admin, status="revoked", closed_on=dt.date(2026, 3, 31))
+    pace = selectors.pace_for_orders(world.officer, [nxt.pk], today)[nxt.pk]
+    assert pace.expected == Decimal("8.35")  # 50 x 76 / 455 = 8.3516...

@@ -147,9 +147,12 @@ def test_a_rejection_without_a_note_is_refused_under_it(world, cs, pending, clie
     assert VerificationLink.objects.get().used_at is None
 
 
-def test_no_link_without_pending_hours_and_not_for_auditors(world, cs, client_for, mailoutbox):
-    response = client_for(world.officer).post(f"/community-service/agencies/{cs.agency.pk}/send-link/", follow=True)
-    assert "No hours you follow are waiting for verification at this agency." in response.content.decode()
+def test_no_link_without_pending_hours_or_people_there_and_not_for_auditors(world, cs, client_for, mailoutbox):
+    empty = AgencyFactory()  # nobody of officer.d9's is placed there, nothing waits
+    response = client_for(world.officer).post(f"/community-service/agencies/{empty.pk}/send-link/", follow=True)
+    assert "No hours you follow are waiting for verification at this agency, and none of your people" in (
+        response.content.decode()
+    )
     assert client_for(world.auditor).post(f"/community-service/agencies/{cs.agency.pk}/send-link/").status_code == 403
     assert not mailoutbox and not VerificationLink.objects.exists()
 
