@@ -52,19 +52,7 @@ class OrderResource(Resource):
     """Orders are opened and edited here while open, on the pages and through the API (services)."""
 
     model = Order
-    fields = (
-        "offender",
-        "case",
-        "hours_ordered",
-        "ordered_on",
-        "due_on",
-        "source",
-        "fine_rate",
-        "schedule",
-        "follows",
-        "minors_barred",
-        "note",
-    )
+    fields = services.ORDER_EDITABLE  # what the page's form and the API's order_update may change
     detail_fields = (*fields, "status", "closed_on")
     api_fields = (*fields, "status", "closed_on")
     table_fields = ("offender", "case__case_number", "hours_ordered", "ordered_on", "due_on", "status")
