@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from core.models import Offender
 from donations.models import Donation
 from gardens.models import Harvest
+from tests.factories import OffenderFactory
 from tests.factories.gardens import make_garden_world
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,22 @@ def test_a_list_page_counts_its_rows_once(world, client_for, url):
         assert client.get(url).status_code == 200
     counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert len(counts) == 1, counts
+
+
+def test_search_results_are_sorted_from_the_search_indexes_in_the_default_order(world):
+    """A search finds its matches through the trigram indexes and sorts them, in exactly the list's
+    order, rather than walking the name index row by row (issue 10)."""
+    from core.filters import OffenderFilterSet
+
+    for last, first in [("Smithers", "Zoe"), ("Adamsmith", "Al"), ("smithy", "bo"), ("Smith", "Ann"), ("Smith", "al")]:
+        OffenderFactory(last_name=last, first_name=first)
+    queryset = Offender.objects.restrict(world.admin, "view")
+    found = OffenderFilterSet({"q": "smith"}, queryset=queryset, request=None).qs
+    expected = queryset.filter(last_name__icontains="smith").order_by("last_name", "first_name", "doc_id")
+    assert list(found) == list(expected) and len(expected) == 5
+    text = plan(found.all()[:25])
+    assert "core_offender_last_name_trgm" in text, text
+    assert "core_offender_name_order" not in text, text
+    assert list(OffenderFilterSet({"q": "smith"}, queryset=queryset.order_by("-doc_id"), request=None).qs) == list(
+        expected.order_by("-doc_id")
+    )  # an order the user chose is kept
