@@ -5,8 +5,10 @@ then ten times over), starts ``gunicorn rjadmin.wsgi`` with 2 workers on 127.0.0
 runs ``--users`` virtual users for ``--seconds``. Each user keeps one keep-alive connection and
 its own session (an administrator, or the district 9 officer for the caseload) and loops over the
 page mix: the dashboard, an officer's caseload, an offender's page, the harvest list and an API
-list, with no think time (a bounded, closed loop: at most ``--users`` requests in flight). Then the
-same users hit ``/healthz`` for a third of the time, the ceiling of the server itself.
+list, reading each page ``--think`` seconds on average (0.5x to 1.5x; a bounded, closed loop: at
+most ``--users`` requests in flight). Then, for a third of the time each, the same users with no
+pause (the server's ceiling on the mix: with none, latency is users / throughput) and on
+``/healthz`` (the ceiling of the server itself).
 
 The generator is the standard library (``http.client`` in threads): it needs nothing installed, and a
 thread waiting on a socket does not hold the GIL. Prints one JSON line:
@@ -20,6 +22,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -65,8 +68,11 @@ def wait_for(port: int, seconds: float = 60):
     raise RuntimeError("gunicorn did not answer /healthz")
 
 
-def run_users(port: int, mixes: list[tuple[str, list[str]]], seconds: float) -> list[tuple[str, float, int]]:
-    """Each (cookie, urls) is one user looping over its urls until the time is up."""
+def run_users(
+    port: int, mixes: list[tuple[str, list[str]]], seconds: float, think: float = 0.0
+) -> list[tuple[str, float, int]]:
+    """Each (cookie, urls) is one user looping over its urls until the time is up, pausing a random
+    0.5x to 1.5x ``think`` seconds after each page (a person reading it)."""
     results: list[tuple[str, float, int]] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
@@ -89,6 +95,8 @@ def run_users(port: int, mixes: list[tuple[str, list[str]]], seconds: float) -> 
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             mine.append((url, (time.perf_counter() - start) * 1000, status))
+            if think:
+                time.sleep(think * random.uniform(0.5, 1.5))
         conn.close()
         with lock:
             results.extend(mine)
@@ -123,6 +131,9 @@ def main():
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="mean seconds a user reads a page before the next (0: none)"
+    )
     args = parser.parse_args()
 
     import lists
@@ -184,13 +195,17 @@ def main():
         mixes = [(officer, officer_mix) if n % 3 == 2 else (admin, admin_mix) for n in range(args.users)]
         run_users(port, mixes[:4], 3)  # warm both workers
         log(f"{args.users} users for {args.seconds:.0f} s")
-        results = run_users(port, mixes, args.seconds)
+        results = run_users(port, mixes, args.seconds, args.think)
         figures = {"benchmark": "load", "scale": args.scale, "users": args.users, "seconds": args.seconds}
+        figures["think_s"] = args.think
         figures.update(summary(results, args.seconds))
         figures["per_page"] = {
             url: summary([r for r in results if r[0] == url], args.seconds)
             for url in dict.fromkeys(u for _, urls in mixes for u in urls)
         }
+        # The ceiling: the same users with no pause at all, on the page mix and on /healthz.
+        saturated = summary(run_users(port, mixes, args.seconds / 3), args.seconds / 3)
+        figures.update(saturated_rps=saturated["rps"], saturated_p95_ms=saturated["p95_ms"])
         health = run_users(port, [("", ["/healthz"])] * args.users, args.seconds / 3)
         health_figures = summary(health, args.seconds / 3)
         figures.update(healthz_rps=health_figures["rps"], healthz_p95_ms=health_figures["p95_ms"])
