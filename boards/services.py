@@ -302,39 +302,83 @@ def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evid
 
 
 # Conditions that track themselves ----------------------------------------------------------------------
-def _tracked_met(condition: Condition, offender_id: int, as_of: dt.date) -> bool | None:
-    """Whether the other app's records show a tracked condition met (None: not tracked yet)."""
-    if condition.kind == ConditionKind.CLASS:
-        from classes import selectors as classes
+def _tracked_met(rows, as_of: dt.date) -> dict[int, bool]:
+    """Whether the other apps' records show each tracked condition met, set-based (one query per app):
+    ``rows`` are ``(condition_id, kind, hours, amount, offender_id, case_id, approved_on)``.
 
-        return classes.completed(offender_id)
-    if condition.kind == ConditionKind.SERVICE_HOURS:
-        from community_service import selectors as community_service
+    - a class: the person completed the class (``classes.selectors.completed_among``);
+    - community service hours: the hours credited to the person's open orders taken together reach the
+      condition's (``community_service.selectors.hours_by_person``);
+    - a restitution amount: what was paid toward the person's obligations on the agreement's case since
+      the agreement's approval, net of reversals, reaches the condition's amount
+      (``restitution.selectors.paid_on_cases_since``).
+    """
+    from classes import selectors as classes
+    from community_service import selectors as community_service
+    from restitution import selectors as restitution
 
-        cell = community_service.hours_by_person([offender_id], as_of).get(offender_id)
-        return cell is not None and cell.credited >= condition.hours
-    return None
+    by_kind: dict[str, list] = {kind: [] for kind in TRACKED_KINDS}
+    for row in rows:
+        by_kind[row[1]].append(row)
+    met: dict[int, bool] = {}
+    if by_kind[ConditionKind.CLASS]:
+        done = classes.completed_among({r[4] for r in by_kind[ConditionKind.CLASS]})
+        met.update({r[0]: r[4] in done for r in by_kind[ConditionKind.CLASS]})
+    if by_kind[ConditionKind.SERVICE_HOURS]:
+        cells = community_service.hours_by_person(list({r[4] for r in by_kind[ConditionKind.SERVICE_HOURS]}), as_of)
+        for r in by_kind[ConditionKind.SERVICE_HOURS]:
+            cell = cells.get(r[4])
+            met[r[0]] = cell is not None and cell.credited >= r[2]
+    if by_kind[ConditionKind.RESTITUTION]:
+        paid = restitution.paid_on_cases_since([(r[0], r[5], r[6]) for r in by_kind[ConditionKind.RESTITUTION]], as_of)
+        met.update({r[0]: paid[r[0]] >= r[3] for r in by_kind[ConditionKind.RESTITUTION]})
+    return met
+
+
+def conditions_refresh(*, agreements, as_of: dt.date, user=None) -> int:
+    """Mark the tracked conditions of the active ones of ``agreements`` (a queryset) met, or open again,
+    from the records that prove them, as of ``as_of``: a few queries whatever the number of agreements,
+    then one save (with its history row) per condition that changed. Idempotent; returns the conditions
+    changed."""
+    rows = list(
+        Condition.objects.filter(
+            agreement__in=agreements.filter(status=AgreementStatus.ACTIVE).values("pk"), kind__in=TRACKED_KINDS
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "kind",
+            "hours",
+            "amount",
+            "agreement__referral__offender_id",
+            "agreement__referral__case_id",
+            "agreement__approved_on",
+            "status",
+        )
+    )
+    met = _tracked_met(rows, as_of)
+    flip = [r[0] for r in rows if met[r[0]] != (r[7] == ConditionStatus.MET)]
+    changed = 0
+    for condition in Condition.objects.select_for_update().filter(pk__in=flip).order_by("pk"):
+        now_met = met[condition.pk]
+        if now_met == (condition.status == ConditionStatus.MET):
+            continue
+        condition.status = ConditionStatus.MET if now_met else ConditionStatus.OPEN
+        condition.met_on = as_of if now_met else None
+        set_history(condition, user, "Met by its records" if now_met else "No longer met by its records")
+        condition.save()
+        changed += 1
+    return changed
 
 
 @transaction.atomic
 def agreement_conditions_refresh(*, agreement: Agreement, as_of: dt.date, user=None) -> int:
-    """Met or open again, from the records that prove them: a class condition from the classes'
-    completion, community service hours from the hours credited. Idempotent; returns the conditions
-    changed. Restitution conditions are not tracked yet (next stage)."""
-    agreement = Agreement.objects.select_for_update().select_related("referral").get(pk=agreement.pk)
-    if agreement.status != AgreementStatus.ACTIVE:
-        return 0
-    changed = 0
-    for condition in agreement.conditions.select_for_update().filter(kind__in=TRACKED_KINDS).order_by("pk"):
-        met = _tracked_met(condition, agreement.referral.offender_id, as_of)
-        if met is None or met == (condition.status == ConditionStatus.MET):
-            continue
-        condition.status = ConditionStatus.MET if met else ConditionStatus.OPEN
-        condition.met_on = as_of if met else None
-        set_history(condition, user, "Met by its records" if met else "No longer met by its records")
-        condition.save()
-        changed += 1
-    return changed
+    """Met or open again, from the records that prove them (``conditions_refresh`` for one agreement):
+    a class condition from the classes' completion, community service hours from the hours credited, a
+    restitution amount from what was paid toward the case since the agreement. Idempotent; returns the
+    conditions changed."""
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk", flat=True).first()
+    return conditions_refresh(agreements=Agreement.objects.filter(pk=agreement.pk), as_of=as_of, user=user)
 
 
 __all__ = [
@@ -345,6 +389,7 @@ __all__ = [
     "board_save",
     "chair_appoint",
     "condition_record",
+    "conditions_refresh",
     "meeting_record",
     "member_add",
     "member_remove",
