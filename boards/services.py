@@ -16,9 +16,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import DateField
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
 
 from core.conflicts import PersonDetails, conflict_check
-from core.services import set_history
+from core.dates import format_date
+from core.models import Alert
+from core.services import NewAlert, alerts_create, set_history
 
 from .choices import (
     AGREEMENT_DAYS,
@@ -381,6 +386,110 @@ def agreement_conditions_refresh(*, agreement: Agreement, as_of: dt.date, user=N
     return conditions_refresh(agreements=Agreement.objects.filter(pk=agreement.pk), as_of=as_of, user=user)
 
 
+# The nightly job ---------------------------------------------------------------------------------------
+ALERT_PREFIX = "boards:"
+
+
+def _url_format(name: str) -> str:
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+
+def nightly_run(*, as_of: dt.date) -> int:
+    """The nightly job ``boards``: refresh the tracked conditions of every active agreement (set-based,
+    ``conditions_refresh``), then raise alerts to the board's coordinator and the person's supervising
+    officer for each condition past due (open, due before ``as_of``) and each agreement at mid-term (half
+    its period passed, not yet due). Idempotent for its date: a re-run changes no condition twice and
+    raises no alert twice (each alert's key names its condition or agreement, once for good). Returns
+    the active agreements checked."""
+    with transaction.atomic():
+        active = Agreement.objects.filter(status=AgreementStatus.ACTIVE, approved_on__lte=as_of)
+        conditions_refresh(agreements=active, as_of=as_of)
+        checked = active.count()
+        alerts = _past_due_alerts(as_of) + _mid_term_alerts(as_of)
+        alerts_create(alerts)
+    return checked
+
+
+def _recipients(coordinator_id, officer_id) -> list[int]:
+    return sorted({pk for pk in (coordinator_id, officer_id) if pk is not None})
+
+
+def _past_due_alerts(as_of: dt.date) -> list[NewAlert]:
+    """One alert per open condition of an active agreement due before ``as_of``: the title names the
+    person and the condition's kind, never a victim."""
+    rows = list(
+        Condition.objects.filter(
+            agreement__status=AgreementStatus.ACTIVE,
+            agreement__approved_on__lte=as_of,
+            status=ConditionStatus.OPEN,
+            due_on__lt=as_of,
+        )
+        .order_by("agreement__referral__offender__last_name", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "due_on",
+            "agreement_id",
+            "agreement__board__coordinator_id",
+            "agreement__referral__offender__supervising_officer_id",
+            "agreement__referral__offender__first_name",
+            "agreement__referral__offender__last_name",
+        )
+    )
+    keys = {pk: f"{ALERT_PREFIX}past-due:{pk}" for pk, *_ in rows}
+    done = set(Alert.objects.filter(key__in=list(keys.values())).values_list("user_id", "key"))
+    link = _url_format("boards:agreement_detail")
+    kinds = dict(ConditionKind.choices)
+    alerts = []
+    for pk, kind, due_on, agreement_id, coordinator, officer, first, last in rows:
+        title = f"{first} {last}: a board agreement's condition is past due ({kinds[kind].lower()})"
+        body = f"The condition was due on {format_date(due_on)} and is not met (checked on {format_date(as_of)})."
+        for user_id in _recipients(coordinator, officer):
+            if (user_id, keys[pk]) not in done:
+                alerts.append(NewAlert(user_id, title, body, link.format(agreement_id), keys[pk]))
+    return alerts
+
+
+def _mid_term_alerts(as_of: dt.date) -> list[NewAlert]:
+    """One alert per active agreement at mid-term (half its period passed, not yet due): time for the
+    board's mid-term review."""
+    rows = list(
+        Agreement.objects.filter(status=AgreementStatus.ACTIVE, due_on__gt=as_of)
+        .annotate(
+            # date - date is whole days in PostgreSQL, and date + days a date: the day half the period has passed
+            middle=RawSQL(
+                "boards_agreement.approved_on + (boards_agreement.due_on - boards_agreement.approved_on) / 2",
+                [],
+                output_field=DateField(),
+            )
+        )
+        .filter(middle__lte=as_of)
+        .order_by("referral__offender__last_name", "pk")
+        .values_list(
+            "pk",
+            "due_on",
+            "board__coordinator_id",
+            "referral__offender__supervising_officer_id",
+            "referral__offender__first_name",
+            "referral__offender__last_name",
+        )
+    )
+    keys = {pk: f"{ALERT_PREFIX}mid-term:{pk}" for pk, *_ in rows}
+    done = set(Alert.objects.filter(key__in=list(keys.values())).values_list("user_id", "key"))
+    link = _url_format("boards:agreement_detail")
+    alerts = []
+    for pk, due_on, coordinator, officer, first, last in rows:
+        title = f"{first} {last}: a board agreement is at mid-term"
+        body = (
+            f"Half the agreement's period has passed; it is due on {format_date(due_on)}. Time for the mid-term review."
+        )
+        for user_id in _recipients(coordinator, officer):
+            if (user_id, keys[pk]) not in done:
+                alerts.append(NewAlert(user_id, title, body, link.format(pk), keys[pk]))
+    return alerts
+
+
 __all__ = [
     "ConditionKind",
     "NewCondition",
@@ -394,6 +503,7 @@ __all__ = [
     "member_add",
     "member_remove",
     "member_update",
+    "nightly_run",
     "referral_accept",
     "referral_create",
     "referral_decline",
