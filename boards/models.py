@@ -29,9 +29,11 @@ from .choices import (
     AgreementStatus,
     ConditionKind,
     ConditionStatus,
+    MeetingKind,
     Priority,
     ReferralSource,
     ReferralStatus,
+    VictimMode,
 )
 
 CONTACT_ROLES = frozenset({Role.ADMINISTRATOR, Role.BOARD_COORDINATOR})
@@ -233,6 +235,24 @@ class Meeting(models.Model):
     place = models.CharField(max_length=120)
     present = models.ManyToManyField(Member, blank=True, related_name="meetings_attended")
     recused = models.ManyToManyField(Member, blank=True, related_name="meetings_recused")
+    kind = models.CharField(
+        max_length=10, choices=MeetingKind.choices, default=MeetingKind.INITIAL, db_default=MeetingKind.INITIAL
+    )
+    person_attended = models.BooleanField("the person attended", default=False, db_default=False)
+    victim_mode = models.CharField(
+        "the victim's participation", max_length=20, choices=VictimMode.choices, blank=True, db_default=""
+    )
+    # What the victim lets the person read (an excerpt of their statement, or what they said at the meeting):
+    # it may go into the members' packet and the agreement.
+    victim_shared_text = models.TextField(
+        "what the victim shares with the person", blank=True, db_default="", max_length=4000
+    )
+    # What the victim wrote for the board only: shown on the meeting's page to the coordinator and
+    # administrators, never on any document (the person's agreement, the court's letter, the packet).
+    victim_board_only_text = models.TextField(
+        "what the victim wrote for the board only", blank=True, db_default="", max_length=4000
+    )
+    minutes = models.TextField(blank=True, db_default="", max_length=8000)
     history = HistoricalRecords(m2m_fields=[present, recused])
 
     objects = RestrictedQuerySet.as_manager()
@@ -270,6 +290,18 @@ class Agreement(models.Model):
     approved_on = models.DateField()
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE)
+    # Signatures at the meeting, on the tablet: a typed name and a box ticked, with when and on what device.
+    person_signed_name = models.CharField(max_length=120, blank=True, db_default="")
+    person_signed_at = models.DateTimeField(null=True, blank=True)
+    person_signed_device = models.CharField(max_length=300, blank=True, db_default="")
+    chair = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    chair_signed_name = models.CharField(max_length=120, blank=True, db_default="")
+    chair_signed_at = models.DateTimeField(null=True, blank=True)
+    chair_signed_device = models.CharField(max_length=300, blank=True, db_default="")
+    mid_term_reviewed_on = models.DateField(null=True, blank=True)
+    mid_term_note = models.TextField(blank=True, db_default="", max_length=4000)
+    closed_on = models.DateField(null=True, blank=True)
+    assessment = models.TextField("the board's assessment", blank=True, db_default="", max_length=8000)
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -278,7 +310,24 @@ class Agreement(models.Model):
         ordering = ["-approved_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gt=F("approved_on")), name="%(app_label)s_%(class)s_due"),
+            models.CheckConstraint(
+                condition=Q(status=AgreementStatus.ACTIVE, closed_on__isnull=True)
+                | (~Q(status=AgreementStatus.ACTIVE) & Q(closed_on__isnull=False) & ~Q(assessment="")),
+                name="%(app_label)s_%(class)s_closed_with_assessment",
+            ),
+            models.CheckConstraint(
+                condition=Q(person_signed_at__isnull=True) | ~Q(person_signed_name=""),
+                name="%(app_label)s_%(class)s_person_signature",
+            ),
+            models.CheckConstraint(
+                condition=Q(chair_signed_at__isnull=True) | (~Q(chair_signed_name="") & Q(chair__isnull=False)),
+                name="%(app_label)s_%(class)s_chair_signature",
+            ),
         ]
+
+    @property
+    def signed(self) -> bool:
+        return self.person_signed_at is not None and self.chair_signed_at is not None
 
     def __str__(self):
         return f"Agreement of {self.approved_on} ({self.referral.offender})"

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import DateField
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
+from django.utils import timezone
 
 from core.conflicts import PersonDetails, conflict_check
 from core.dates import format_date
@@ -28,11 +29,14 @@ from core.services import NewAlert, alerts_create, set_history
 from .choices import (
     AGREEMENT_DAYS,
     CHAIR_MAX_YEARS,
+    CLOSING_STATUSES,
     TRACKED_KINDS,
     AgreementStatus,
     ConditionKind,
     ConditionStatus,
+    MeetingKind,
     ReferralStatus,
+    VictimMode,
 )
 from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, ChairTerm, Condition, Meeting, Member, add_years
 
@@ -205,27 +209,69 @@ def referral_decline(*, user, referral: BoardReferral, on: dt.date, reason: str)
 
 
 # Meetings ----------------------------------------------------------------------------------------------
+VICTIM_TEXT_MODES = {
+    "victim_shared_text": (VictimMode.ATTEND, VictimMode.WRITTEN_SHARED),
+    "victim_board_only_text": (VictimMode.WRITTEN_BOARD_ONLY,),
+}
+
+
 @transaction.atomic
 def meeting_record(
-    *, user, referral: BoardReferral, date: dt.date, place: str, present: list[Member], recused: list[Member] = ()
+    *,
+    user,
+    referral: BoardReferral,
+    date: dt.date,
+    place: str,
+    present: list[Member],
+    recused: list[Member] = (),
+    kind: str = MeetingKind.INITIAL,
+    person_attended: bool = False,
+    victim_mode: str = VictimMode.NONE,
+    victim_shared_text: str = "",
+    victim_board_only_text: str = "",
+    minutes: str = "",
 ) -> Meeting:
     """Record a meeting: the members present serve on the board that day and completed their training
-    before it; those recused were present."""
+    before it; those recused were present. The victim's participation is one of the four modes: what the
+    victim shares with the person goes with attending or a shared written statement, what they wrote for
+    the board only with that mode alone (and never onto a document). A mid-term review or a closure
+    meeting is about a referral whose agreement is active."""
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError({"referral": "The board meets only about an accepted referral."})
     board = referral.board
-    errors = []
+    errors: dict[str, list[str]] = {}
     for m in present:
         if m.board_id != board.pk or not m.serves_on(date):
-            errors.append(f"{m} does not serve on this board on that date.")
+            errors.setdefault("present", []).append(f"{m} does not serve on this board on that date.")
         elif m.training_completed_on is None or m.training_completed_on > date:
-            errors.append(f"{m} has not completed the training before this meeting.")
-    if errors:
-        raise ValidationError({"present": errors})
+            errors.setdefault("present", []).append(f"{m} has not completed the training before this meeting.")
     present_ids = {m.pk for m in present}
     if any(m.pk not in present_ids for m in recused):
-        raise ValidationError({"recused": "Only a member present can recuse themselves."})
-    meeting = Meeting(referral=referral, board=board, date=date, place=(place or "").strip())
+        errors.setdefault("recused", []).append("Only a member present can recuse themselves.")
+    texts = {
+        "victim_shared_text": (victim_shared_text or "").strip(),
+        "victim_board_only_text": (victim_board_only_text or "").strip(),
+    }
+    for field, modes in VICTIM_TEXT_MODES.items():
+        if texts[field] and victim_mode not in modes:
+            label = Meeting._meta.get_field(field).verbose_name
+            allowed = " or ".join(f"“{VictimMode(m).label}”" for m in modes)
+            errors.setdefault(field, []).append(f"Leave {label} empty unless the victim's participation is {allowed}.")
+    if kind != MeetingKind.INITIAL and not referral.agreements.filter(status=AgreementStatus.ACTIVE).exists():
+        errors.setdefault("kind", []).append("A mid-term review or a closure meeting needs an active agreement.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        referral=referral,
+        board=board,
+        date=date,
+        place=(place or "").strip(),
+        kind=kind,
+        person_attended=person_attended,
+        victim_mode=victim_mode or "",
+        minutes=(minutes or "").strip(),
+        **texts,
+    )
     meeting.full_clean()
     set_history(meeting, user)
     meeting.save()
@@ -304,6 +350,131 @@ def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evid
     set_history(condition, user, "Met" if met else "Unmet")
     condition.save()
     return condition
+
+
+# Signatures, the mid-term review and closure -------------------------------------------------------------
+def _same_name(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def board_chair_on(board: Board, day: dt.date) -> Member | None:
+    term = ChairTerm.objects.filter(board=board, starts_on__lte=day, ends_on__gte=day).select_related("member").first()
+    return term.member if term else None
+
+
+@transaction.atomic
+def agreement_sign(
+    *, user, agreement: Agreement, who: str, typed_name: str, agreed: bool, device: str, at=None
+) -> Agreement:
+    """The person or the chair signs the agreement at the meeting: their name typed as the record has it
+    and the box ticked; the time and the device (the browser's user agent) are recorded. The chair is the
+    board's chair on the meeting's date. Each signs once."""
+    agreement = (
+        Agreement.objects.select_for_update()
+        .select_related("referral__offender", "meeting", "board")
+        .get(pk=agreement.pk)
+    )
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed.")
+    typed = " ".join((typed_name or "").split())
+    errors = {}
+    if not typed:
+        errors["typed_name"] = "Type the name to sign."
+    if not agreed:
+        errors["agreed"] = "Tick the box to sign."
+    at = at or timezone.now()
+    device = (device or "")[:300]
+    if who == "person":
+        person = agreement.referral.offender
+        if agreement.person_signed_at:
+            raise ValidationError("The person has signed already.")
+        if typed and not _same_name(typed, f"{person.first_name} {person.last_name}"):
+            errors["typed_name"] = "Type the person's first and last name as the record has them."
+        if errors:
+            raise ValidationError(errors)
+        agreement.person_signed_name, agreement.person_signed_at, agreement.person_signed_device = typed, at, device
+    elif who == "chair":
+        if agreement.chair_signed_at:
+            raise ValidationError("The chair has signed already.")
+        chair = board_chair_on(agreement.board, agreement.meeting.date)
+        if chair is None:
+            raise ValidationError("The board has no chair on the meeting's date: appoint one first.")
+        if chair.pk not in set(agreement.meeting.present.values_list("pk", flat=True)):
+            raise ValidationError("The chair was not present at the meeting.")
+        if typed and not _same_name(typed, chair.name):
+            errors["typed_name"] = f"Type the chair's name as the record has it ({chair.name})."
+        if errors:
+            raise ValidationError(errors)
+        agreement.chair = chair
+        agreement.chair_signed_name, agreement.chair_signed_at, agreement.chair_signed_device = typed, at, device
+    else:
+        raise ValidationError({"who": "Choose who signs."})
+    agreement.full_clean()
+    set_history(agreement, user, "Signed by the person" if who == "person" else "Signed by the chair")
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_review(*, user, agreement: Agreement, on: dt.date, note: str) -> Agreement:
+    """The board's mid-term review of a signed, active agreement: its date and what the board found."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed.")
+    if not agreement.signed:
+        raise ValidationError("The agreement is not signed by the person and the chair yet.")
+    if agreement.mid_term_reviewed_on:
+        raise ValidationError("The mid-term review is recorded already.")
+    errors = {}
+    if not agreement.approved_on < on <= agreement.due_on:
+        errors["on"] = "The review falls after the approval and by the agreement's due date."
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = "Say what the board found."
+    if errors:
+        raise ValidationError(errors)
+    agreement.mid_term_reviewed_on, agreement.mid_term_note = on, note
+    set_history(agreement, user, "Mid-term review")
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_close(*, user, agreement: Agreement, on: dt.date, outcome: str, assessment: str) -> Agreement:
+    """Close an agreement at the closure meeting: completed (every condition met), partially completed
+    (some met) or failed and returned to court, with the board's assessment for the court. The tracked
+    conditions are refreshed as of that day first; the conditions still open are recorded unmet."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed already.")
+    errors = {}
+    if outcome not in CLOSING_STATUSES:
+        errors["outcome"] = "Choose completed, partially completed or failed."
+    if on < agreement.approved_on:
+        errors["on"] = "The agreement cannot close before it was approved."
+    elif on > timezone.localdate():
+        errors["on"] = "The closing date cannot be in the future."
+    assessment = (assessment or "").strip()
+    if not assessment:
+        errors["assessment"] = "Write the board's assessment for the court."
+    if errors:
+        raise ValidationError(errors)
+    conditions_refresh(agreements=Agreement.objects.filter(pk=agreement.pk), as_of=on, user=user)
+    statuses = list(agreement.conditions.values_list("status", flat=True))
+    met = sum(1 for st in statuses if st == ConditionStatus.MET)
+    if outcome == AgreementStatus.COMPLETED and met != len(statuses):
+        raise ValidationError({"outcome": f"Only {met} of {len(statuses)} conditions are met: not completed."})
+    if outcome == AgreementStatus.PARTIAL and not 0 < met < len(statuses):
+        raise ValidationError({"outcome": "Partially completed means some conditions met, not all, not none."})
+    for condition in agreement.conditions.select_for_update().filter(status=ConditionStatus.OPEN):
+        condition.status = ConditionStatus.UNMET
+        set_history(condition, user, "Unmet at closure")
+        condition.save()
+    agreement.status, agreement.closed_on, agreement.assessment = outcome, on, assessment
+    set_history(agreement, user, f"Closed: {AgreementStatus(outcome).label}")
+    agreement.full_clean()
+    agreement.save()
+    return agreement
 
 
 # Conditions that track themselves ----------------------------------------------------------------------
@@ -494,7 +665,11 @@ __all__ = [
     "ConditionKind",
     "NewCondition",
     "agreement_approve",
+    "agreement_close",
     "agreement_conditions_refresh",
+    "agreement_review",
+    "agreement_sign",
+    "board_chair_on",
     "board_save",
     "chair_appoint",
     "condition_record",

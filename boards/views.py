@@ -5,16 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
+from core.errors import form_errors_from
 from core.querysets import CHANGE
+from core.rows import row_is_blank
 from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin, scoped_object_or_404
 
 from . import forms, services
-from .choices import ReferralStatus
-from .models import Agreement, BoardReferral, Meeting, Member
+from .choices import AgreementStatus, MeetingKind, ReferralStatus
+from .models import CONTACT_ROLES, Agreement, BoardReferral, Meeting, Member
 
 
 class ServiceEditView(ServiceErrorMixin, ObjectEditView):
@@ -39,8 +42,22 @@ class MeetingDetailView(ReadOnlyDetailView):
         context = super().get_context_data(**kwargs)
         present = list(self.object.present.order_by("name", "pk"))
         recused_ids = set(self.object.recused.values_list("pk", flat=True))
+        user = self.request.user
+        agreement = Agreement.objects.filter(meeting=self.object).first()
+        voting = sum(1 for m in present if m.pk not in recused_ids)
         context.update(
-            present=present, recused_ids=recused_ids, voting=sum(1 for m in present if m.pk not in recused_ids)
+            present=present,
+            recused_ids=recused_ids,
+            voting=voting,
+            agreement=agreement,
+            # What the victim wrote for the board only: the coordinator and administrators, on this page only.
+            show_board_only=user.role in CONTACT_ROLES,
+            can_run_agreement=(
+                agreement is None
+                and self.object.kind == MeetingKind.INITIAL
+                and voting >= self.object.board.quorum
+                and Meeting.objects.restrict(user, CHANGE).filter(pk=self.object.pk).exists()
+            ),
         )
         return context
 
@@ -53,6 +70,10 @@ class AgreementDetailView(ReadOnlyDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["conditions"] = self.object.conditions.order_by("due_on", "pk")
+        context["can_act"] = (
+            self.object.status == AgreementStatus.ACTIVE
+            and Agreement.objects.restrict(self.request.user, CHANGE).filter(pk=self.object.pk).exists()
+        )
         return context
 
 
@@ -62,6 +83,7 @@ class BoardReferralDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_decide"] = context["can_change"] and self.object.status == ReferralStatus.PENDING
+        context["can_run_meeting"] = context["can_change"] and self.object.status == ReferralStatus.ACCEPTED
         context["decide_form"] = forms.DecideForm(initial={"on": timezone.localdate()})
         return context
 
@@ -118,3 +140,254 @@ class MemberRemoveView(LoginRequiredMixin, View):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect(member.get_absolute_url())
+
+
+# Running a meeting on the tablet ---------------------------------------------------------------------
+class MeetingRunView(LoginRequiredMixin, View):
+    """The coordinator runs a meeting about an accepted referral: attendance, recusals and the quorum after
+    them (live: htmx posts the form on each change and swaps in the count), the person's attendance, the
+    victim's participation, the minutes. Then on to the conditions."""
+
+    template_name = "boards/meeting_run.html"
+
+    def get_referral(self):
+        referral = scoped_object_or_404(BoardReferral, self.request.user, self.kwargs["pk"], CHANGE)
+        if referral.status != ReferralStatus.ACCEPTED:
+            raise Http404
+        return referral
+
+    def render_page(self, referral, form):
+        voting, quorum = form.voting()
+        return render(
+            self.request,
+            self.template_name,
+            {"referral": referral, "form": form, "voting": voting, "quorum": quorum, "title": "Run a meeting"},
+        )
+
+    def get(self, request, pk):
+        referral = self.get_referral()
+        kind = MeetingKind.INITIAL
+        if referral.agreements.filter(status=AgreementStatus.ACTIVE).exists():
+            kind = MeetingKind.MID_TERM
+        form = forms.MeetingForm(board=referral.board, initial={"date": timezone.localdate(), "kind": kind})
+        return self.render_page(referral, form)
+
+    def post(self, request, pk):
+        referral = self.get_referral()
+        form = forms.MeetingForm(request.POST, board=referral.board)
+        if request.headers.get("HX-Request"):
+            voting, quorum = form.voting()
+            return render(request, "boards/includes/quorum.html", {"voting": voting, "quorum": quorum})
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                meeting = services.meeting_record(
+                    user=request.user,
+                    referral=referral,
+                    date=data["date"],
+                    place=data["place"],
+                    present=list(data["present"]),
+                    recused=list(data["recused"]),
+                    kind=data["kind"],
+                    person_attended=data["person_attended"],
+                    victim_mode=data["victim_mode"],
+                    victim_shared_text=data["victim_shared_text"],
+                    victim_board_only_text=data["victim_board_only_text"],
+                    minutes=data["minutes"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "Meeting recorded.")
+                if meeting.kind == MeetingKind.INITIAL and meeting.quorate:
+                    return redirect("boards:meeting_agreement", meeting.pk)
+                return redirect(meeting.get_absolute_url())
+        return self.render_page(referral, form)
+
+
+class MeetingAgreementView(LoginRequiredMixin, View):
+    """The conditions agreed at the meeting, approved as the agreement (only with quorum after recusals):
+    rows left blank are ignored."""
+
+    template_name = "boards/meeting_agreement.html"
+    ROWS = 5
+
+    def get_meeting(self):
+        meeting = scoped_object_or_404(Meeting, self.request.user, self.kwargs["pk"], CHANGE)
+        if meeting.kind != MeetingKind.INITIAL or Agreement.objects.filter(meeting=meeting).exists():
+            raise Http404
+        return meeting
+
+    def render_page(self, meeting, form, rows):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "meeting": meeting,
+                "form": form,
+                "rows": rows,
+                "row_errors": any(r.is_bound and r.errors for r in rows),
+                "title": "The agreement's conditions",
+            },
+        )
+
+    def get(self, request, pk):
+        meeting = self.get_meeting()
+        rows = [forms.ConditionRowForm(prefix=f"c{i}") for i in range(self.ROWS)]
+        return self.render_page(meeting, forms.AgreementForm(), rows)
+
+    def post(self, request, pk):
+        meeting = self.get_meeting()
+        form = forms.AgreementForm(request.POST)
+        rows = [forms.ConditionRowForm(request.POST, prefix=f"c{i}") for i in range(self.ROWS)]
+        filled = [r for r in rows if not row_is_blank(request.POST, r.prefix, forms.ConditionRowForm)]
+        valid = form.is_valid()
+        for row in filled:  # every row validated, so each shows its errors
+            valid = row.is_valid() and valid
+        if not filled:
+            form.add_error(None, "Enter at least one condition.")
+        elif valid:
+            try:
+                agreement = services.agreement_approve(
+                    user=request.user,
+                    meeting=meeting,
+                    days=form.cleaned_data["days"],
+                    conditions=[
+                        services.NewCondition(
+                            kind=r.cleaned_data["kind"],
+                            description=r.cleaned_data["description"],
+                            due_on=r.cleaned_data["due_on"],
+                            hours=r.cleaned_data["hours"],
+                            amount=r.cleaned_data["amount"],
+                        )
+                        for r in filled
+                    ],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "Agreement approved. Now the person and the chair sign it.")
+                return redirect("boards:agreement_sign", agreement.pk)
+        return self.render_page(meeting, form, rows)
+
+
+class AgreementStepView(LoginRequiredMixin, View):
+    """A step on an active agreement (sign, review, close): its page and its form, through a service."""
+
+    template_name = ""
+    title = ""
+
+    def get_agreement(self):
+        agreement = scoped_object_or_404(Agreement, self.request.user, self.kwargs["pk"], CHANGE)
+        if agreement.status != AgreementStatus.ACTIVE:
+            raise Http404
+        return agreement
+
+    def context(self, agreement, **extra):
+        return {
+            "object": agreement,
+            "conditions": agreement.conditions.order_by("due_on", "pk"),
+            "title": self.title,
+            **extra,
+        }
+
+
+class AgreementSignView(AgreementStepView):
+    """The person and the chair sign on the tablet, one after the other (typed name and a ticked box; the
+    time and the browser's user agent are recorded)."""
+
+    template_name = "boards/agreement_sign.html"
+    title = "Sign the agreement"
+
+    def page(self, agreement, person_form=None, chair_form=None):
+        chair = services.board_chair_on(agreement.board, agreement.meeting.date)
+        return render(
+            self.request,
+            self.template_name,
+            self.context(
+                agreement,
+                chair=chair,
+                person_form=person_form or forms.SignForm(prefix="person", initial={"who": "person"}),
+                chair_form=chair_form or forms.SignForm(prefix="chair", initial={"who": "chair"}),
+            ),
+        )
+
+    def get(self, request, pk):
+        return self.page(self.get_agreement())
+
+    def post(self, request, pk):
+        agreement = self.get_agreement()
+        who = "chair" if "chair-who" in request.POST else "person"
+        form = forms.SignForm(request.POST, prefix=who)
+        if form.is_valid():
+            try:
+                services.agreement_sign(
+                    user=request.user,
+                    agreement=agreement,
+                    who=form.cleaned_data["who"],
+                    typed_name=form.cleaned_data["typed_name"],
+                    agreed=form.cleaned_data["agreed"],
+                    device=request.headers.get("User-Agent", ""),
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                agreement.refresh_from_db()
+                messages.success(request, "Signed by the person." if who == "person" else "Signed by the chair.")
+                if agreement.signed:
+                    return redirect(agreement.get_absolute_url())
+                return redirect("boards:agreement_sign", agreement.pk)
+        return self.page(agreement, **{f"{who}_form": form})
+
+
+class AgreementFormStepView(AgreementStepView):
+    template_name = "boards/agreement_step.html"
+    form_class = None
+    initial: dict = {}
+    done = ""
+
+    def get(self, request, pk):
+        agreement = self.get_agreement()
+        form = self.form_class(initial={"on": timezone.localdate(), **self.initial})
+        return render(request, self.template_name, self.context(agreement, form=form))
+
+    def post(self, request, pk):
+        agreement = self.get_agreement()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.save(agreement, form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, self.done)
+                return redirect(agreement.get_absolute_url())
+        return render(request, self.template_name, self.context(agreement, form=form))
+
+
+class AgreementReviewView(AgreementFormStepView):
+    """The mid-term review of a signed agreement."""
+
+    form_class = forms.ReviewForm
+    title = "Mid-term review"
+    done = "Mid-term review recorded."
+
+    def save(self, agreement, data):
+        services.agreement_review(user=self.request.user, agreement=agreement, on=data["on"], note=data["note"])
+
+
+class AgreementCloseView(AgreementFormStepView):
+    """Closure: completed, partially completed, or failed and returned to court, with the assessment."""
+
+    form_class = forms.CloseForm
+    title = "Close the agreement"
+    done = "Agreement closed."
+
+    def save(self, agreement, data):
+        services.agreement_close(
+            user=self.request.user,
+            agreement=agreement,
+            on=data["on"],
+            outcome=data["outcome"],
+            assessment=data["assessment"],
+        )

@@ -730,7 +730,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
-    from boards.models import BoardReferral, Member
+    from boards.models import Agreement, BoardReferral, Meeting, Member
     from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -749,6 +749,11 @@ def url_targets() -> dict[str, Target]:
     return {
         "boards:referral_decide": Target(BoardReferral),  # POST only
         "boards:member_remove": Target(Member),  # POST only
+        "boards:meeting_run": Target(BoardReferral),  # an accepted referral's, for the coordinator
+        "boards:meeting_agreement": Target(Meeting),  # a first meeting without its agreement yet
+        "boards:agreement_sign": Target(Agreement),  # an active agreement's steps, for the coordinator
+        "boards:agreement_review": Target(Agreement),
+        "boards:agreement_close": Target(Agreement),
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only

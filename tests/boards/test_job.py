@@ -112,6 +112,8 @@ def test_a_closed_agreement_is_left_alone(world):
         world.d9,
         [services.NewCondition(kind=ConditionKind.OTHER, description="Essay", due_on=dt.date(2026, 3, 10))],
     )
-    services.Agreement.objects.filter(pk=agreement.pk).update(status="failed")
+    services.agreement_close(
+        user=world.boards, agreement=agreement, on=dt.date(2026, 3, 5), outcome="failed", assessment="Did not come."
+    )
     assert services.nightly_run(as_of=dt.date(2026, 5, 1)) == 0
     assert not Alert.objects.exists()
