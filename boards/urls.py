@@ -14,5 +14,8 @@ urlpatterns = [
     path("agreements/<int:pk>/sign/", views.AgreementSignView.as_view(), name="agreement_sign"),
     path("agreements/<int:pk>/review/", views.AgreementReviewView.as_view(), name="agreement_review"),
     path("agreements/<int:pk>/close/", views.AgreementCloseView.as_view(), name="agreement_close"),
+    path("meetings/<int:pk>/packet.pdf", views.MeetingPacketView.as_view(), name="meeting_packet"),
+    path("agreements/<int:pk>/agreement.pdf", views.AgreementPdfView.as_view(), name="agreement_pdf"),
+    path("agreements/<int:pk>/letter.pdf", views.AgreementLetterView.as_view(), name="agreement_letter"),
     *resource_urls("boards"),
 ]

@@ -10,12 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views import View
 
+from core.audit import audit_log
 from core.errors import form_errors_from
-from core.querysets import CHANGE
+from core.querysets import CHANGE, VIEW
 from core.rows import row_is_blank
 from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin, scoped_object_or_404
 
-from . import forms, services
+from . import forms, selectors, services
 from .choices import AgreementStatus, MeetingKind, ReferralStatus
 from .models import CONTACT_ROLES, Agreement, BoardReferral, Meeting, Member
 
@@ -390,4 +391,47 @@ class AgreementCloseView(AgreementFormStepView):
             on=data["on"],
             outcome=data["outcome"],
             assessment=data["assessment"],
+        )
+
+
+# Documents (PDF) ---------------------------------------------------------------------------------------
+class MeetingPacketView(LoginRequiredMixin, View):
+    """The members' packet for a meeting (PDF)."""
+
+    def get(self, request, pk):
+        from core.pdf import pdf_response
+
+        meeting = scoped_object_or_404(Meeting, request.user, pk, VIEW)
+        audit_log(user=request.user, action="boards_meeting_packet", obj=meeting)
+        context = selectors.meeting_packet(meeting)
+        return pdf_response("boards/pdf/packet.html", context, f"board-packet-{meeting.referral.case.case_number}.pdf")
+
+
+class AgreementPdfView(LoginRequiredMixin, View):
+    """The agreement for signature (PDF), with the signatures recorded so far."""
+
+    def get(self, request, pk):
+        from core.pdf import pdf_response
+
+        agreement = scoped_object_or_404(Agreement, request.user, pk, VIEW)
+        audit_log(user=request.user, action="boards_agreement_pdf", obj=agreement)
+        context = selectors.agreement_document(agreement)
+        return pdf_response(
+            "boards/pdf/agreement.html", context, f"agreement-{agreement.referral.case.case_number}.pdf"
+        )
+
+
+class AgreementLetterView(LoginRequiredMixin, View):
+    """The assessment letter to the court (PDF): a closed agreement's only."""
+
+    def get(self, request, pk):
+        from core.pdf import pdf_response
+
+        agreement = scoped_object_or_404(Agreement, request.user, pk, VIEW)
+        if agreement.status == AgreementStatus.ACTIVE:
+            raise Http404
+        audit_log(user=request.user, action="boards_court_letter", obj=agreement)
+        context = selectors.court_letter(agreement)
+        return pdf_response(
+            "boards/pdf/letter.html", context, f"board-assessment-{agreement.referral.case.case_number}.pdf"
         )

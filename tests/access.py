@@ -754,6 +754,9 @@ def url_targets() -> dict[str, Target]:
         "boards:agreement_sign": Target(Agreement),  # an active agreement's steps, for the coordinator
         "boards:agreement_review": Target(Agreement),
         "boards:agreement_close": Target(Agreement),
+        "boards:meeting_packet": Target(Meeting, read=True),
+        "boards:agreement_pdf": Target(Agreement, read=True),
+        "boards:agreement_letter": Target(Agreement),  # a closed agreement's only
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only
