@@ -12,8 +12,8 @@ from core.forms import DateInput, Form, ScopedModelForm
 from core.models import District, User
 
 from . import services
-from .choices import AGREEMENT_DAYS, CLOSING_STATUSES, ConditionKind, MeetingKind, VictimMode
-from .models import Member
+from .choices import AGREEMENT_DAYS, CLOSING_STATUSES, ConditionKind, MeetingKind, ReferralStatus, VictimMode
+from .models import BoardReferral, Member
 
 
 class BoardForm(ScopedModelForm):
@@ -181,3 +181,22 @@ class CloseForm(Form):
     assessment = forms.CharField(
         label="The board's assessment for the court", widget=forms.Textarea(attrs={"rows": 5}), max_length=8000
     )
+
+
+class ConflictForm(Form):
+    """A conflict a member declares in a case referred to their board."""
+
+    referral = forms.ModelChoiceField(label="The case", queryset=BoardReferral.objects.none())
+    on = forms.DateField(label="Declared on", widget=DateInput())
+    description = forms.CharField(label="What the conflict is", max_length=300)
+
+    def __init__(self, *args, member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referral"].queryset = (
+            member.board.referrals.exclude(status=ReferralStatus.DECLINED)
+            .select_related("offender", "case")
+            .order_by("-referred_on", "pk")
+        )
+        self.fields["referral"].label_from_instance = lambda r: (
+            f"{r.offender.last_name}, {r.offender.first_name}: case {r.case.case_number}"
+        )

@@ -389,3 +389,32 @@ class Condition(models.Model):
     @classmethod
     def scope_q(cls, user, action):
         return board_scope_q(user, action, prefix="agreement__board__")
+
+
+class MemberConflict(models.Model):
+    """A conflict a member declared in one referred case (they know the person or the victim, they work
+    with the family): the member must then recuse themselves at every meeting about it
+    (``services.meeting_record``). The record stays; what it says is for coordinators and administrators."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="conflicts")
+    referral = models.ForeignKey(BoardReferral, on_delete=models.PROTECT, related_name="member_conflicts")
+    declared_on = models.DateField()
+    description = models.CharField("what the conflict is", max_length=300)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "referral"], name="%(app_label)s_%(class)s_once_a_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: conflict in {self.referral}"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if user.role not in CONTACT_ROLES:
+            return None
+        return board_scope_q(user, action, prefix="member__board__")

@@ -4,7 +4,8 @@ person's timeline (referrals and agreements)."""
 from __future__ import annotations
 
 from core.api.base import ReadOnlyScopedViewSet
-from core.registry import TimelineProvider, registry
+from core.choices import Role
+from core.registry import PanelEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
 from . import forms, selectors, views
@@ -142,4 +143,19 @@ def _timeline(offender, user) -> list:
 
 registry.timeline_provider(
     TimelineProvider(slug="boards", program="boards", label="Reparation boards", events=_timeline)
+)
+
+
+# The coordinator's dashboard panel ------------------------------------------------------------------------
+def _panel(request):
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    return render_to_string(
+        "boards/panel.html", selectors.dashboard(request.user, timezone.localdate()), request=request
+    )
+
+
+registry.panel(
+    PanelEntry("boards", roles=frozenset({Role.BOARD_COORDINATOR, Role.ADMINISTRATOR}), render=_panel, order=30)
 )

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from core.querysets import VIEW
 
-from .choices import ConditionStatus, VictimMode
-from .models import Agreement, BoardReferral, Meeting
+from .choices import CLOSING_STATUSES, AgreementStatus, ConditionStatus, ReferralStatus, VictimMode
+from .models import Agreement, BoardReferral, Meeting, MemberConflict
 
 
 def person_referrals(user, offender):
@@ -87,3 +89,45 @@ def court_letter(agreement: Agreement) -> dict:
         "met": sum(1 for c in conditions if c.status == ConditionStatus.MET),
         "printed_on": timezone.localdate(),
     }
+
+
+# The coordinator's dashboard ---------------------------------------------------------------------------
+DUE_HORIZON_DAYS = 14
+
+
+def dashboard(user, today: dt.date) -> dict:
+    """The coordinator's panel, in four queries: this week's meetings (Monday to Sunday), the active
+    agreements due within two weeks or past due, the declared conflicts in cases still open and the
+    referrals awaiting a decision."""
+    week_start = today - dt.timedelta(days=today.weekday())
+    week_end = week_start + dt.timedelta(days=6)
+    meetings = list(
+        Meeting.objects.restrict(user, VIEW)
+        .filter(date__range=(week_start, week_end))
+        .select_related("board", "referral__offender")
+        .order_by("date", "pk")[:20]
+    )
+    due = list(
+        Agreement.objects.restrict(user, VIEW)
+        .filter(status=AgreementStatus.ACTIVE, due_on__lte=today + dt.timedelta(days=DUE_HORIZON_DAYS))
+        .select_related("board", "referral__offender")
+        .order_by("due_on", "pk")[:20]
+    )
+    conflicts = (
+        MemberConflict.objects.restrict(user, VIEW)
+        .filter(referral__status__in=[ReferralStatus.PENDING, ReferralStatus.ACCEPTED])
+        .exclude(referral__agreements__status__in=CLOSING_STATUSES)
+        .count()
+    )
+    pending = BoardReferral.objects.restrict(user, VIEW).filter(status=ReferralStatus.PENDING).count()
+    return {
+        "today": today,
+        "week_start": week_start,
+        "week_end": week_end,
+        "meetings": meetings,
+        "due": due,
+        "horizon": DUE_HORIZON_DAYS,
+        "conflicts": conflicts,
+        "pending": pending,
+    }
+

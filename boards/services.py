@@ -38,7 +38,18 @@ from .choices import (
     ReferralStatus,
     VictimMode,
 )
-from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, ChairTerm, Condition, Meeting, Member, add_years
+from .models import (
+    CONTACT_ROLES,
+    Agreement,
+    Board,
+    BoardReferral,
+    ChairTerm,
+    Condition,
+    Meeting,
+    Member,
+    MemberConflict,
+    add_years,
+)
 
 
 def _lock_board(board: Board) -> Board:
@@ -154,6 +165,24 @@ def chair_appoint(*, user, member: Member, starts_on: dt.date, ends_on: dt.date)
     return term
 
 
+@transaction.atomic
+def conflict_declare(*, user, member: Member, referral: BoardReferral, on: dt.date, description: str) -> MemberConflict:
+    """A member declares a conflict in a referred case of their board: from then on they recuse themselves
+    at its meetings. Once a case."""
+    if referral.board_id != member.board_id:
+        raise ValidationError({"referral": "Choose a case referred to the member's board."})
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "Say what the conflict is."})
+    if MemberConflict.objects.filter(member=member, referral=referral).exists():
+        raise ValidationError({"referral": "The member declared a conflict in this case already."})
+    conflict = MemberConflict(member=member, referral=referral, declared_on=on, description=description[:300])
+    conflict.full_clean()
+    set_history(conflict, user)
+    conflict.save()
+    return conflict
+
+
 # Referrals ---------------------------------------------------------------------------------------------
 @transaction.atomic
 def referral_create(*, user, referral: BoardReferral) -> BoardReferral:
@@ -248,6 +277,13 @@ def meeting_record(
     present_ids = {m.pk for m in present}
     if any(m.pk not in present_ids for m in recused):
         errors.setdefault("recused", []).append("Only a member present can recuse themselves.")
+    recused_ids = {m.pk for m in recused}
+    for conflict in MemberConflict.objects.filter(referral=referral, member_id__in=present_ids - recused_ids).order_by(
+        "member__name"
+    ):
+        errors.setdefault("recused", []).append(
+            f"{conflict.member} declared a conflict in this case: record the recusal."
+        )
     texts = {
         "victim_shared_text": (victim_shared_text or "").strip(),
         "victim_board_only_text": (victim_board_only_text or "").strip(),
@@ -674,6 +710,7 @@ __all__ = [
     "chair_appoint",
     "condition_record",
     "conditions_refresh",
+    "conflict_declare",
     "meeting_record",
     "member_add",
     "member_remove",

@@ -9,6 +9,7 @@ app_name = "boards"
 urlpatterns = [
     path("referrals/<int:pk>/decide/", views.ReferralDecideView.as_view(), name="referral_decide"),
     path("members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("members/<int:pk>/conflict/", views.MemberConflictView.as_view(), name="member_conflict"),
     path("referrals/<int:pk>/meeting/", views.MeetingRunView.as_view(), name="meeting_run"),
     path("meetings/<int:pk>/agreement/", views.MeetingAgreementView.as_view(), name="meeting_agreement"),
     path("agreements/<int:pk>/sign/", views.AgreementSignView.as_view(), name="agreement_sign"),

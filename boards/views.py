@@ -120,7 +120,38 @@ class MemberDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["can_remove"] = context["can_change"] and self.object.removed_on is None
         context["remove_form"] = forms.RemoveForm(initial={"on": timezone.localdate()})
+        context["conflicts"] = self.object.conflicts.select_related("referral__offender", "referral__case")
+        context["conflict_form"] = forms.ConflictForm(
+            member=self.object, prefix="conflict", initial={"on": timezone.localdate()}
+        )
         return context
+
+
+class MemberConflictView(LoginRequiredMixin, View):
+    """A member declares a conflict in a case of their board (``conflict_declare``): they recuse themselves
+    at its meetings from then on."""
+
+    def post(self, request, pk):
+        member = scoped_object_or_404(Member, request.user, pk, CHANGE)
+        form = forms.ConflictForm(request.POST, member=member, prefix="conflict")
+        if form.is_valid():
+            try:
+                services.conflict_declare(
+                    user=request.user,
+                    member=member,
+                    referral=form.cleaned_data["referral"],
+                    on=form.cleaned_data["on"],
+                    description=form.cleaned_data["description"],
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "Conflict recorded: the member recuses themselves in this case.")
+                return redirect(member.get_absolute_url())
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(member.get_absolute_url())
 
 
 class MemberRemoveView(LoginRequiredMixin, View):

@@ -749,6 +749,7 @@ def url_targets() -> dict[str, Target]:
     return {
         "boards:referral_decide": Target(BoardReferral),  # POST only
         "boards:member_remove": Target(Member),  # POST only
+        "boards:member_conflict": Target(Member),  # POST only
         "boards:meeting_run": Target(BoardReferral),  # an accepted referral's, for the coordinator
         "boards:meeting_agreement": Target(Meeting),  # a first meeting without its agreement yet
         "boards:agreement_sign": Target(Agreement),  # an active agreement's steps, for the coordinator
