@@ -9,11 +9,20 @@ from django import forms
 
 from core.choices import Role
 from core.forms import DateInput, Form, ScopedModelForm
-from core.models import District, User
+from core.models import CourtCase, District, User
 
 from . import services
-from .choices import AGREEMENT_DAYS, CLOSING_STATUSES, ConditionKind, MeetingKind, ReferralStatus, VictimMode
-from .models import BoardReferral, Member
+from .choices import (
+    AGREEMENT_DAYS,
+    CLOSING_STATUSES,
+    ConditionKind,
+    MeetingKind,
+    Priority,
+    ReferralSource,
+    ReferralStatus,
+    VictimMode,
+)
+from .models import Board, BoardReferral, Member
 
 
 class BoardForm(ScopedModelForm):
@@ -200,3 +209,22 @@ class ConflictForm(Form):
         self.fields["referral"].label_from_instance = lambda r: (
             f"{r.offender.last_name}, {r.offender.first_name}: case {r.case.case_number}"
         )
+
+
+class ReferForm(Form):
+    """An officer refers a person of their caseload and one of the person's cases to a board of the
+    person's district."""
+
+    board = forms.ModelChoiceField(label="Board", queryset=Board.objects.none())
+    case = forms.ModelChoiceField(label="Case", queryset=CourtCase.objects.none())
+    source = forms.ChoiceField(label="Referred by", choices=ReferralSource.choices, initial=ReferralSource.PP)
+    reason = forms.CharField(label="Reason", max_length=300)
+    priority = forms.ChoiceField(label="Priority", choices=Priority.choices, initial=Priority.NORMAL)
+    referred_on = forms.DateField(label="Referred on", widget=DateInput())
+
+    def __init__(self, *args, offender, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board"].queryset = Board.objects.filter(district_id=offender.district_id, active=True).order_by(
+            "name"
+        )
+        self.fields["case"].queryset = offender.cases.order_by("-sentencing_date", "pk")

@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.choices import Role
 from core.models import CourtCase, District, Offender
 from core.money import MoneyField
-from core.querysets import ALL, VIEW, RestrictedQuerySet
+from core.querysets import ADD, ALL, VIEW, RestrictedQuerySet
 
 from .choices import (
     MAX_TERM_YEARS,
@@ -221,8 +221,9 @@ class BoardReferral(models.Model):
 
     @classmethod
     def scope_q(cls, user, action):
+        # An officer reads the referrals of their caseload and refers their people (``boards:refer``).
         if user.role == Role.PROBATION_OFFICER:
-            return Offender.scope_q(user, VIEW, prefix="offender__") if action == VIEW else None
+            return Offender.scope_q(user, VIEW, prefix="offender__") if action in (VIEW, ADD) else None
         return board_scope_q(user, action, prefix="board__")
 
 

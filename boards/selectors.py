@@ -7,9 +7,10 @@ import datetime as dt
 
 from django.utils import timezone
 
+from core.money import format_money
 from core.querysets import VIEW
 
-from .choices import CLOSING_STATUSES, AgreementStatus, ConditionStatus, ReferralStatus, VictimMode
+from .choices import CLOSING_STATUSES, AgreementStatus, ConditionKind, ConditionStatus, ReferralStatus, VictimMode
 from .models import Agreement, BoardReferral, Meeting, MemberConflict
 
 
@@ -131,3 +132,28 @@ def dashboard(user, today: dt.date) -> dict:
         "pending": pending,
     }
 
+
+# An agreement's live progress ---------------------------------------------------------------------------
+def condition_progress(agreement: Agreement, as_of: dt.date) -> dict[int, str]:
+    """What the records show so far for each tracked condition, in words: the hours credited, or the money
+    paid toward the case since the agreement (the one view of restitution a board coordinator has: a sum,
+    never the ledger, a receipt or a payee)."""
+    from community_service import selectors as community_service
+    from restitution import selectors as restitution
+
+    conditions = list(agreement.conditions.all())
+    offender_id, case_id = agreement.referral.offender_id, agreement.referral.case_id
+    progress: dict[int, str] = {}
+    hours = [c for c in conditions if c.kind == ConditionKind.SERVICE_HOURS]
+    if hours:
+        cell = community_service.hours_by_person([offender_id], as_of).get(offender_id)
+        credited = cell.credited if cell else 0
+        for c in hours:
+            progress[c.pk] = f"{credited} of {c.hours} hours credited"
+    money = [c for c in conditions if c.kind == ConditionKind.RESTITUTION]
+    if money:
+        end = min(as_of, agreement.closed_on) if agreement.closed_on else as_of
+        paid = restitution.paid_on_cases_since([(c.pk, case_id, agreement.approved_on) for c in money], end)
+        for c in money:
+            progress[c.pk] = f"{format_money(paid[c.pk])} of {format_money(c.amount)} paid toward it"
+    return progress

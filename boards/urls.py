@@ -18,5 +18,6 @@ urlpatterns = [
     path("meetings/<int:pk>/packet.pdf", views.MeetingPacketView.as_view(), name="meeting_packet"),
     path("agreements/<int:pk>/agreement.pdf", views.AgreementPdfView.as_view(), name="agreement_pdf"),
     path("agreements/<int:pk>/letter.pdf", views.AgreementLetterView.as_view(), name="agreement_letter"),
+    path("refer/<int:pk>/", views.ReferView.as_view(), name="refer"),
     *resource_urls("boards"),
 ]

@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
 from core.audit import audit_log
 from core.errors import form_errors_from
-from core.querysets import CHANGE, VIEW
+from core.models import Offender
+from core.querysets import ADD, CHANGE, VIEW, can, save_in_scope
 from core.rows import row_is_blank
 from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin, scoped_object_or_404
 
@@ -70,7 +71,12 @@ class AgreementDetailView(ReadOnlyDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["conditions"] = self.object.conditions.order_by("due_on", "pk")
+        progress = selectors.condition_progress(self.object, timezone.localdate())
+        conditions = list(self.object.conditions.order_by("due_on", "pk"))
+        for c in conditions:
+            c.progress = progress.get(c.pk, "")
+        context["conditions"] = conditions
+        context["show_progress"] = True
         context["can_act"] = (
             self.object.status == AgreementStatus.ACTIVE
             and Agreement.objects.restrict(self.request.user, CHANGE).filter(pk=self.object.pk).exists()
@@ -466,3 +472,44 @@ class AgreementLetterView(LoginRequiredMixin, View):
         return pdf_response(
             "boards/pdf/letter.html", context, f"board-assessment-{agreement.referral.case.case_number}.pdf"
         )
+
+
+# The officer's action: refer a person to a board ---------------------------------------------------------
+class ReferView(LoginRequiredMixin, View):
+    """An officer refers a person they may see (their caseload) to a board of the person's district; the
+    referral is kept only if it stays in the officer's scope (``save_in_scope``)."""
+
+    template_name = "boards/refer.html"
+
+    def get_offender(self):
+        if not can(self.request.user, BoardReferral, ADD):
+            raise Http404
+        return get_object_or_404(Offender.objects.restrict(self.request.user, VIEW), pk=self.kwargs["pk"])
+
+    def page(self, offender, form):
+        return render(
+            self.request, self.template_name, {"offender": offender, "form": form, "title": "Refer to a board"}
+        )
+
+    def get(self, request, pk):
+        offender = self.get_offender()
+        return self.page(offender, forms.ReferForm(offender=offender, initial={"referred_on": timezone.localdate()}))
+
+    def post(self, request, pk):
+        offender = self.get_offender()
+        form = forms.ReferForm(request.POST, offender=offender)
+        if form.is_valid():
+            data = form.cleaned_data
+            referral = BoardReferral(offender=offender, **data)
+            try:
+                referral = save_in_scope(
+                    lambda: services.referral_create(user=request.user, referral=referral),
+                    user=request.user,
+                    action=ADD,
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, f"Referred to {referral.board}; the coordinator accepts or declines it.")
+                return redirect(referral.get_absolute_url())
+        return self.page(offender, form)

@@ -160,3 +160,21 @@ def test_a_coordinator_runs_a_meeting_on_a_tablet_by_keyboard(site, page_as, tab
     page.goto(site(meeting_url))
     assert BOARD_ONLY in page.content() and "For the board only" in page.content()
     both_widths(page)
+
+
+def test_an_officer_refers_a_person_by_keyboard(site, page_as, tablet_board, django_db_blocker):
+    from core.models import Offender, User
+
+    with django_db_blocker.unblock():
+        officer = User.objects.get(username="officer.d9")
+        person = Offender.objects.filter(supervising_officer=officer, cases__isnull=False).order_by("pk").first()
+    page = page_as("officer.d9")
+    page.goto(site(f"/boards/refer/{person.pk}/"))
+    both_widths(page)
+    page.get_by_label("Board").select_option(label="Tablet Reparation Board")
+    page.get_by_label("Case").select_option(index=1)
+    type_into(page, "Reason", "Wants to repair the harm")
+    page.get_by_role("button", name="Refer").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Referred to Tablet Reparation Board").wait_for()
+    both_widths(page)
