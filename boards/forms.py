@@ -228,3 +228,12 @@ class ReferForm(Form):
             "name"
         )
         self.fields["case"].queryset = offender.cases.order_by("-sentencing_date", "pk")
+
+
+class YearForm(Form):
+    """A report's year (empty: every year)."""
+
+    year = forms.IntegerField(label="Year", min_value=1990, max_value=2100, required=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)

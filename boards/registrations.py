@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
-from core.registry import PanelEntry, TimelineProvider, registry
+from core.registry import FigureEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
-from . import forms, selectors, views
+from . import forms, reports, selectors, views
 from .models import Agreement, Board, BoardReferral, Meeting, Member
 
 
@@ -138,6 +138,18 @@ def _timeline(offender, user) -> list:
                 sort_key=(a.approved_on.isoformat(), a.pk),
             )
         )
+        if a.closed_on:
+            items.append(
+                TimelineItem(
+                    date=a.closed_on,
+                    program="boards",
+                    kind="Reparative agreement closed",
+                    text=f"{a.board}: {a.get_status_display().lower()}",
+                    url=a.get_absolute_url(),
+                    source=f"boards.Agreement:{a.pk}:closed",
+                    sort_key=(a.closed_on.isoformat(), a.pk),
+                )
+            )
     return items
 
 
@@ -159,3 +171,54 @@ def _panel(request):
 registry.panel(
     PanelEntry("boards", roles=frozenset({Role.BOARD_COORDINATOR, Role.ADMINISTRATOR}), render=_panel, order=30)
 )
+
+
+# Reports, the public figure, the demo data --------------------------------------------------------------
+REPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.BOARD_COORDINATOR, Role.DISTRICT_SUPERVISOR})
+
+for entry in (
+    ReportEntry(
+        slug="boards-referrals",
+        title="Reparation board referrals by district and year",
+        app="boards",
+        description="Referrals to reparation boards by district, year and who referred, with those accepted and "
+        "declined.",
+        build=reports.referrals_report,
+        roles=REPORT_ROLES,
+        form_class=forms.YearForm,
+    ),
+    ReportEntry(
+        slug="boards-completion",
+        title="Reparative agreements: completion rates and time to closure",
+        app="boards",
+        description="Agreements closed by district and year: completed, partially completed, failed and returned "
+        "to court, the completion rate and the average days from approval to closure.",
+        build=reports.completion_report,
+        roles=REPORT_ROLES,
+        form_class=forms.YearForm,
+    ),
+):
+    registry.report(entry)
+
+registry.figure(
+    FigureEntry(
+        "boards-completed",
+        "Reparative agreements completed with a citizen reparation board",
+        reports.agreements_completed_total,
+        order=60,
+        app="boards",
+        unit="agreements",
+        describe="Trained citizen volunteers meet people under supervision and agree how they repair the harm.",
+        cumulative=True,
+        compute_year=reports.agreements_completed_in_year,
+    )
+)
+
+
+def _seed():
+    from .demo import demo_seed
+
+    demo_seed()
+
+
+registry.demo_seeder(_seed, order=65)
