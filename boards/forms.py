@@ -237,3 +237,17 @@ class YearForm(Form):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+
+
+class BylawsForm(Form):
+    """A board's bylaws: a PDF, its type read from its bytes."""
+
+    bylaws = forms.FileField(label="Bylaws (PDF, at most 10 MB)")
+
+    def clean_bylaws(self):
+        upload = self.cleaned_data["bylaws"]
+        head = upload.read(services.BYLAWS_MAX_BYTES + 1)
+        if problem := services.bylaws_problem(head, size=upload.size):
+            raise forms.ValidationError(problem)
+        self.cleaned_data["bylaws_bytes"] = head
+        return upload

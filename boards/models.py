@@ -57,8 +57,12 @@ def add_years(day, years: int):
         return day.replace(year=day.year + years, day=28)
 
 
+def bylaws_path(instance, filename):
+    return f"boards/bylaws/{instance.pk}/{filename}"
+
+
 class Board(models.Model):
-    """A reparation board of a district, with its coordinator and quorum."""
+    """A reparation board of a district, with its coordinator, quorum and bylaws (a PDF)."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=120)
@@ -69,6 +73,8 @@ class Board(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="boards_coordinated"
     )
     active = models.BooleanField(default=True)
+    bylaws = models.FileField(upload_to=bylaws_path, blank=True, editable=False, db_default="")
+    bylaws_uploaded_on = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()

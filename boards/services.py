@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import DateField
 from django.db.models.expressions import RawSQL
@@ -81,6 +82,35 @@ def _refuse_conflict(field: str | None = None):
 def board_save(*, user, board: Board) -> Board:
     board.full_clean()
     set_history(board, user)
+    board.save()
+    return board
+
+
+BYLAWS_MAX_BYTES = 10 * 1024 * 1024
+
+
+def bylaws_problem(data: bytes, size: int | None = None) -> str | None:
+    """Why an uploaded bylaws document is refused, in plain words: the type is read from its first bytes
+    (never the name or what the browser said); a PDF of at most 10 MB."""
+    size = len(data) if size is None else size
+    if not size:
+        return "The file is empty."
+    if size > BYLAWS_MAX_BYTES:
+        return f"The file is {size / 1048576:.1f} MB; bylaws may be at most {BYLAWS_MAX_BYTES // 1048576} MB."
+    if not data.startswith(b"%PDF-"):
+        return "The bylaws must be a PDF file; this file is not one."
+    return None
+
+
+@transaction.atomic
+def board_bylaws_upload(*, user, board: Board, data: bytes, on: dt.date) -> Board:
+    """Store a board's bylaws (a PDF, checked by its bytes); the one before stays in the board's history."""
+    if problem := bylaws_problem(data):
+        raise ValidationError({"bylaws": problem})
+    board = _lock_board(board)
+    board.bylaws.save(f"bylaws-{board.pk}.pdf", ContentFile(data), save=False)
+    board.bylaws_uploaded_on = on
+    set_history(board, user, "Bylaws uploaded")
     board.save()
     return board
 
@@ -705,8 +735,10 @@ __all__ = [
     "agreement_conditions_refresh",
     "agreement_review",
     "agreement_sign",
+    "board_bylaws_upload",
     "board_chair_on",
     "board_save",
+    "bylaws_problem",
     "chair_appoint",
     "condition_record",
     "conditions_refresh",

@@ -19,5 +19,6 @@ urlpatterns = [
     path("agreements/<int:pk>/agreement.pdf", views.AgreementPdfView.as_view(), name="agreement_pdf"),
     path("agreements/<int:pk>/letter.pdf", views.AgreementLetterView.as_view(), name="agreement_letter"),
     path("refer/<int:pk>/", views.ReferView.as_view(), name="refer"),
+    path("boards/<int:pk>/bylaws/", views.BoardBylawsView.as_view(), name="board_bylaws"),
     *resource_urls("boards"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
@@ -19,7 +19,7 @@ from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMix
 
 from . import forms, selectors, services
 from .choices import AgreementStatus, MeetingKind, ReferralStatus
-from .models import CONTACT_ROLES, Agreement, BoardReferral, Meeting, Member
+from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, Meeting, Member
 
 
 class ServiceEditView(ServiceErrorMixin, ObjectEditView):
@@ -513,3 +513,27 @@ class ReferView(LoginRequiredMixin, View):
                 messages.success(request, f"Referred to {referral.board}; the coordinator accepts or declines it.")
                 return redirect(referral.get_absolute_url())
         return self.page(offender, form)
+
+
+# A board's bylaws -----------------------------------------------------------------------------------------
+class BoardBylawsView(LoginRequiredMixin, View):
+    """GET: the board's bylaws (PDF) for those who may see the board; POST: the coordinator uploads them."""
+
+    def get(self, request, pk):
+        board = scoped_object_or_404(Board, request.user, pk, VIEW)
+        if not board.bylaws:
+            raise Http404
+        return FileResponse(board.bylaws.open("rb"), content_type="application/pdf", filename=f"bylaws-{board.pk}.pdf")
+
+    def post(self, request, pk):
+        board = scoped_object_or_404(Board, request.user, pk, CHANGE)
+        form = forms.BylawsForm(request.POST, request.FILES)
+        if form.is_valid():
+            services.board_bylaws_upload(
+                user=request.user, board=board, data=form.cleaned_data["bylaws_bytes"], on=timezone.localdate()
+            )
+            messages.success(request, "Bylaws uploaded.")
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+        return redirect(board.get_absolute_url())

@@ -733,7 +733,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
-    from boards.models import Agreement, BoardReferral, Meeting, Member
+    from boards.models import Agreement, Board, BoardReferral, Meeting, Member
     from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -753,6 +753,7 @@ def url_targets() -> dict[str, Target]:
         "boards:referral_decide": Target(BoardReferral),  # POST only
         "boards:member_remove": Target(Member),  # POST only
         "boards:member_conflict": Target(Member),  # POST only
+        "boards:board_bylaws": Target(Board),  # the file, where there is one; POST: the upload
         "boards:refer": Target(Offender),  # a person the user may see, for those who may refer
         "boards:meeting_run": Target(BoardReferral),  # an accepted referral's, for the coordinator
         "boards:meeting_agreement": Target(Meeting),  # a first meeting without its agreement yet
