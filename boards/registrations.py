@@ -9,7 +9,7 @@ from core.registry import FigureEntry, PanelEntry, ReportEntry, TimelineProvider
 from core.resources import Menu, Resource, register
 
 from . import forms, reports, selectors, views
-from .models import Agreement, Board, BoardReferral, Meeting, Member
+from .models import Agreement, Board, BoardReferral, Condition, Meeting, Member
 
 
 @register
@@ -78,6 +78,8 @@ class MeetingResource(Resource):
 
     model = Meeting
     fields = ("board", "referral", "date", "place")
+    # Never the victim's texts: what the victim wrote for the board only stays on the meeting's page.
+    api_fields = ("board", "referral", "date", "place", "kind", "person_attended")
     table_fields = ("date", "board", "referral", "place")
     search_fields = ("place", "referral__offender__last_name")
     filter_fields = ("board",)
@@ -96,6 +98,13 @@ class AgreementResource(Resource):
 
     model = Agreement
     fields = ("board", "referral", "meeting", "approved_on", "due_on", "status")
+    api_fields = (
+        *fields,
+        "person_signed_at",
+        "chair_signed_at",
+        "mid_term_reviewed_on",
+        "closed_on",
+    )
     table_fields = ("approved_on", "board", "referral", "due_on", "status")
     search_fields = ("referral__offender__last_name", "referral__offender__doc_id")
     filter_fields = ("board", "status")
@@ -107,6 +116,20 @@ class AgreementResource(Resource):
     viewset_class = ReadOnlyScopedViewSet
     title = "Reparative agreements"
     menu = Menu("Programs", "Reparative agreements", order=73)
+
+
+@register
+class ConditionResource(Resource):
+    """Conditions of agreements, for the API only (read): their progress is on the agreement's page."""
+
+    model = Condition
+    fields = ("agreement", "kind", "description", "due_on", "hours", "amount", "status", "met_on")
+    filter_fields = ("agreement", "kind", "status")
+    select_related = ("agreement",)
+    pages = ()
+    api_prefix = "boards/conditions"
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Agreement conditions"
 
 
 # The person's timeline ---------------------------------------------------------------------------------

@@ -720,6 +720,9 @@ def _declarations() -> dict[Any, Declared]:
         bm.BoardReferral: Declared(_bd("referral"), {**BOARD, "officer": {"d9"}}),
         bm.Meeting: Declared(_bd("meeting"), BOARD),
         bm.Agreement: Declared(_bd("agreement"), BOARD),
+        bm.Condition: Declared(
+            lambda w: {k: a.conditions.order_by("pk").first() for k, a in _boards(w).bd["agreement"].items()}, BOARD
+        ),
     }
 
 

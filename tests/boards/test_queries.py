@@ -24,6 +24,7 @@ LISTS = [
     "/api/v1/boards/referrals/",
     "/api/v1/boards/meetings/",
     "/api/v1/boards/agreements/",
+    "/api/v1/boards/conditions/",
 ]
 
 
