@@ -118,9 +118,12 @@ def build(people: int) -> dict:
                SELECT m.id, mb.id FROM boards_meeting m JOIN boards_member mb ON mb.board_id = m.board_id"""
         )
         execute(
-            """INSERT INTO boards_agreement (referral_id, meeting_id, board_id, approved_on, due_on, status)
+            """INSERT INTO boards_agreement (referral_id, meeting_id, board_id, approved_on, due_on, status,
+                                             closed_on, assessment)
                SELECT m.referral_id, m.id, m.board_id, m.date, m.date + 90,
-                      CASE WHEN m.id %% 3 = 0 THEN 'completed' ELSE 'active' END
+                      CASE WHEN m.id %% 3 = 0 THEN 'completed' ELSE 'active' END,
+                      CASE WHEN m.id %% 3 = 0 THEN m.date END,
+                      CASE WHEN m.id %% 3 = 0 THEN 'Every condition met.' ELSE '' END
                FROM boards_meeting m"""
         )
         execute(
