@@ -251,3 +251,25 @@ class BylawsForm(Form):
             raise forms.ValidationError(problem)
         self.cleaned_data["bylaws_bytes"] = head
         return upload
+
+
+class ConditionRecordForm(Form):
+    """The coordinator records an apology letter or another condition: met (with what shows it, and a scan
+    or photo) or unmet."""
+
+    outcome = forms.ChoiceField(label="Outcome", choices=[("met", "Met"), ("unmet", "Not met")])
+    on = forms.DateField(label="On", widget=DateInput())
+    evidence = forms.CharField(label="What shows it", max_length=300, required=False)
+    evidence_file = forms.FileField(label="A scan or photo (PDF, PNG or JPEG, optional)", required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("evidence_file")
+        if upload:
+            head = upload.read(services.BYLAWS_MAX_BYTES + 1)
+            if problem := services.evidence_problem(head, size=upload.size):
+                self.add_error("evidence_file", problem)
+            data["evidence_bytes"] = head
+        if data.get("outcome") == "met" and not (data.get("evidence") or "").strip():
+            self.add_error("evidence", "Say what shows the condition met.")
+        return data

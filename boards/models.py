@@ -61,6 +61,10 @@ def bylaws_path(instance, filename):
     return f"boards/bylaws/{instance.pk}/{filename}"
 
 
+def evidence_path(instance, filename):
+    return f"boards/evidence/{instance.agreement_id}/{filename}"
+
+
 class Board(models.Model):
     """A reparation board of a district, with its coordinator, quorum and bylaws (a PDF)."""
 
@@ -359,6 +363,7 @@ class Condition(models.Model):
     status = models.CharField(max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
     met_on = models.DateField(null=True, blank=True)
     evidence = models.CharField(max_length=300, blank=True)
+    evidence_file = models.FileField(upload_to=evidence_path, blank=True, editable=False, db_default="")
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()

@@ -396,10 +396,28 @@ def agreement_approve(
     return agreement
 
 
+EVIDENCE_TYPES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def evidence_problem(data: bytes, size: int | None = None) -> str | None:
+    """Why an uploaded piece of evidence is refused: a PDF, PNG or JPEG (read from its bytes), at most 10 MB."""
+    size = len(data) if size is None else size
+    if not size:
+        return "The file is empty."
+    if size > BYLAWS_MAX_BYTES:
+        return f"The file is {size / 1048576:.1f} MB; evidence may be at most {BYLAWS_MAX_BYTES // 1048576} MB."
+    if not any(data.startswith(magic) for magic in EVIDENCE_TYPES):
+        return "The evidence must be a PDF, PNG or JPEG file; this file is none of them."
+    return None
+
+
 @transaction.atomic
-def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evidence: str = "") -> Condition:
-    """The coordinator records an apology letter or another condition met (with its evidence) or unmet.
-    Restitution, community service and class conditions are met from their records, never by hand."""
+def condition_record(
+    *, user, condition: Condition, met: bool, on: dt.date, evidence: str = "", evidence_file: bytes | None = None
+) -> Condition:
+    """The coordinator records an apology letter or another condition met (with its evidence: what shows it,
+    and a scan or photo of it, type-checked) or unmet. Restitution, community service and class conditions
+    are met from their records, never by hand."""
     if user.role not in CONTACT_ROLES and not user.is_superuser:
         raise PermissionDenied
     condition = Condition.objects.select_for_update().select_related("agreement").get(pk=condition.pk)
@@ -410,9 +428,14 @@ def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evid
     evidence = (evidence or "").strip()
     if met and not evidence:
         raise ValidationError({"evidence": "Say what shows the condition met."})
+    if evidence_file is not None and (problem := evidence_problem(evidence_file)):
+        raise ValidationError({"evidence_file": problem})
     condition.status = ConditionStatus.MET if met else ConditionStatus.UNMET
     condition.met_on = on if met else None
     condition.evidence = evidence[:300]
+    if evidence_file is not None:
+        ext = next(ext for magic, ext in EVIDENCE_TYPES.items() if evidence_file.startswith(magic))
+        condition.evidence_file.save(f"condition-{condition.pk}.{ext}", ContentFile(evidence_file), save=False)
     set_history(condition, user, "Met" if met else "Unmet")
     condition.save()
     return condition

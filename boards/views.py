@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
@@ -18,8 +19,8 @@ from core.rows import row_is_blank
 from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin, scoped_object_or_404
 
 from . import forms, selectors, services
-from .choices import AgreementStatus, MeetingKind, ReferralStatus
-from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, Meeting, Member
+from .choices import TRACKED_KINDS, AgreementStatus, MeetingKind, ReferralStatus
+from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, Condition, Meeting, Member
 
 
 class ServiceEditView(ServiceErrorMixin, ObjectEditView):
@@ -73,8 +74,12 @@ class AgreementDetailView(ReadOnlyDetailView):
         context = super().get_context_data(**kwargs)
         progress = selectors.condition_progress(self.object, timezone.localdate())
         conditions = list(self.object.conditions.order_by("due_on", "pk"))
+        today = timezone.localdate()
         for c in conditions:
             c.progress = progress.get(c.pk, "")
+            c.record_form = None
+            if c.kind not in TRACKED_KINDS:
+                c.record_form = forms.ConditionRecordForm(prefix=f"c{c.pk}", initial={"on": today})
         context["conditions"] = conditions
         context["show_progress"] = True
         context["can_act"] = (
@@ -537,3 +542,46 @@ class BoardBylawsView(LoginRequiredMixin, View):
             for errors in form.errors.values():
                 messages.error(request, " ".join(errors))
         return redirect(board.get_absolute_url())
+
+
+# Recording a condition by hand, and its evidence -----------------------------------------------------------
+class ConditionRecordView(LoginRequiredMixin, View):
+    """POST: the coordinator records an apology letter or another condition met or unmet (``condition_record``);
+    the agreement's page shows what went wrong."""
+
+    def post(self, request, pk):
+        condition = scoped_object_or_404(Condition, request.user, pk, CHANGE)
+        agreement_url = reverse("boards:agreement_detail", args=[condition.agreement_id])
+        form = forms.ConditionRecordForm(request.POST, request.FILES, prefix=f"c{condition.pk}")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.condition_record(
+                    user=request.user,
+                    condition=condition,
+                    met=data["outcome"] == "met",
+                    on=data["on"],
+                    evidence=data["evidence"],
+                    evidence_file=data.get("evidence_bytes"),
+                )
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "Condition recorded.")
+                return redirect(agreement_url)
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(agreement_url)
+
+
+class ConditionEvidenceView(LoginRequiredMixin, View):
+    """The evidence file of a condition, for those who may see the agreement (each download audited)."""
+
+    def get(self, request, pk):
+        condition = scoped_object_or_404(Condition, request.user, pk, VIEW)
+        if not condition.evidence_file:
+            raise Http404
+        audit_log(user=request.user, action="boards_evidence_download", obj=condition)
+        name = condition.evidence_file.name.rsplit("/", 1)[-1]
+        return FileResponse(condition.evidence_file.open("rb"), as_attachment=True, filename=name)

@@ -736,7 +736,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
-    from boards.models import Agreement, Board, BoardReferral, Meeting, Member
+    from boards.models import Agreement, Board, BoardReferral, Condition, Meeting, Member
     from classes.models import Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -757,6 +757,8 @@ def url_targets() -> dict[str, Target]:
         "boards:member_remove": Target(Member),  # POST only
         "boards:member_conflict": Target(Member),  # POST only
         "boards:board_bylaws": Target(Board),  # the file, where there is one; POST: the upload
+        "boards:condition_record": Target(Condition),  # POST only
+        "boards:condition_evidence": Target(Condition),  # the file, where there is one
         "boards:refer": Target(Offender),  # a person the user may see, for those who may refer
         "boards:meeting_run": Target(BoardReferral),  # an accepted referral's, for the coordinator
         "boards:meeting_agreement": Target(Meeting),  # a first meeting without its agreement yet
