@@ -48,3 +48,23 @@ class ConditionStatus(models.TextChoices):
     OPEN = "open", "Open"
     MET = "met", "Met"
     UNMET = "unmet", "Unmet"
+
+
+class MeetingKind(models.TextChoices):
+    INITIAL = "initial", "First meeting (the agreement)"
+    MID_TERM = "mid_term", "Mid-term review"
+    CLOSURE = "closure", "Closure meeting"
+
+
+class VictimMode(models.TextChoices):
+    """How the victim takes part in the meeting: the four modes of the victims app's ``BoardMode`` (the
+    same values; a test keeps them equal), chosen by the coordinator from what victim services says."""
+
+    NONE = "", "Not recorded"
+    ATTEND = "attend", "Attends the board"
+    WRITTEN_SHARED = "written_shared", "Written, shared with the person"
+    WRITTEN_BOARD_ONLY = "written_board_only", "Written, for the board only"
+    NO_PARTICIPATION = "no_participation", "No participation"
+
+
+CLOSING_STATUSES = (AgreementStatus.COMPLETED, AgreementStatus.PARTIAL, AgreementStatus.FAILED)

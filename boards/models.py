@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 from core.choices import Role
 from core.models import CourtCase, District, Offender
 from core.money import MoneyField
-from core.querysets import ALL, VIEW, RestrictedQuerySet
+from core.querysets import ADD, ALL, VIEW, RestrictedQuerySet
 
 from .choices import (
     MAX_TERM_YEARS,
@@ -29,9 +29,11 @@ from .choices import (
     AgreementStatus,
     ConditionKind,
     ConditionStatus,
+    MeetingKind,
     Priority,
     ReferralSource,
     ReferralStatus,
+    VictimMode,
 )
 
 CONTACT_ROLES = frozenset({Role.ADMINISTRATOR, Role.BOARD_COORDINATOR})
@@ -55,8 +57,16 @@ def add_years(day, years: int):
         return day.replace(year=day.year + years, day=28)
 
 
+def bylaws_path(instance, filename):
+    return f"boards/bylaws/{instance.pk}/{filename}"
+
+
+def evidence_path(instance, filename):
+    return f"boards/evidence/{instance.agreement_id}/{filename}"
+
+
 class Board(models.Model):
-    """A reparation board of a district, with its coordinator and quorum."""
+    """A reparation board of a district, with its coordinator, quorum and bylaws (a PDF)."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="boards")
     name = models.CharField(max_length=120)
@@ -67,6 +77,8 @@ class Board(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="boards_coordinated"
     )
     active = models.BooleanField(default=True)
+    bylaws = models.FileField(upload_to=bylaws_path, blank=True, editable=False, db_default="")
+    bylaws_uploaded_on = models.DateField(null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -219,8 +231,9 @@ class BoardReferral(models.Model):
 
     @classmethod
     def scope_q(cls, user, action):
+        # An officer reads the referrals of their caseload and refers their people (``boards:refer``).
         if user.role == Role.PROBATION_OFFICER:
-            return Offender.scope_q(user, VIEW, prefix="offender__") if action == VIEW else None
+            return Offender.scope_q(user, VIEW, prefix="offender__") if action in (VIEW, ADD) else None
         return board_scope_q(user, action, prefix="board__")
 
 
@@ -233,6 +246,24 @@ class Meeting(models.Model):
     place = models.CharField(max_length=120)
     present = models.ManyToManyField(Member, blank=True, related_name="meetings_attended")
     recused = models.ManyToManyField(Member, blank=True, related_name="meetings_recused")
+    kind = models.CharField(
+        max_length=10, choices=MeetingKind.choices, default=MeetingKind.INITIAL, db_default=MeetingKind.INITIAL
+    )
+    person_attended = models.BooleanField("the person attended", default=False, db_default=False)
+    victim_mode = models.CharField(
+        "the victim's participation", max_length=20, choices=VictimMode.choices, blank=True, db_default=""
+    )
+    # What the victim lets the person read (an excerpt of their statement, or what they said at the meeting):
+    # it may go into the members' packet and the agreement.
+    victim_shared_text = models.TextField(
+        "what the victim shares with the person", blank=True, db_default="", max_length=4000
+    )
+    # What the victim wrote for the board only: shown on the meeting's page to the coordinator and
+    # administrators, never on any document (the person's agreement, the court's letter, the packet).
+    victim_board_only_text = models.TextField(
+        "what the victim wrote for the board only", blank=True, db_default="", max_length=4000
+    )
+    minutes = models.TextField(blank=True, db_default="", max_length=8000)
     history = HistoricalRecords(m2m_fields=[present, recused])
 
     objects = RestrictedQuerySet.as_manager()
@@ -270,6 +301,18 @@ class Agreement(models.Model):
     approved_on = models.DateField()
     due_on = models.DateField()
     status = models.CharField(max_length=10, choices=AgreementStatus.choices, default=AgreementStatus.ACTIVE)
+    # Signatures at the meeting, on the tablet: a typed name and a box ticked, with when and on what device.
+    person_signed_name = models.CharField(max_length=120, blank=True, db_default="")
+    person_signed_at = models.DateTimeField(null=True, blank=True)
+    person_signed_device = models.CharField(max_length=300, blank=True, db_default="")
+    chair = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    chair_signed_name = models.CharField(max_length=120, blank=True, db_default="")
+    chair_signed_at = models.DateTimeField(null=True, blank=True)
+    chair_signed_device = models.CharField(max_length=300, blank=True, db_default="")
+    mid_term_reviewed_on = models.DateField(null=True, blank=True)
+    mid_term_note = models.TextField(blank=True, db_default="", max_length=4000)
+    closed_on = models.DateField(null=True, blank=True)
+    assessment = models.TextField("the board's assessment", blank=True, db_default="", max_length=8000)
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -278,7 +321,24 @@ class Agreement(models.Model):
         ordering = ["-approved_on", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(due_on__gt=F("approved_on")), name="%(app_label)s_%(class)s_due"),
+            models.CheckConstraint(
+                condition=Q(status=AgreementStatus.ACTIVE, closed_on__isnull=True)
+                | (~Q(status=AgreementStatus.ACTIVE) & Q(closed_on__isnull=False) & ~Q(assessment="")),
+                name="%(app_label)s_%(class)s_closed_with_assessment",
+            ),
+            models.CheckConstraint(
+                condition=Q(person_signed_at__isnull=True) | ~Q(person_signed_name=""),
+                name="%(app_label)s_%(class)s_person_signature",
+            ),
+            models.CheckConstraint(
+                condition=Q(chair_signed_at__isnull=True) | (~Q(chair_signed_name="") & Q(chair__isnull=False)),
+                name="%(app_label)s_%(class)s_chair_signature",
+            ),
         ]
+
+    @property
+    def signed(self) -> bool:
+        return self.person_signed_at is not None and self.chair_signed_at is not None
 
     def __str__(self):
         return f"Agreement of {self.approved_on} ({self.referral.offender})"
@@ -303,6 +363,7 @@ class Condition(models.Model):
     status = models.CharField(max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
     met_on = models.DateField(null=True, blank=True)
     evidence = models.CharField(max_length=300, blank=True)
+    evidence_file = models.FileField(upload_to=evidence_path, blank=True, editable=False, db_default="")
     history = HistoricalRecords()
 
     objects = RestrictedQuerySet.as_manager()
@@ -340,3 +401,32 @@ class Condition(models.Model):
     @classmethod
     def scope_q(cls, user, action):
         return board_scope_q(user, action, prefix="agreement__board__")
+
+
+class MemberConflict(models.Model):
+    """A conflict a member declared in one referred case (they know the person or the victim, they work
+    with the family): the member must then recuse themselves at every meeting about it
+    (``services.meeting_record``). The record stays; what it says is for coordinators and administrators."""
+
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="conflicts")
+    referral = models.ForeignKey(BoardReferral, on_delete=models.PROTECT, related_name="member_conflicts")
+    declared_on = models.DateField()
+    description = models.CharField("what the conflict is", max_length=300)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["member", "referral"], name="%(app_label)s_%(class)s_once_a_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.member}: conflict in {self.referral}"
+
+    @classmethod
+    def scope_q(cls, user, action):
+        if user.role not in CONTACT_ROLES:
+            return None
+        return board_scope_q(user, action, prefix="member__board__")

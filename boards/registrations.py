@@ -4,11 +4,12 @@ person's timeline (referrals and agreements)."""
 from __future__ import annotations
 
 from core.api.base import ReadOnlyScopedViewSet
-from core.registry import TimelineProvider, registry
+from core.choices import Role
+from core.registry import FigureEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
-from . import forms, selectors, views
-from .models import Agreement, Board, BoardReferral, Meeting, Member
+from . import forms, reports, selectors, views
+from .models import Agreement, Board, BoardReferral, Condition, Meeting, Member
 
 
 @register
@@ -77,6 +78,8 @@ class MeetingResource(Resource):
 
     model = Meeting
     fields = ("board", "referral", "date", "place")
+    # Never the victim's texts: what the victim wrote for the board only stays on the meeting's page.
+    api_fields = ("board", "referral", "date", "place", "kind", "person_attended")
     table_fields = ("date", "board", "referral", "place")
     search_fields = ("place", "referral__offender__last_name")
     filter_fields = ("board",)
@@ -95,6 +98,13 @@ class AgreementResource(Resource):
 
     model = Agreement
     fields = ("board", "referral", "meeting", "approved_on", "due_on", "status")
+    api_fields = (
+        *fields,
+        "person_signed_at",
+        "chair_signed_at",
+        "mid_term_reviewed_on",
+        "closed_on",
+    )
     table_fields = ("approved_on", "board", "referral", "due_on", "status")
     search_fields = ("referral__offender__last_name", "referral__offender__doc_id")
     filter_fields = ("board", "status")
@@ -106,6 +116,20 @@ class AgreementResource(Resource):
     viewset_class = ReadOnlyScopedViewSet
     title = "Reparative agreements"
     menu = Menu("Programs", "Reparative agreements", order=73)
+
+
+@register
+class ConditionResource(Resource):
+    """Conditions of agreements, for the API only (read): their progress is on the agreement's page."""
+
+    model = Condition
+    fields = ("agreement", "kind", "description", "due_on", "hours", "amount", "status", "met_on")
+    filter_fields = ("agreement", "kind", "status")
+    select_related = ("agreement",)
+    pages = ()
+    api_prefix = "boards/conditions"
+    viewset_class = ReadOnlyScopedViewSet
+    title = "Agreement conditions"
 
 
 # The person's timeline ---------------------------------------------------------------------------------
@@ -137,9 +161,87 @@ def _timeline(offender, user) -> list:
                 sort_key=(a.approved_on.isoformat(), a.pk),
             )
         )
+        if a.closed_on:
+            items.append(
+                TimelineItem(
+                    date=a.closed_on,
+                    program="boards",
+                    kind="Reparative agreement closed",
+                    text=f"{a.board}: {a.get_status_display().lower()}",
+                    url=a.get_absolute_url(),
+                    source=f"boards.Agreement:{a.pk}:closed",
+                    sort_key=(a.closed_on.isoformat(), a.pk),
+                )
+            )
     return items
 
 
 registry.timeline_provider(
     TimelineProvider(slug="boards", program="boards", label="Reparation boards", events=_timeline)
 )
+
+
+# The coordinator's dashboard panel ------------------------------------------------------------------------
+def _panel(request):
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    return render_to_string(
+        "boards/panel.html", selectors.dashboard(request.user, timezone.localdate()), request=request
+    )
+
+
+registry.panel(
+    PanelEntry("boards", roles=frozenset({Role.BOARD_COORDINATOR, Role.ADMINISTRATOR}), render=_panel, order=30)
+)
+
+
+# Reports, the public figure, the demo data --------------------------------------------------------------
+REPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.BOARD_COORDINATOR, Role.DISTRICT_SUPERVISOR})
+
+for entry in (
+    ReportEntry(
+        slug="boards-referrals",
+        title="Reparation board referrals by district and year",
+        app="boards",
+        description="Referrals to reparation boards by district, year and who referred, with those accepted and "
+        "declined.",
+        build=reports.referrals_report,
+        roles=REPORT_ROLES,
+        form_class=forms.YearForm,
+    ),
+    ReportEntry(
+        slug="boards-completion",
+        title="Reparative agreements: completion rates and time to closure",
+        app="boards",
+        description="Agreements closed by district and year: completed, partially completed, failed and returned "
+        "to court, the completion rate and the average days from approval to closure.",
+        build=reports.completion_report,
+        roles=REPORT_ROLES,
+        form_class=forms.YearForm,
+    ),
+):
+    registry.report(entry)
+
+registry.figure(
+    FigureEntry(
+        "boards-completed",
+        "Reparative agreements completed with a citizen reparation board",
+        reports.agreements_completed_total,
+        order=60,
+        app="boards",
+        unit="agreements",
+        describe="Trained citizen volunteers meet people under supervision and agree how they repair the harm.",
+        cumulative=True,
+        compute_year=reports.agreements_completed_in_year,
+    )
+)
+
+
+def _seed():
+    from .demo import demo_seed
+
+    demo_seed()
+
+
+registry.demo_seeder(_seed, order=65)

@@ -15,21 +15,42 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import DateField
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
 
 from core.conflicts import PersonDetails, conflict_check
-from core.services import set_history
+from core.dates import format_date
+from core.models import Alert
+from core.services import NewAlert, alerts_create, set_history
 
 from .choices import (
     AGREEMENT_DAYS,
     CHAIR_MAX_YEARS,
+    CLOSING_STATUSES,
     TRACKED_KINDS,
     AgreementStatus,
     ConditionKind,
     ConditionStatus,
+    MeetingKind,
     ReferralStatus,
+    VictimMode,
 )
-from .models import CONTACT_ROLES, Agreement, Board, BoardReferral, ChairTerm, Condition, Meeting, Member, add_years
+from .models import (
+    CONTACT_ROLES,
+    Agreement,
+    Board,
+    BoardReferral,
+    ChairTerm,
+    Condition,
+    Meeting,
+    Member,
+    MemberConflict,
+    add_years,
+)
 
 
 def _lock_board(board: Board) -> Board:
@@ -61,6 +82,35 @@ def _refuse_conflict(field: str | None = None):
 def board_save(*, user, board: Board) -> Board:
     board.full_clean()
     set_history(board, user)
+    board.save()
+    return board
+
+
+BYLAWS_MAX_BYTES = 10 * 1024 * 1024
+
+
+def bylaws_problem(data: bytes, size: int | None = None) -> str | None:
+    """Why an uploaded bylaws document is refused, in plain words: the type is read from its first bytes
+    (never the name or what the browser said); a PDF of at most 10 MB."""
+    size = len(data) if size is None else size
+    if not size:
+        return "The file is empty."
+    if size > BYLAWS_MAX_BYTES:
+        return f"The file is {size / 1048576:.1f} MB; bylaws may be at most {BYLAWS_MAX_BYTES // 1048576} MB."
+    if not data.startswith(b"%PDF-"):
+        return "The bylaws must be a PDF file; this file is not one."
+    return None
+
+
+@transaction.atomic
+def board_bylaws_upload(*, user, board: Board, data: bytes, on: dt.date) -> Board:
+    """Store a board's bylaws (a PDF, checked by its bytes); the one before stays in the board's history."""
+    if problem := bylaws_problem(data):
+        raise ValidationError({"bylaws": problem})
+    board = _lock_board(board)
+    board.bylaws.save(f"bylaws-{board.pk}.pdf", ContentFile(data), save=False)
+    board.bylaws_uploaded_on = on
+    set_history(board, user, "Bylaws uploaded")
     board.save()
     return board
 
@@ -145,6 +195,24 @@ def chair_appoint(*, user, member: Member, starts_on: dt.date, ends_on: dt.date)
     return term
 
 
+@transaction.atomic
+def conflict_declare(*, user, member: Member, referral: BoardReferral, on: dt.date, description: str) -> MemberConflict:
+    """A member declares a conflict in a referred case of their board: from then on they recuse themselves
+    at its meetings. Once a case."""
+    if referral.board_id != member.board_id:
+        raise ValidationError({"referral": "Choose a case referred to the member's board."})
+    description = (description or "").strip()
+    if not description:
+        raise ValidationError({"description": "Say what the conflict is."})
+    if MemberConflict.objects.filter(member=member, referral=referral).exists():
+        raise ValidationError({"referral": "The member declared a conflict in this case already."})
+    conflict = MemberConflict(member=member, referral=referral, declared_on=on, description=description[:300])
+    conflict.full_clean()
+    set_history(conflict, user)
+    conflict.save()
+    return conflict
+
+
 # Referrals ---------------------------------------------------------------------------------------------
 @transaction.atomic
 def referral_create(*, user, referral: BoardReferral) -> BoardReferral:
@@ -200,27 +268,76 @@ def referral_decline(*, user, referral: BoardReferral, on: dt.date, reason: str)
 
 
 # Meetings ----------------------------------------------------------------------------------------------
+VICTIM_TEXT_MODES = {
+    "victim_shared_text": (VictimMode.ATTEND, VictimMode.WRITTEN_SHARED),
+    "victim_board_only_text": (VictimMode.WRITTEN_BOARD_ONLY,),
+}
+
+
 @transaction.atomic
 def meeting_record(
-    *, user, referral: BoardReferral, date: dt.date, place: str, present: list[Member], recused: list[Member] = ()
+    *,
+    user,
+    referral: BoardReferral,
+    date: dt.date,
+    place: str,
+    present: list[Member],
+    recused: list[Member] = (),
+    kind: str = MeetingKind.INITIAL,
+    person_attended: bool = False,
+    victim_mode: str = VictimMode.NONE,
+    victim_shared_text: str = "",
+    victim_board_only_text: str = "",
+    minutes: str = "",
 ) -> Meeting:
     """Record a meeting: the members present serve on the board that day and completed their training
-    before it; those recused were present."""
+    before it; those recused were present. The victim's participation is one of the four modes: what the
+    victim shares with the person goes with attending or a shared written statement, what they wrote for
+    the board only with that mode alone (and never onto a document). A mid-term review or a closure
+    meeting is about a referral whose agreement is active."""
     if referral.status != ReferralStatus.ACCEPTED:
         raise ValidationError({"referral": "The board meets only about an accepted referral."})
     board = referral.board
-    errors = []
+    errors: dict[str, list[str]] = {}
     for m in present:
         if m.board_id != board.pk or not m.serves_on(date):
-            errors.append(f"{m} does not serve on this board on that date.")
+            errors.setdefault("present", []).append(f"{m} does not serve on this board on that date.")
         elif m.training_completed_on is None or m.training_completed_on > date:
-            errors.append(f"{m} has not completed the training before this meeting.")
-    if errors:
-        raise ValidationError({"present": errors})
+            errors.setdefault("present", []).append(f"{m} has not completed the training before this meeting.")
     present_ids = {m.pk for m in present}
     if any(m.pk not in present_ids for m in recused):
-        raise ValidationError({"recused": "Only a member present can recuse themselves."})
-    meeting = Meeting(referral=referral, board=board, date=date, place=(place or "").strip())
+        errors.setdefault("recused", []).append("Only a member present can recuse themselves.")
+    recused_ids = {m.pk for m in recused}
+    for conflict in MemberConflict.objects.filter(referral=referral, member_id__in=present_ids - recused_ids).order_by(
+        "member__name"
+    ):
+        errors.setdefault("recused", []).append(
+            f"{conflict.member} declared a conflict in this case: record the recusal."
+        )
+    texts = {
+        "victim_shared_text": (victim_shared_text or "").strip(),
+        "victim_board_only_text": (victim_board_only_text or "").strip(),
+    }
+    for field, modes in VICTIM_TEXT_MODES.items():
+        if texts[field] and victim_mode not in modes:
+            label = Meeting._meta.get_field(field).verbose_name
+            allowed = " or ".join(f"“{VictimMode(m).label}”" for m in modes)
+            errors.setdefault(field, []).append(f"Leave {label} empty unless the victim's participation is {allowed}.")
+    if kind != MeetingKind.INITIAL and not referral.agreements.filter(status=AgreementStatus.ACTIVE).exists():
+        errors.setdefault("kind", []).append("A mid-term review or a closure meeting needs an active agreement.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        referral=referral,
+        board=board,
+        date=date,
+        place=(place or "").strip(),
+        kind=kind,
+        person_attended=person_attended,
+        victim_mode=victim_mode or "",
+        minutes=(minutes or "").strip(),
+        **texts,
+    )
     meeting.full_clean()
     set_history(meeting, user)
     meeting.save()
@@ -279,10 +396,28 @@ def agreement_approve(
     return agreement
 
 
+EVIDENCE_TYPES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def evidence_problem(data: bytes, size: int | None = None) -> str | None:
+    """Why an uploaded piece of evidence is refused: a PDF, PNG or JPEG (read from its bytes), at most 10 MB."""
+    size = len(data) if size is None else size
+    if not size:
+        return "The file is empty."
+    if size > BYLAWS_MAX_BYTES:
+        return f"The file is {size / 1048576:.1f} MB; evidence may be at most {BYLAWS_MAX_BYTES // 1048576} MB."
+    if not any(data.startswith(magic) for magic in EVIDENCE_TYPES):
+        return "The evidence must be a PDF, PNG or JPEG file; this file is none of them."
+    return None
+
+
 @transaction.atomic
-def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evidence: str = "") -> Condition:
-    """The coordinator records an apology letter or another condition met (with its evidence) or unmet.
-    Restitution, community service and class conditions are met from their records, never by hand."""
+def condition_record(
+    *, user, condition: Condition, met: bool, on: dt.date, evidence: str = "", evidence_file: bytes | None = None
+) -> Condition:
+    """The coordinator records an apology letter or another condition met (with its evidence: what shows it,
+    and a scan or photo of it, type-checked) or unmet. Restitution, community service and class conditions
+    are met from their records, never by hand."""
     if user.role not in CONTACT_ROLES and not user.is_superuser:
         raise PermissionDenied
     condition = Condition.objects.select_for_update().select_related("agreement").get(pk=condition.pk)
@@ -293,62 +428,349 @@ def condition_record(*, user, condition: Condition, met: bool, on: dt.date, evid
     evidence = (evidence or "").strip()
     if met and not evidence:
         raise ValidationError({"evidence": "Say what shows the condition met."})
+    if evidence_file is not None and (problem := evidence_problem(evidence_file)):
+        raise ValidationError({"evidence_file": problem})
     condition.status = ConditionStatus.MET if met else ConditionStatus.UNMET
     condition.met_on = on if met else None
     condition.evidence = evidence[:300]
+    if evidence_file is not None:
+        ext = next(ext for magic, ext in EVIDENCE_TYPES.items() if evidence_file.startswith(magic))
+        condition.evidence_file.save(f"condition-{condition.pk}.{ext}", ContentFile(evidence_file), save=False)
     set_history(condition, user, "Met" if met else "Unmet")
     condition.save()
     return condition
 
 
+# Signatures, the mid-term review and closure -------------------------------------------------------------
+def _same_name(typed: str, name: str) -> bool:
+    return " ".join(typed.split()).casefold() == " ".join(name.split()).casefold()
+
+
+def board_chair_on(board: Board, day: dt.date) -> Member | None:
+    term = ChairTerm.objects.filter(board=board, starts_on__lte=day, ends_on__gte=day).select_related("member").first()
+    return term.member if term else None
+
+
+@transaction.atomic
+def agreement_sign(
+    *, user, agreement: Agreement, who: str, typed_name: str, agreed: bool, device: str, at=None
+) -> Agreement:
+    """The person or the chair signs the agreement at the meeting: their name typed as the record has it
+    and the box ticked; the time and the device (the browser's user agent) are recorded. The chair is the
+    board's chair on the meeting's date. Each signs once."""
+    agreement = (
+        Agreement.objects.select_for_update()
+        .select_related("referral__offender", "meeting", "board")
+        .get(pk=agreement.pk)
+    )
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed.")
+    typed = " ".join((typed_name or "").split())
+    errors = {}
+    if not typed:
+        errors["typed_name"] = "Type the name to sign."
+    if not agreed:
+        errors["agreed"] = "Tick the box to sign."
+    at = at or timezone.now()
+    device = (device or "")[:300]
+    if who == "person":
+        person = agreement.referral.offender
+        if agreement.person_signed_at:
+            raise ValidationError("The person has signed already.")
+        if typed and not _same_name(typed, f"{person.first_name} {person.last_name}"):
+            errors["typed_name"] = "Type the person's first and last name as the record has them."
+        if errors:
+            raise ValidationError(errors)
+        agreement.person_signed_name, agreement.person_signed_at, agreement.person_signed_device = typed, at, device
+    elif who == "chair":
+        if agreement.chair_signed_at:
+            raise ValidationError("The chair has signed already.")
+        chair = board_chair_on(agreement.board, agreement.meeting.date)
+        if chair is None:
+            raise ValidationError("The board has no chair on the meeting's date: appoint one first.")
+        if chair.pk not in set(agreement.meeting.present.values_list("pk", flat=True)):
+            raise ValidationError("The chair was not present at the meeting.")
+        if typed and not _same_name(typed, chair.name):
+            errors["typed_name"] = f"Type the chair's name as the record has it ({chair.name})."
+        if errors:
+            raise ValidationError(errors)
+        agreement.chair = chair
+        agreement.chair_signed_name, agreement.chair_signed_at, agreement.chair_signed_device = typed, at, device
+    else:
+        raise ValidationError({"who": "Choose who signs."})
+    agreement.full_clean()
+    set_history(agreement, user, "Signed by the person" if who == "person" else "Signed by the chair")
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_review(*, user, agreement: Agreement, on: dt.date, note: str) -> Agreement:
+    """The board's mid-term review of a signed, active agreement: its date and what the board found."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed.")
+    if not agreement.signed:
+        raise ValidationError("The agreement is not signed by the person and the chair yet.")
+    if agreement.mid_term_reviewed_on:
+        raise ValidationError("The mid-term review is recorded already.")
+    errors = {}
+    if not agreement.approved_on < on <= agreement.due_on:
+        errors["on"] = "The review falls after the approval and by the agreement's due date."
+    note = (note or "").strip()
+    if not note:
+        errors["note"] = "Say what the board found."
+    if errors:
+        raise ValidationError(errors)
+    agreement.mid_term_reviewed_on, agreement.mid_term_note = on, note
+    set_history(agreement, user, "Mid-term review")
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_close(*, user, agreement: Agreement, on: dt.date, outcome: str, assessment: str) -> Agreement:
+    """Close an agreement at the closure meeting: completed (every condition met), partially completed
+    (some met) or failed and returned to court, with the board's assessment for the court. The tracked
+    conditions are refreshed as of that day first; the conditions still open are recorded unmet."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.ACTIVE:
+        raise ValidationError("The agreement is closed already.")
+    errors = {}
+    if outcome not in CLOSING_STATUSES:
+        errors["outcome"] = "Choose completed, partially completed or failed."
+    if on < agreement.approved_on:
+        errors["on"] = "The agreement cannot close before it was approved."
+    elif on > timezone.localdate():
+        errors["on"] = "The closing date cannot be in the future."
+    assessment = (assessment or "").strip()
+    if not assessment:
+        errors["assessment"] = "Write the board's assessment for the court."
+    if errors:
+        raise ValidationError(errors)
+    conditions_refresh(agreements=Agreement.objects.filter(pk=agreement.pk), as_of=on, user=user)
+    statuses = list(agreement.conditions.values_list("status", flat=True))
+    met = sum(1 for st in statuses if st == ConditionStatus.MET)
+    if outcome == AgreementStatus.COMPLETED and met != len(statuses):
+        raise ValidationError({"outcome": f"Only {met} of {len(statuses)} conditions are met: not completed."})
+    if outcome == AgreementStatus.PARTIAL and not 0 < met < len(statuses):
+        raise ValidationError({"outcome": "Partially completed means some conditions met, not all, not none."})
+    for condition in agreement.conditions.select_for_update().filter(status=ConditionStatus.OPEN):
+        condition.status = ConditionStatus.UNMET
+        set_history(condition, user, "Unmet at closure")
+        condition.save()
+    agreement.status, agreement.closed_on, agreement.assessment = outcome, on, assessment
+    set_history(agreement, user, f"Closed: {AgreementStatus(outcome).label}")
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
 # Conditions that track themselves ----------------------------------------------------------------------
-def _tracked_met(condition: Condition, offender_id: int, as_of: dt.date) -> bool | None:
-    """Whether the other app's records show a tracked condition met (None: not tracked yet)."""
-    if condition.kind == ConditionKind.CLASS:
-        from classes import selectors as classes
+def _tracked_met(rows, as_of: dt.date) -> dict[int, bool]:
+    """Whether the other apps' records show each tracked condition met, set-based (one query per app):
+    ``rows`` are ``(condition_id, kind, hours, amount, offender_id, case_id, approved_on)``.
 
-        return classes.completed(offender_id)
-    if condition.kind == ConditionKind.SERVICE_HOURS:
-        from community_service import selectors as community_service
+    - a class: the person completed the class (``classes.selectors.completed_among``);
+    - community service hours: the hours credited to the person's open orders taken together reach the
+      condition's (``community_service.selectors.hours_by_person``);
+    - a restitution amount: what was paid toward the person's obligations on the agreement's case since
+      the agreement's approval, net of reversals, reaches the condition's amount
+      (``restitution.selectors.paid_on_cases_since``).
+    """
+    from classes import selectors as classes
+    from community_service import selectors as community_service
+    from restitution import selectors as restitution
 
-        cell = community_service.hours_by_person([offender_id], as_of).get(offender_id)
-        return cell is not None and cell.credited >= condition.hours
-    return None
+    by_kind: dict[str, list] = {kind: [] for kind in TRACKED_KINDS}
+    for row in rows:
+        by_kind[row[1]].append(row)
+    met: dict[int, bool] = {}
+    if by_kind[ConditionKind.CLASS]:
+        done = classes.completed_among({r[4] for r in by_kind[ConditionKind.CLASS]})
+        met.update({r[0]: r[4] in done for r in by_kind[ConditionKind.CLASS]})
+    if by_kind[ConditionKind.SERVICE_HOURS]:
+        cells = community_service.hours_by_person(list({r[4] for r in by_kind[ConditionKind.SERVICE_HOURS]}), as_of)
+        for r in by_kind[ConditionKind.SERVICE_HOURS]:
+            cell = cells.get(r[4])
+            met[r[0]] = cell is not None and cell.credited >= r[2]
+    if by_kind[ConditionKind.RESTITUTION]:
+        paid = restitution.paid_on_cases_since([(r[0], r[5], r[6]) for r in by_kind[ConditionKind.RESTITUTION]], as_of)
+        met.update({r[0]: paid[r[0]] >= r[3] for r in by_kind[ConditionKind.RESTITUTION]})
+    return met
+
+
+def conditions_refresh(*, agreements, as_of: dt.date, user=None) -> int:
+    """Mark the tracked conditions of the active ones of ``agreements`` (a queryset) met, or open again,
+    from the records that prove them, as of ``as_of``: a few queries whatever the number of agreements,
+    then one save (with its history row) per condition that changed. Idempotent; returns the conditions
+    changed."""
+    rows = list(
+        Condition.objects.filter(
+            agreement__in=agreements.filter(status=AgreementStatus.ACTIVE).values("pk"), kind__in=TRACKED_KINDS
+        )
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "kind",
+            "hours",
+            "amount",
+            "agreement__referral__offender_id",
+            "agreement__referral__case_id",
+            "agreement__approved_on",
+            "status",
+        )
+    )
+    met = _tracked_met(rows, as_of)
+    flip = [r[0] for r in rows if met[r[0]] != (r[7] == ConditionStatus.MET)]
+    changed = 0
+    for condition in Condition.objects.select_for_update().filter(pk__in=flip).order_by("pk"):
+        now_met = met[condition.pk]
+        if now_met == (condition.status == ConditionStatus.MET):
+            continue
+        condition.status = ConditionStatus.MET if now_met else ConditionStatus.OPEN
+        condition.met_on = as_of if now_met else None
+        set_history(condition, user, "Met by its records" if now_met else "No longer met by its records")
+        condition.save()
+        changed += 1
+    return changed
 
 
 @transaction.atomic
 def agreement_conditions_refresh(*, agreement: Agreement, as_of: dt.date, user=None) -> int:
-    """Met or open again, from the records that prove them: a class condition from the classes'
-    completion, community service hours from the hours credited. Idempotent; returns the conditions
-    changed. Restitution conditions are not tracked yet (next stage)."""
-    agreement = Agreement.objects.select_for_update().select_related("referral").get(pk=agreement.pk)
-    if agreement.status != AgreementStatus.ACTIVE:
-        return 0
-    changed = 0
-    for condition in agreement.conditions.select_for_update().filter(kind__in=TRACKED_KINDS).order_by("pk"):
-        met = _tracked_met(condition, agreement.referral.offender_id, as_of)
-        if met is None or met == (condition.status == ConditionStatus.MET):
-            continue
-        condition.status = ConditionStatus.MET if met else ConditionStatus.OPEN
-        condition.met_on = as_of if met else None
-        set_history(condition, user, "Met by its records" if met else "No longer met by its records")
-        condition.save()
-        changed += 1
-    return changed
+    """Met or open again, from the records that prove them (``conditions_refresh`` for one agreement):
+    a class condition from the classes' completion, community service hours from the hours credited, a
+    restitution amount from what was paid toward the case since the agreement. Idempotent; returns the
+    conditions changed."""
+    Agreement.objects.select_for_update().filter(pk=agreement.pk).values_list("pk", flat=True).first()
+    return conditions_refresh(agreements=Agreement.objects.filter(pk=agreement.pk), as_of=as_of, user=user)
+
+
+# The nightly job ---------------------------------------------------------------------------------------
+ALERT_PREFIX = "boards:"
+
+
+def _url_format(name: str) -> str:
+    marker = 987654321
+    return reverse(name, args=[marker]).replace(str(marker), "{}")
+
+
+def nightly_run(*, as_of: dt.date) -> int:
+    """The nightly job ``boards``: refresh the tracked conditions of every active agreement (set-based,
+    ``conditions_refresh``), then raise alerts to the board's coordinator and the person's supervising
+    officer for each condition past due (open, due before ``as_of``) and each agreement at mid-term (half
+    its period passed, not yet due). Idempotent for its date: a re-run changes no condition twice and
+    raises no alert twice (each alert's key names its condition or agreement, once for good). Returns
+    the active agreements checked."""
+    with transaction.atomic():
+        active = Agreement.objects.filter(status=AgreementStatus.ACTIVE, approved_on__lte=as_of)
+        conditions_refresh(agreements=active, as_of=as_of)
+        checked = active.count()
+        alerts = _past_due_alerts(as_of) + _mid_term_alerts(as_of)
+        alerts_create(alerts)
+    return checked
+
+
+def _recipients(coordinator_id, officer_id) -> list[int]:
+    return sorted({pk for pk in (coordinator_id, officer_id) if pk is not None})
+
+
+def _past_due_alerts(as_of: dt.date) -> list[NewAlert]:
+    """One alert per open condition of an active agreement due before ``as_of``: the title names the
+    person and the condition's kind, never a victim."""
+    rows = list(
+        Condition.objects.filter(
+            agreement__status=AgreementStatus.ACTIVE,
+            agreement__approved_on__lte=as_of,
+            status=ConditionStatus.OPEN,
+            due_on__lt=as_of,
+        )
+        .order_by("agreement__referral__offender__last_name", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "due_on",
+            "agreement_id",
+            "agreement__board__coordinator_id",
+            "agreement__referral__offender__supervising_officer_id",
+            "agreement__referral__offender__first_name",
+            "agreement__referral__offender__last_name",
+        )
+    )
+    keys = {pk: f"{ALERT_PREFIX}past-due:{pk}" for pk, *_ in rows}
+    done = set(Alert.objects.filter(key__in=list(keys.values())).values_list("user_id", "key"))
+    link = _url_format("boards:agreement_detail")
+    kinds = dict(ConditionKind.choices)
+    alerts = []
+    for pk, kind, due_on, agreement_id, coordinator, officer, first, last in rows:
+        title = f"{first} {last}: a board agreement's condition is past due ({kinds[kind].lower()})"
+        body = f"The condition was due on {format_date(due_on)} and is not met (checked on {format_date(as_of)})."
+        for user_id in _recipients(coordinator, officer):
+            if (user_id, keys[pk]) not in done:
+                alerts.append(NewAlert(user_id, title, body, link.format(agreement_id), keys[pk]))
+    return alerts
+
+
+def _mid_term_alerts(as_of: dt.date) -> list[NewAlert]:
+    """One alert per active agreement at mid-term (half its period passed, not yet due): time for the
+    board's mid-term review."""
+    rows = list(
+        Agreement.objects.filter(status=AgreementStatus.ACTIVE, due_on__gt=as_of)
+        .annotate(
+            # date - date is whole days in PostgreSQL, and date + days a date: the day half the period has passed
+            middle=RawSQL(
+                "boards_agreement.approved_on + (boards_agreement.due_on - boards_agreement.approved_on) / 2",
+                [],
+                output_field=DateField(),
+            )
+        )
+        .filter(middle__lte=as_of)
+        .order_by("referral__offender__last_name", "pk")
+        .values_list(
+            "pk",
+            "due_on",
+            "board__coordinator_id",
+            "referral__offender__supervising_officer_id",
+            "referral__offender__first_name",
+            "referral__offender__last_name",
+        )
+    )
+    keys = {pk: f"{ALERT_PREFIX}mid-term:{pk}" for pk, *_ in rows}
+    done = set(Alert.objects.filter(key__in=list(keys.values())).values_list("user_id", "key"))
+    link = _url_format("boards:agreement_detail")
+    alerts = []
+    for pk, due_on, coordinator, officer, first, last in rows:
+        title = f"{first} {last}: a board agreement is at mid-term"
+        body = (
+            f"Half the agreement's period has passed; it is due on {format_date(due_on)}. Time for the mid-term review."
+        )
+        for user_id in _recipients(coordinator, officer):
+            if (user_id, keys[pk]) not in done:
+                alerts.append(NewAlert(user_id, title, body, link.format(pk), keys[pk]))
+    return alerts
 
 
 __all__ = [
     "ConditionKind",
     "NewCondition",
     "agreement_approve",
+    "agreement_close",
     "agreement_conditions_refresh",
+    "agreement_review",
+    "agreement_sign",
+    "board_bylaws_upload",
+    "board_chair_on",
     "board_save",
+    "bylaws_problem",
     "chair_appoint",
     "condition_record",
+    "conditions_refresh",
+    "conflict_declare",
     "meeting_record",
     "member_add",
     "member_remove",
     "member_update",
+    "nightly_run",
     "referral_accept",
     "referral_create",
     "referral_decline",

@@ -199,3 +199,12 @@ def attendance_rates(user, year: int | None = None) -> list[dict]:
         makeups=Count("pk", filter=Q(makeup=True)),
     )
     return sorted(rows, key=lambda r: r["facility__code"])
+
+
+def completed_among(offender_ids) -> set[int]:
+    """Which of these people have completed the class, in one query (for board agreement conditions)."""
+    return set(
+        Enrollment.objects.filter(offender_id__in=list(offender_ids), status=EnrollmentStatus.COMPLETED)
+        .values_list("offender_id", flat=True)
+        .distinct()
+    )

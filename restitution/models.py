@@ -30,9 +30,16 @@ from .choices import (
 OFFICE_ROLES = {Role.ADMINISTRATOR, Role.VICTIM_SERVICES}
 
 
+# Roles that never see a person's ledger, receipts or payees. A board coordinator sees restitution only
+# through a board agreement's condition (what was paid toward it, due, met: boards reads the sums through
+# ``selectors.paid_on_cases_since``), issue 15 item 9.
+NO_LEDGER_ROLES = frozenset({Role.FACILITY_STAFF, Role.BOARD_COORDINATOR})
+
+
 def offender_scope(user, action, prefix):
-    """Restitution records follow their offender's scope; facility staff do not handle money."""
-    if user.role == Role.FACILITY_STAFF:
+    """Restitution records follow their offender's scope; facility staff do not handle money, and a board
+    coordinator sees restitution only through the board's conditions."""
+    if user.role in NO_LEDGER_ROLES:
         return None
     return Offender.scope_q(user, action, prefix=prefix)
 

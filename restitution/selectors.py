@@ -439,3 +439,29 @@ def receipts_for_day(user, day) -> list[dict]:
         }
         for p in payments
     ]
+
+
+# For reparation boards' conditions -----------------------------------------------------------------
+
+
+def paid_on_cases_since(items, as_of: dt.date) -> dict:
+    """What was paid toward each person's obligations on a case since a date, net of reversals, in one
+    query: ``items`` are ``(key, case_id, since)``; the answer maps each key to the sum of the allocations
+    to obligations of that case dated from ``since`` to ``as_of`` (a reversal is a negative allocation
+    dated on its day, so it takes the money back). Keys with nothing paid map to zero. No person's
+    ledger, receipt or payee leaves this function: only the sums (for the boards' restitution condition).
+    """
+    items = list(items)
+    if not items:
+        return {}
+    keys, cases, sinces = zip(*items, strict=True)
+    sql = f"""
+SELECT t.key, SUM(a.amount)
+FROM unnest(%s::bigint[], %s::bigint[], %s::date[]) AS t(key, case_id, since)
+JOIN {Obligation._meta.db_table} o ON o.case_id = t.case_id
+JOIN {Allocation._meta.db_table} a ON a.obligation_id = o.id AND a.allocated_on >= t.since AND a.allocated_on <= %s
+GROUP BY t.key"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(keys), list(cases), list(sinces), as_of])
+        found = {key: quantize(total) for key, total in cursor.fetchall()}
+    return {key: found.get(key, ZERO) for key in keys}

@@ -71,6 +71,9 @@ PERSON = {
 }
 # Money follows the person, and facility staff do not handle money.
 MONEY = {role: labels for role, labels in PERSON.items() if role != "staff_jccc"}
+# A person's restitution ledger: as money, but a board coordinator sees restitution only through a board
+# agreement's condition (issue 15 item 9).
+LEDGER = {role: labels for role, labels in MONEY.items() if role != "boards"}
 # What payees are owed and paid: victim services, administrators, auditors.
 MONEY_OUT = {"admin": EVERY, "auditor": EVERY, "victims": EVERY}
 # A victim: victim services and administrators with identity, auditors without, the supervising
@@ -621,12 +624,12 @@ def _declarations() -> dict[Any, Declared]:
             FACILITY,
         ),
         # restitution
-        Obligation: Declared(lambda w: w.obligations, MONEY),
-        Payment: Declared(lambda w: w.payments, MONEY),
-        Allocation: Declared(_allocations, MONEY),
+        Obligation: Declared(lambda w: w.obligations, LEDGER),
+        Payment: Declared(lambda w: w.payments, LEDGER),
+        Allocation: Declared(_allocations, LEDGER),
         Payee: Declared(_payees, MONEY_OUT),
         Disbursement: Declared(_disbursements, MONEY_OUT),
-        "restitution page of a person": Declared(_people, MONEY),
+        "restitution page of a person": Declared(_people, LEDGER),
         # community service: agencies are a statewide catalog; orders, placements and hours follow the person
         Agency: Declared(
             lambda w: {"one": _service(w).cs_agency}, {role: EVERY for role in SIGNED_IN if role != "staff_jccc"}
@@ -717,6 +720,9 @@ def _declarations() -> dict[Any, Declared]:
         bm.BoardReferral: Declared(_bd("referral"), {**BOARD, "officer": {"d9"}}),
         bm.Meeting: Declared(_bd("meeting"), BOARD),
         bm.Agreement: Declared(_bd("agreement"), BOARD),
+        bm.Condition: Declared(
+            lambda w: {k: a.conditions.order_by("pk").first() for k, a in _boards(w).bd["agreement"].items()}, BOARD
+        ),
     }
 
 
@@ -730,7 +736,7 @@ class Target:
 
 
 def url_targets() -> dict[str, Target]:
-    from boards.models import BoardReferral, Member
+    from boards.models import Agreement, Board, BoardReferral, Condition, Meeting, Member
     from classes.models import CurriculumVersion, Enrollment, Offering, Referral, ScheduledSession, SpeakerBooking
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
@@ -749,6 +755,19 @@ def url_targets() -> dict[str, Target]:
     return {
         "boards:referral_decide": Target(BoardReferral),  # POST only
         "boards:member_remove": Target(Member),  # POST only
+        "boards:member_conflict": Target(Member),  # POST only
+        "boards:board_bylaws": Target(Board),  # the file, where there is one; POST: the upload
+        "boards:condition_record": Target(Condition),  # POST only
+        "boards:condition_evidence": Target(Condition),  # the file, where there is one
+        "boards:refer": Target(Offender),  # a person the user may see, for those who may refer
+        "boards:meeting_run": Target(BoardReferral),  # an accepted referral's, for the coordinator
+        "boards:meeting_agreement": Target(Meeting),  # a first meeting without its agreement yet
+        "boards:agreement_sign": Target(Agreement),  # an active agreement's steps, for the coordinator
+        "boards:agreement_review": Target(Agreement),
+        "boards:agreement_close": Target(Agreement),
+        "boards:meeting_packet": Target(Meeting, read=True),
+        "boards:agreement_pdf": Target(Agreement, read=True),
+        "boards:agreement_letter": Target(Agreement),  # a closed agreement's only
         "classes:person": Target("class progress of a person", read=True),
         "classes:verify": Target("class certificate", {"code": "certificate_code"}, read=True),
         "classes:offering_enroll": Target(Offering),  # POST only

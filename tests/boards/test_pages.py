@@ -90,3 +90,34 @@ def test_the_persons_timeline_shows_the_referral_and_agreement_without_the_victi
     # the officer reads the referral of their caseload; the agreement is the board's (this stage)
     html = client_for(world.officer).get(f"/offenders/{world.supervised.pk}/timeline/").content.decode()
     assert "Referred to a reparation board (accepted)" in html and "Reparative agreement approved" not in html
+
+
+def test_the_api_reads_conditions_in_scope_and_never_the_victims_texts(world, client_for):
+    import datetime as dt
+
+    from boards import services
+
+    board = bf.board(world.d9, world.boards, quorum=1)
+    member = bf.member(board, user=world.boards)
+    referral = bf.accepted(board, world.case, user=world.boards)
+    meeting = services.meeting_record(
+        user=world.boards,
+        referral=referral,
+        date=dt.date(2026, 2, 20),
+        place="Hall",
+        present=[member],
+        victim_mode="written_board_only",
+        victim_board_only_text="Board only: I am afraid.",
+    )
+    agreement = services.agreement_approve(user=world.boards, meeting=meeting, conditions=bf.conditions())
+    rows = client_for(world.boards).get("/api/v1/boards/conditions/").json()["results"]
+    assert {r["agreement"] for r in rows} == {agreement.pk} and len(rows) == 3
+    assert {r["kind"] for r in rows} == {"apology", "service_hours", "restitution"}
+    body = client_for(world.admin).get(f"/api/v1/boards/meetings/{meeting.pk}/").content.decode()
+    assert "afraid" not in body and "victim" not in body
+    from core.choices import Role
+    from tests.factories import UserFactory
+
+    other = client_for(UserFactory(username="boards.d10", role=Role.BOARD_COORDINATOR, district=world.d10))
+    assert other.get("/api/v1/boards/conditions/").json()["results"] == []
+    assert other.get(f"/api/v1/boards/conditions/{rows[0]['id']}/").status_code == 404

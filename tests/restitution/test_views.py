@@ -56,9 +56,11 @@ def test_the_caseload_is_the_officers_and_the_district_is_the_supervisors(world,
 @pytest.mark.parametrize("who", ["staff_jccc", "boards"])
 def test_roles_without_restitution_get_404(world, book, client_for, who):
     client = client_for(getattr(world, who))
-    if who == "staff_jccc":
-        assert client.get(reverse("restitution:caseload")).status_code == 404
+    assert client.get(reverse("restitution:caseload")).status_code == 404
     assert client.get(reverse("restitution:payment_add", args=[world.supervised.pk])).status_code == 404
+    # nor the person's ledger or a receipt (a board coordinator sees restitution through a board's condition)
+    assert client.get(reverse("restitution:offender", args=[world.supervised.pk])).status_code == 404
+    assert client.get(reverse("restitution:payment_receipt", args=[book.p1.pk])).status_code == 404
 
 
 def test_the_caseload_puts_the_worst_first_and_flags_late_payoffs(world, book, client_for):
