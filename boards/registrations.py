@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
-from core.registry import FigureEntry, PanelEntry, ReportEntry, TimelineProvider, registry
+from core.querysets import ADD, can
+from core.registry import FigureEntry, PanelEntry, PersonActionEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
 from . import forms, reports, selectors, views
@@ -245,3 +246,15 @@ def _seed():
 
 
 registry.demo_seeder(_seed, order=65)
+
+
+# On the person's page: the officer refers the person to a board (boards:refer checks the scope again).
+registry.person_action(
+    PersonActionEntry(
+        "boards-refer",
+        "Refer to a board",
+        "boards:refer",
+        visible=lambda user, offender: offender.district_id is not None and can(user, BoardReferral, ADD),
+        order=30,
+    )
+)

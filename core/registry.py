@@ -101,6 +101,19 @@ class PanelEntry:
 
 
 @dataclass(frozen=True)
+class PersonActionEntry:
+    """A program's action on a person's page (a button under the person's details), such as
+    "Refer to a board": ``url_name`` takes the person's pk; shown when ``visible(user, offender)``,
+    which must decide from the user's role and the person alone (no query: it runs on every view)."""
+
+    slug: str
+    label: str
+    url_name: str
+    visible: Callable
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class MenuEntry:
     """A navigation link. Shown when ``visible(user)`` is true (by default: the user may view ``model``)."""
 
@@ -169,6 +182,7 @@ class Registry:
         self.reports: dict[str, ReportEntry] = {}
         self.figures: dict[str, FigureEntry] = {}
         self.panels: dict[str, PanelEntry] = {}
+        self.person_actions: dict[str, PersonActionEntry] = {}
         self.menu: dict[str, MenuEntry] = {}
         self.event_handlers: dict[str, EventHandlerEntry] = {}
         self.timeline: dict[str, TimelineProvider] = {}
@@ -228,6 +242,16 @@ class Registry:
 
     def panel(self, entry: PanelEntry):
         return self._add(self.panels, entry)
+
+    def person_action(self, entry: PersonActionEntry):
+        return self._add(self.person_actions, entry)
+
+    def person_actions_for(self, user, offender) -> list[tuple[str, str]]:
+        """(label, url) of each program action this user may take on this person, in order."""
+        from django.urls import reverse
+
+        entries = sorted(self.person_actions.values(), key=lambda e: (e.order, e.label))
+        return [(e.label, reverse(e.url_name, args=[offender.pk])) for e in entries if e.visible(user, offender)]
 
     def panels_for(self, role: str) -> list[PanelEntry]:
         return sorted((p for p in self.panels.values() if role in p.roles), key=lambda p: (p.order, p.slug))

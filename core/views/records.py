@@ -15,6 +15,7 @@ from core import filters, forms, tables, timeline
 from core.errors import form_errors_from
 from core.models import Facility, Offender, User
 from core.querysets import CHANGE, VIEW
+from core.registry import registry
 from core.services import offender_save, parole_hearing_record
 
 from .generic import ObjectDetailView, ObjectEditView, ObjectListView, scoped_object_or_404
@@ -51,6 +52,7 @@ class OffenderDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["cases"] = self.object.cases.all()
+        context["person_actions"] = registry.person_actions_for(self.request.user, self.object)
         return context
 
 

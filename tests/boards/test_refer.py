@@ -64,3 +64,15 @@ def test_other_districts_and_roles_that_do_not_refer_get_404(world, client_for):
     for user in (world.officer_d10, world.auditor, world.victims, world.staff_jccc):
         assert client_for(user).get(url).status_code == 404, user
     assert client_for(world.boards).get(url).status_code == 200  # the coordinator may refer too
+
+
+def test_the_persons_page_offers_the_referral_to_those_who_refer(world, client_for):
+    """The action sits on the person's page (core's person-action hook), for the roles that refer."""
+    url = reverse("boards:refer", args=[world.supervised.pk])
+    page = client_for(world.officer).get(reverse("core:offender_detail", args=[world.supervised.pk]))
+    assert page.status_code == 200
+    assert f'href="{url}">Refer to a board</a>' in page.content.decode()
+    assert client_for(world.officer).get(url).status_code == 200
+    for user in (world.auditor, world.victims):
+        html = client_for(user).get(reverse("core:offender_detail", args=[world.supervised.pk])).content.decode()
+        assert "Refer to a board" not in html
