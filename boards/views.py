@@ -17,6 +17,7 @@ from core.models import Offender
 from core.querysets import ADD, CHANGE, VIEW, can, save_in_scope
 from core.rows import row_is_blank
 from core.views.generic import ObjectDetailView, ObjectEditView, ServiceErrorMixin, scoped_object_or_404
+from victims import selectors as victim_selectors
 
 from . import forms, selectors, services
 from .choices import TRACKED_KINDS, AgreementStatus, MeetingKind, ReferralStatus
@@ -201,10 +202,20 @@ class MeetingRunView(LoginRequiredMixin, View):
 
     def render_page(self, referral, form):
         voting, quorum = form.voting()
+        # What the case's victims gave victim services for a board (numbered, never named; each read
+        # logged by the victims app), for the coordinator to read out or take an excerpt from.
+        statements = victim_selectors.board_statements(self.request.user, referral.case, path=self.request.path)
         return render(
             self.request,
             self.template_name,
-            {"referral": referral, "form": form, "voting": voting, "quorum": quorum, "title": "Run a meeting"},
+            {
+                "referral": referral,
+                "form": form,
+                "voting": voting,
+                "quorum": quorum,
+                "victim_statements": statements,
+                "title": "Run a meeting",
+            },
         )
 
     def get(self, request, pk):

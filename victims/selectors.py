@@ -7,8 +7,10 @@ import datetime as dt
 from django.db.models import Count, QuerySet
 
 from core.models import CourtCase
+from core.querysets import VIEW
 
-from .models import ReadLog, Victim
+from .choices import BoardMode, Consent, ReadSource, ReadWhat
+from .models import BOARD_SHARED_MODES, ImpactStatement, ReadLog, Victim
 
 
 def victims_for(user) -> QuerySet:
@@ -125,3 +127,42 @@ def itemized_loss(user, case) -> dict:
         .aggregate(total=Sum("amount"), items=Count("pk"))
     )
     return {"total": row["total"], "items": row["items"], **restitution_on_case(user, case)}
+
+
+def board_statements(user, case, *, path: str = "") -> list[dict]:
+    """The statements on ``case`` that their victims shared with a reparation board, as ``user`` may read
+    them (board coordinators of the person's district, victim services, administrators; the scope of
+    ``ImpactStatement``), for the board's meeting page. Each is numbered, never named ("Victim 1"), with
+    its mode, its date and its text, and ``board_only`` when the victim wrote it for the board alone:
+    the caller shows that one to the board and never puts it on anything the person or the court gets.
+    Every statement returned is a read, logged once (``ReadLog``, what: statement)."""
+    statements = list(
+        ImpactStatement.objects.restrict(user, VIEW)
+        .filter(case=case, consent=Consent.BOARD, board_mode__in=BOARD_SHARED_MODES)
+        .order_by("received_on", "pk")
+    )
+    numbers: dict[int, int] = {}
+    result = []
+    for statement in statements:
+        number = numbers.setdefault(statement.victim_id, len(numbers) + 1)
+        result.append(
+            {
+                "victim": f"Victim {number}",
+                "mode": statement.get_board_mode_display(),
+                "received_on": statement.received_on,
+                "text": statement.statement_text,
+                "board_only": statement.board_mode == BoardMode.WRITTEN_BOARD_ONLY,
+            }
+        )
+    ReadLog.objects.bulk_create(
+        ReadLog(
+            user=user,
+            victim_id=s.victim_id,
+            what=ReadWhat.STATEMENT,
+            source=ReadSource.PAGE,
+            path=path[:300],
+            record_id=str(s.pk),
+        )
+        for s in statements
+    )
+    return result

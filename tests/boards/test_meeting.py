@@ -251,3 +251,22 @@ def test_the_victim_modes_are_the_victims_apps(world):
     from victims.choices import BoardMode
 
     assert dict(VictimMode.choices).keys() == dict(BoardMode.choices).keys()
+
+
+def test_the_meeting_page_reads_the_statements_the_victims_shared_with_the_board(world, setup, client_for):
+    """Victim services' statements on the case, shared with a board, are on the coordinator's meeting
+    page: numbered, never named, the board-only one marked so, and each read logged by the victims app.
+    A statement for the court only is not there."""
+    from tests.factories.victims import NAME, PHONE, make_statement, make_victim
+    from victims.models import ReadLog
+
+    victim = make_victim(cases=[world.case])
+    make_statement(victim, board_mode="written_board_only", statement_text=BOARD_ONLY)
+    make_statement(victim, board_mode="written_shared", statement_text=SHARED)
+    make_statement(victim, statement_text="For the judge alone.")
+    before = ReadLog.objects.filter(user=world.boards, what="statement").count()
+    html = client_for(world.boards).get(reverse("boards:meeting_run", args=[setup.referral.pk])).content.decode()
+    assert BOARD_ONLY in html and SHARED in html and "For the judge alone." not in html
+    assert "Victim 1" in html and "for the board only: never in the agreement" in html
+    assert NAME not in html and PHONE not in html
+    assert ReadLog.objects.filter(user=world.boards, what="statement").count() == before + 2
