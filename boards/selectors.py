@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from core.money import format_money
 from core.querysets import VIEW
 
 from .choices import CLOSING_STATUSES, AgreementStatus, ConditionKind, ConditionStatus, ReferralStatus, VictimMode
-from .models import Agreement, BoardReferral, Meeting, MemberConflict
+from .models import Agreement, Board, BoardReferral, Condition, Meeting, MemberConflict
 
 
 def person_referrals(user, offender):
@@ -157,3 +159,61 @@ def condition_progress(agreement: Agreement, as_of: dt.date) -> dict[int, str]:
         for c in money:
             progress[c.pk] = f"{format_money(paid[c.pk])} of {format_money(c.amount)} paid toward it"
     return progress
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    day: dt.date
+    what: str  # "Meeting", "Mid-term review due", "Agreement due", "Condition due"
+    text: str
+    url: str
+
+
+def board_calendar(board: Board, start: dt.date, end: dt.date) -> list[CalendarItem]:
+    """A board's month (``start`` to ``end`` inclusive): meetings held, the mid-term review of each
+    active agreement (half its period passed, as the nightly job counts it), agreements due and open
+    conditions due. Four queries whatever the month holds; the page is the coordinator's (names shown)."""
+    items: list[CalendarItem] = []
+    meetings = (
+        Meeting.objects.filter(board=board, date__range=(start, end))
+        .select_related("referral__offender")
+        .order_by("date", "pk")
+    )
+    for m in meetings:
+        person = m.referral.offender
+        text = f"{m.get_kind_display()}: {person.last_name}, {person.first_name} ({m.place})"
+        items.append(CalendarItem(m.date, "Meeting", text, m.get_absolute_url()))
+    active = list(
+        Agreement.objects.filter(board=board, status=AgreementStatus.ACTIVE)
+        .filter(Q(due_on__range=(start, end)) | Q(mid_term_reviewed_on__isnull=True, due_on__gte=start))
+        .select_related("referral__offender")
+    )
+    for a in active:
+        person = a.referral.offender
+        name = f"{person.last_name}, {person.first_name}"
+        middle = a.approved_on + dt.timedelta(days=(a.due_on - a.approved_on).days // 2)
+        if a.mid_term_reviewed_on is None and start <= middle <= end:
+            items.append(CalendarItem(middle, "Mid-term review due", name, a.get_absolute_url()))
+        if start <= a.due_on <= end:
+            items.append(CalendarItem(a.due_on, "Agreement due", name, a.get_absolute_url()))
+    conditions = (
+        Condition.objects.filter(
+            agreement__board=board,
+            agreement__status=AgreementStatus.ACTIVE,
+            status=ConditionStatus.OPEN,
+            due_on__range=(start, end),
+        )
+        .select_related("agreement__referral__offender")
+        .order_by("due_on", "pk")
+    )
+    for c in conditions:
+        person = c.agreement.referral.offender
+        items.append(
+            CalendarItem(
+                c.due_on,
+                "Condition due",
+                f"{c.get_kind_display()}: {person.last_name}, {person.first_name}",
+                c.agreement.get_absolute_url(),
+            )
+        )
+    return sorted(items, key=lambda i: (i.day, i.what, i.text))

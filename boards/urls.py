@@ -20,6 +20,7 @@ urlpatterns = [
     path("agreements/<int:pk>/letter.pdf", views.AgreementLetterView.as_view(), name="agreement_letter"),
     path("refer/<int:pk>/", views.ReferView.as_view(), name="refer"),
     path("boards/<int:pk>/bylaws/", views.BoardBylawsView.as_view(), name="board_bylaws"),
+    path("boards/<int:pk>/calendar/", views.BoardCalendarView.as_view(), name="board_calendar"),
     path("conditions/<int:pk>/record/", views.ConditionRecordView.as_view(), name="condition_record"),
     path("conditions/<int:pk>/evidence/", views.ConditionEvidenceView.as_view(), name="condition_evidence"),
     *resource_urls("boards"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -596,3 +598,42 @@ class ConditionEvidenceView(LoginRequiredMixin, View):
         audit_log(user=request.user, action="boards_evidence_download", obj=condition)
         name = condition.evidence_file.name.rsplit("/", 1)[-1]
         return FileResponse(condition.evidence_file.open("rb"), as_attachment=True, filename=name)
+
+
+class BoardCalendarView(LoginRequiredMixin, View):
+    """A board's month: meetings held, mid-term reviews, agreements and conditions due (``?month=2026-12``,
+    this month by default; a month that is not one says so and shows this month)."""
+
+    template_name = "boards/board_calendar.html"
+
+    def get(self, request, pk):
+        board = scoped_object_or_404(Board, request.user, pk, VIEW)
+        today = timezone.localdate()
+        month, error = today.replace(day=1), ""
+        raw = request.GET.get("month", "")
+        if raw:
+            try:
+                month = dt.date.fromisoformat(f"{raw}-01")
+            except ValueError:
+                error = f"“{raw[:20]}” is not a month: write it as 2026-12. Showing this month."
+        end = (month + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+        items = selectors.board_calendar(board, month, end)
+        days: dict[dt.date, list] = {}
+        for item in items:
+            days.setdefault(item.day, []).append(item)
+        previous = (month - dt.timedelta(days=1)).replace(day=1)
+        following = end + dt.timedelta(days=1)
+        return render(
+            request,
+            self.template_name,
+            {
+                "board": board,
+                "month": month,
+                "days": sorted(days.items()),
+                "error": error,
+                "previous": f"{previous:%Y-%m}",
+                "following": f"{following:%Y-%m}",
+                "today": today,
+                "title": f"{board.name}: {month:%B %Y}",
+            },
+        )

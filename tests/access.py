@@ -757,6 +757,7 @@ def url_targets() -> dict[str, Target]:
         "boards:member_remove": Target(Member),  # POST only
         "boards:member_conflict": Target(Member),  # POST only
         "boards:board_bylaws": Target(Board),  # the file, where there is one; POST: the upload
+        "boards:board_calendar": Target(Board, read=True),  # the month: meetings, reviews and dates due
         "boards:condition_record": Target(Condition),  # POST only
         "boards:condition_evidence": Target(Condition),  # the file, where there is one
         "boards:refer": Target(Offender),  # a person the user may see, for those who may refer

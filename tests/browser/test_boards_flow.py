@@ -53,6 +53,8 @@ def test_every_board_page_passes_axe_at_both_widths(site, page_as, board_records
         "/boards/referrals/add/",
         f"/boards/boards/{board_records['board'].pk}/edit/",
         f"/boards/members/{board_records['member'].pk}/edit/",
+        f"/boards/boards/{board_records['board'].pk}/calendar/?month=2026-02",  # the meeting of Feb 20
+        f"/boards/boards/{board_records['board'].pk}/calendar/?month=2025-01",  # an empty month
     ]
     for path in paths:
         response = page.goto(site(path))
