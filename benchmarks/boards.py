@@ -171,14 +171,14 @@ def build(people: int) -> dict:
         execute(
             """INSERT INTO community_service_hourlog (offender_id, order_id, placement_id, date, hours, task,
                    source, verification, credited_hours, decided_at, decided_by_name, method, decision_note,
-                   sheet, entered_by_id, entered_at, voided_at, voided_by_id, void_reason)
+                   sheet, entered_by_id, entered_at, voided_at, voided_by_id, void_reason, reported_by_name)
                SELECT o.offender_id, o.id, p.id, a.approved_on + (g.i * 5)::int, 2, 'Work', 'officer',
                       CASE WHEN (o.id + g.i) %% 10 < 8 THEN 'verified' ELSE 'pending' END,
                       CASE WHEN (o.id + g.i) %% 10 < 8 THEN 2 ELSE 0 END,
                       CASE WHEN (o.id + g.i) %% 10 < 8 THEN now() END,
                       CASE WHEN (o.id + g.i) %% 10 < 8 THEN 'Contact' ELSE '' END,
                       CASE WHEN (o.id + g.i) %% 10 < 8 THEN 'agency_link' ELSE '' END,
-                      '', '', %s, now(), NULL, NULL, ''
+                      '', '', %s, now(), NULL, NULL, '', ''
                FROM community_service_order o
                JOIN community_service_placement p ON p.offender_id = o.offender_id
                JOIN boards_agreement a ON a.referral_id = (SELECT r.id FROM boards_boardreferral r
