@@ -104,7 +104,7 @@ def demo_seed(today: dt.date | None = None) -> int:
             member=Member(
                 board=board,
                 name=name,
-                phone=f"573 555 01{i:02d}",
+                phone=f"573 555 01{60 + i:02d}",  # 0160 on: the victims demo holds 0101 to 0104
                 email=f"{name.split()[0].lower()}@example.org",
                 term_start=start,
                 term_end=start.replace(year=start.year + 3),

@@ -172,3 +172,27 @@ def require_program(program: str, why: str) -> str:
     if path is None:
         pytest.fail(f"{program} is not installed: {why}. `make system-deps` installs it (make test does).")
     return path
+
+
+# The rows the data migrations write (catalogs the demo and the pages need). A transactional test
+# (threads, the live server) ends with a flush that empties them for every later test.
+MIGRATION_ROWS = (
+    ("core.OrganizationKind", "core.migrations.0002_organization_kinds"),
+    ("donations.Item", "donations.migrations.0002_item_catalog"),
+    ("gardens.Crop", "gardens.migrations.0002_crop_catalog"),
+    ("classes.CurriculumVersion", "classes.migrations.0002_missouri_curriculum"),
+)
+
+
+def restore_migration_rows():
+    """Write again what a data migration wrote, where a flush emptied it (each only if its table is empty)."""
+    import importlib
+
+    from django.apps import apps
+    from django.db.migrations.operations.special import RunPython
+
+    for label, module in MIGRATION_ROWS:
+        if not apps.get_model(label).objects.exists():
+            for operation in importlib.import_module(module).Migration.operations:
+                if isinstance(operation, RunPython):
+                    operation.code(apps, None)

@@ -35,14 +35,9 @@ class Site:
 
 def _restore_migration_rows():
     """A transactional test that ran earlier may have emptied the tables the migrations fill."""
-    import importlib
+    from tests.conftest import restore_migration_rows
 
-    from django.apps import apps
-
-    from core.models import OrganizationKind
-
-    if not OrganizationKind.objects.exists():
-        importlib.import_module("core.migrations.0002_organization_kinds").add_kinds(apps, None)
+    restore_migration_rows()
 
 
 def _reset_sequences(connection):
