@@ -22,11 +22,9 @@ import subprocess
 import time
 from decimal import Decimal
 
-from _setup import django_setup, log
+from _setup import django_setup, log, seed_demo, throwaway_database
 
 django_setup()
-
-from django.db import connection  # noqa: E402
 
 
 def pdf_pages(content: bytes) -> int:
@@ -71,17 +69,13 @@ def main():
     from django.conf import settings
 
     settings.ALLOWED_HOSTS.append("testserver")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         from core.models import User
         from core.registry import registry
-        from core.services import demo_seed
         from reports.catalog import build_context, render_output
         from reports.services import brochure_build
 
-        demo_seed(offenders=300)
-        for seeder in registry.demo_seeders():
-            seeder()
+        seed_demo(300)
         from django.utils import timezone
 
         day = timezone.localdate() - dt.timedelta(days=1)
@@ -122,8 +116,6 @@ def main():
             "brochure_under_1_s": figures["brochure_s"] < 1,
         }
         print(json.dumps(figures), flush=True)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import json
 import statistics
 import time
 
-from _setup import django_setup
+from _setup import django_setup, seed_demo, throwaway_database
 
 django_setup()
 
@@ -84,12 +84,7 @@ DONATION_COPY = {"date": "t.date - (k %% 365)", "reference": "''"}
 
 def build(people: int, scale: int):
     if scale == 1:
-        from core.registry import registry
-        from core.services import demo_seed
-
-        demo_seed(offenders=people)
-        for seeder in registry.demo_seeders():
-            seeder()
+        seed_demo(people)
         grow_to("gardens_harvest", people, HARVEST_COPY)
         grow_to("donations_donation", people // 2, DONATION_COPY)
     else:
@@ -159,8 +154,7 @@ def main():
     # Not setup_test_environment(): its instrumented template rendering would weigh on our pages more
     # than on admin's. The test client only needs its host allowed.
     settings.ALLOWED_HOSTS.append("testserver")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
+    with throwaway_database():
         results = []
         for scale in [int(s) for s in args.scales.split(",")]:
             started = time.perf_counter()
@@ -178,8 +172,6 @@ def main():
         }
         for figures in results:
             print(json.dumps(figures), flush=True)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

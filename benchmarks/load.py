@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 
-from _setup import ROOT, django_setup, log
+from _setup import ROOT, django_setup, log, throwaway_database
 
 django_setup()
 
@@ -139,84 +139,87 @@ def main():
     import lists
 
     settings.ALLOWED_HOSTS.append("testserver")
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     server = None
     static_root = tempfile.mkdtemp(prefix="rj-load-static-")
-    try:
-        log(f"building {args.scale}x ({args.people} people at 1x)")
-        lists.build(args.people, 1)
-        if args.scale > 1:
-            lists.build(args.people, args.scale)
-        from core.models import Offender
+    with throwaway_database():
+        try:
+            log(f"building {args.scale}x ({args.people} people at 1x)")
+            lists.build(args.people, 1)
+            if args.scale > 1:
+                lists.build(args.people, args.scale)
+            from core.models import Offender
 
-        offender = Offender.objects.order_by("last_name", "first_name", "doc_id").values_list("pk", flat=True).first()
-        admin, officer = session_cookie("admin"), session_cookie("officer.d9")
-        connection.close()
-        port = free_port()
-        env = dict(os.environ)
-        db = settings.DATABASES["default"]
-        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-        env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
-        # Production settings (DEBUG off: no query log, compressed static files), with this process's
-        # keys so the sessions made above are valid, and plain HTTP on loopback. The second sign-in
-        # factor and the password check are sign-in steps, not page work: the sessions skip them.
-        env.update(
-            DEBUG="false",
-            SECURE_SSL_REDIRECT="false",
-            TWO_FACTOR_REQUIRED="false",
-            PASSWORD_CHECK_AT_SIGN_IN="false",
-            SECRET_KEY=settings.SECRET_KEY,
-            VICTIMS_ENCRYPTION_KEYS=",".join(settings.VICTIMS_ENCRYPTION_KEYS),
-            VICTIMS_HASH_KEY=settings.VICTIMS_HASH_KEY,
-            STATIC_ROOT=static_root,
-        )
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-        )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "rjadmin.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_for(port)
-        admin_mix = ["/", f"/offenders/{offender}/", "/gardens/harvests/", "/api/v1/harvests/"]
-        officer_mix = ["/", "/restitution/", "/api/v1/offenders/"]
-        mixes = [(officer, officer_mix) if n % 3 == 2 else (admin, admin_mix) for n in range(args.users)]
-        run_users(port, mixes[:4], 3)  # warm both workers
-        log(f"{args.users} users for {args.seconds:.0f} s")
-        results = run_users(port, mixes, args.seconds, args.think)
-        figures = {"benchmark": "load", "scale": args.scale, "users": args.users, "seconds": args.seconds}
-        figures["think_s"] = args.think
-        figures.update(summary(results, args.seconds))
-        figures["per_page"] = {
-            url: summary([r for r in results if r[0] == url], args.seconds)
-            for url in dict.fromkeys(u for _, urls in mixes for u in urls)
-        }
-        # The ceiling: the same users with no pause at all, on the page mix and on /healthz.
-        saturated = summary(run_users(port, mixes, args.seconds / 3), args.seconds / 3)
-        figures.update(saturated_rps=saturated["rps"], saturated_p95_ms=saturated["p95_ms"])
-        health = run_users(port, [("", ["/healthz"])] * args.users, args.seconds / 3)
-        health_figures = summary(health, args.seconds / 3)
-        figures.update(healthz_rps=health_figures["rps"], healthz_p95_ms=health_figures["p95_ms"])
-        figures["targets_met"] = {"no_errors": figures["errors"] == 0, "p95_under_500_ms": figures["p95_ms"] < 500}
-        print(json.dumps(figures), flush=True)
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        shutil.rmtree(static_root, ignore_errors=True)
+            offender = (
+                Offender.objects.order_by("last_name", "first_name", "doc_id").values_list("pk", flat=True).first()
+            )
+            admin, officer = session_cookie("admin"), session_cookie("officer.d9")
+            connection.close()
+            port = free_port()
+            env = dict(os.environ)
+            db = settings.DATABASES["default"]
+            env["DATABASE_URL"] = (
+                f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+            )
+            env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+            # Production settings (DEBUG off: no query log, compressed static files), with this process's
+            # keys so the sessions made above are valid, and plain HTTP on loopback. The second sign-in
+            # factor and the password check are sign-in steps, not page work: the sessions skip them.
+            env.update(
+                DEBUG="false",
+                SECURE_SSL_REDIRECT="false",
+                TWO_FACTOR_REQUIRED="false",
+                PASSWORD_CHECK_AT_SIGN_IN="false",
+                SECRET_KEY=settings.SECRET_KEY,
+                VICTIMS_ENCRYPTION_KEYS=",".join(settings.VICTIMS_ENCRYPTION_KEYS),
+                VICTIMS_HASH_KEY=settings.VICTIMS_HASH_KEY,
+                STATIC_ROOT=static_root,
+            )
+            subprocess.run(
+                [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+            )
+            server = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "rjadmin.wsgi",
+                    "--workers",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+            )
+            wait_for(port)
+            admin_mix = ["/", f"/offenders/{offender}/", "/gardens/harvests/", "/api/v1/harvests/"]
+            officer_mix = ["/", "/restitution/", "/api/v1/offenders/"]
+            mixes = [(officer, officer_mix) if n % 3 == 2 else (admin, admin_mix) for n in range(args.users)]
+            run_users(port, mixes[:4], 3)  # warm both workers
+            log(f"{args.users} users for {args.seconds:.0f} s")
+            results = run_users(port, mixes, args.seconds, args.think)
+            figures = {"benchmark": "load", "scale": args.scale, "users": args.users, "seconds": args.seconds}
+            figures["think_s"] = args.think
+            figures.update(summary(results, args.seconds))
+            figures["per_page"] = {
+                url: summary([r for r in results if r[0] == url], args.seconds)
+                for url in dict.fromkeys(u for _, urls in mixes for u in urls)
+            }
+            # The ceiling: the same users with no pause at all, on the page mix and on /healthz.
+            saturated = summary(run_users(port, mixes, args.seconds / 3), args.seconds / 3)
+            figures.update(saturated_rps=saturated["rps"], saturated_p95_ms=saturated["p95_ms"])
+            health = run_users(port, [("", ["/healthz"])] * args.users, args.seconds / 3)
+            health_figures = summary(health, args.seconds / 3)
+            figures.update(healthz_rps=health_figures["rps"], healthz_p95_ms=health_figures["p95_ms"])
+            figures["targets_met"] = {"no_errors": figures["errors"] == 0, "p95_under_500_ms": figures["p95_ms"] < 500}
+            print(json.dumps(figures), flush=True)
+        finally:
+            if server is not None:
+                server.terminate()
+                server.wait(timeout=30)
+            shutil.rmtree(static_root, ignore_errors=True)
 
 
 if __name__ == "__main__":
