@@ -254,3 +254,14 @@ def assert_page_is_accessible(page, *, disable_rules: tuple[str, ...] = ()):
     assert_no_axe_violations(page, disable_rules=disable_rules)
     problems = page.evaluate(PAGE_CHECKS_JS)
     assert not problems, f"on {page.url}:\n  " + "\n  ".join(problems)
+
+
+def both_widths(page):
+    """axe at 1280 px, then at 768 px (a tablet) with no sideways scrolling; the page is left at 1280."""
+    assert_page_is_accessible(page)
+    page.set_viewport_size({"width": 768, "height": 1024})
+    try:
+        assert_page_is_accessible(page)
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), page.url
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})

@@ -4,7 +4,7 @@ scrolling, as the district's board coordinator and as an administrator."""
 
 import pytest
 
-from tests.browser.conftest import assert_page_is_accessible
+from tests.browser.conftest import both_widths
 
 pytestmark = pytest.mark.browser
 
@@ -30,16 +30,6 @@ def board_records(site, django_db_blocker):
         )
         agreement = services.agreement_approve(user=coordinator, meeting=meeting, conditions=f.conditions())
     return {"board": board, "member": members[0], "referral": referral, "meeting": meeting, "agreement": agreement}
-
-
-def both_widths(page):
-    assert_page_is_accessible(page)
-    page.set_viewport_size({"width": 768, "height": 1024})
-    try:
-        assert_page_is_accessible(page)
-        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), page.url
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 720})
 
 
 @pytest.mark.parametrize("username", ["boards.d9", "admin"])

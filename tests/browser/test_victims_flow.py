@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import assert_page_is_accessible
+from tests.browser.conftest import assert_page_is_accessible, both_widths
 
 pytestmark = pytest.mark.browser
 
@@ -27,16 +27,6 @@ def on_caseload(site, django_db_blocker):
             cases=[case], user=clerk, identity={"name": NAME, "address": ADDRESS, "phone": "573-555-0177"}
         )
     return victim, case
-
-
-def both_widths(page):
-    assert_page_is_accessible(page)
-    page.set_viewport_size({"width": 768, "height": 1024})
-    try:
-        assert_page_is_accessible(page)
-        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), page.url
-    finally:
-        page.set_viewport_size({"width": 1280, "height": 720})
 
 
 def test_victim_services_records_a_statement(site, page_as, on_caseload):
