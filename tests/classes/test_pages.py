@@ -174,8 +174,9 @@ def test_enroll_from_the_offering_page_and_bad_input(world, client_for):
 
 
 def test_waiting_list_page_in_order_per_facility(world, client_for):
-    soon = inmate(world.jccc, "4000050", supervision_end_date=dt.date(2027, 1, 1))
-    late = inmate(world.jccc, "4000051", supervision_end_date=dt.date(2030, 1, 1))
+    # Names no factory user can have: the page also shows the signed-in user's name (a "Richards" once).
+    soon = inmate(world.jccc, "4000050", supervision_end_date=dt.date(2027, 1, 1), last_name="Soonwaite")
+    late = inmate(world.jccc, "4000051", supervision_end_date=dt.date(2030, 1, 1), last_name="Latterby")
     for p in (late, soon):
         services.referral_create(user=world.staff_jccc, offender=p, facility=world.jccc, source="facility")
     html = client_for(world.staff_jccc).get(reverse("classes:waiting")).content.decode()
