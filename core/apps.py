@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         # Every write bumps the data version that cached figures are kept under (core/freshness.py).
         connection_created.connect(freshness.install, dispatch_uid="core.freshness")
 
-        from core import dashboards, imports, jobs, navigation, timeline  # noqa: F401  (core's own entries)
+        # core's own entries, and the field__any lookup (core/lookups.py)
+        from core import dashboards, imports, jobs, lookups, navigation, timeline  # noqa: F401
 
         autodiscover_modules("registrations", "jobs", "importers", "api")

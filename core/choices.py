@@ -106,6 +106,9 @@ class JobOutcome(models.TextChoices):
 
 
 class ImportStatus(models.TextChoices):
+    CHECKING = "checking", "Checking"
     PREVIEWED = "previewed", "Previewed"
+    COMMITTING = "committing", "Committing"
     COMMITTED = "committed", "Committed"
     REJECTED = "rejected", "Rejected"
+    FAILED = "failed", "Failed"

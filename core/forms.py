@@ -165,9 +165,14 @@ class UserCreateForm(SetPasswordMixin, UserForm):
         return user
 
 
+MAX_IMPORT_BYTES = 25 * 1024 * 1024
+
+
 class ImportUploadForm(Form):
     kind = forms.ChoiceField(label="What the file holds")
-    file = forms.FileField(label="CSV file", help_text="UTF-8 CSV with a header row. Up to 10 MB.")
+    file = forms.FileField(
+        label="CSV file", help_text="UTF-8 CSV with a header row. Up to 25 MB (about 300,000 payment rows)."
+    )
 
     def __init__(self, *args, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,8 +180,8 @@ class ImportUploadForm(Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("The file is larger than 10 MB; split it.")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ValidationError("The file is larger than 25 MB; split it.")
         try:
             return upload.name, decode_csv(upload.read())
         except ValueError as exc:

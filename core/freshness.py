@@ -109,13 +109,18 @@ def _bump_pending(connection) -> bool:
     return any(getattr(item[1], "rj_bump", False) for item in connection.run_on_commit)
 
 
+def written(connection) -> None:
+    """Record a write on ``connection``: now, and again when its transaction commits. The execute
+    wrapper calls it; so does a write that bypasses ``execute`` (``COPY`` in ``core.bulk``)."""
+    bump()
+    if connection.in_atomic_block and not _bump_pending(connection):
+        transaction.on_commit(_bump_on_commit, using=connection.alias)
+
+
 def _wrapper(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     if isinstance(sql, str) and is_write(sql):
-        bump()
-        connection = context["connection"]
-        if connection.in_atomic_block and not _bump_pending(connection):
-            transaction.on_commit(_bump_on_commit, using=connection.alias)
+        written(context["connection"])
     return result
 
 

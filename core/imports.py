@@ -1,9 +1,16 @@
 """CSV imports: a dry-run preview with every row's errors by column, then an all-or-nothing commit.
 
 An importer declares its columns, checks one row at a time against lookups it loads once
-(``prepare``), and applies a checked row with services. ``import_run`` applies every row inside
-one transaction even for a preview and rolls back unless it was asked to commit and nothing failed,
-so a preview finds every error a commit would meet (database constraints and scope included).
+(``prepare``), and applies the checked rows (``apply_rows``). By default each row is applied with
+the app's services inside one transaction, even for a preview, which is rolled back unless it was
+asked to commit and nothing failed: so a preview finds every error a commit would meet (database
+constraints and scope included). An importer of large files (the payments import) overrides
+``apply_rows`` to post the whole file at once, and on a dry run only works out in memory what the
+commit would write, under the same rules: its preview is cheaper than its commit.
+
+Uploads are kept as an ``ImportBatch``: the dry run's findings are stored on it once
+(``import_batch_create``), and a file of more than ``settings.IMPORT_BACKGROUND_ROWS`` rows is
+checked and committed by a Celery task that writes its progress on the batch (``import_batch_work``).
 
 Apps register importers from their ``importers.py`` (or ``registrations.py``) with ``register_importer``.
 """
@@ -14,20 +21,35 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
+import logging
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 
-from core.choices import OffenderStatus
-from core.models import District, Facility, Offender, User
+from core.choices import ImportStatus, OffenderStatus
+from core.models import District, Facility, ImportBatch, Offender, User
 from core.querysets import ADD, CHANGE, can
 from core.validators import control_character_message
 
-MAX_ROWS = 50_000
+log = logging.getLogger(__name__)
+
 ROW = "__row__"  # the error key for a problem with the row as a whole
+PREVIEW_ROWS = 500  # rows kept in a stored preview: the rows with errors first, else the file's first rows
+
+# progress(done, total, note): how far a long import has gone (a no-op unless a task reports it).
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, note: str) -> None:
+    return None
 
 
 class RowError(Exception):
@@ -76,9 +98,25 @@ class ImportResult:
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for r in self.rows:
-            if r.action:
+            if r.action and not r.errors:
                 out[r.action] = out.get(r.action, 0) + 1
         return out
+
+    def preview(self) -> dict:
+        """What the preview page shows, as stored on the batch: counts, file errors, and up to
+        ``PREVIEW_ROWS`` rows (every row of a short file; of a longer one, the rows with errors, or
+        without errors its first rows)."""
+        bad = [r for r in self.rows if r.errors]
+        shown = (bad if bad and len(self.rows) > PREVIEW_ROWS else self.rows)[:PREVIEW_ROWS]
+        return {
+            "file_errors": self.file_errors,
+            "row_count": len(self.rows),
+            "error_rows": len(bad),
+            "counts": self.counts(),
+            "committed": self.committed,
+            "shown": "errors" if bad and len(self.rows) > PREVIEW_ROWS else "rows",
+            "rows": [{"line": r.line, "values": r.values, "errors": r.errors, "action": r.action} for r in shown],
+        }
 
 
 class Importer:
@@ -129,6 +167,26 @@ class Importer:
     def key(self, values: dict[str, str]) -> str | None:
         """A row's identity, so the same record twice in one file is reported."""
         return None
+
+    def apply_rows(self, checked: list[tuple[RowResult, object]], *, commit: bool, progress: Progress) -> dict:
+        """Write the checked rows inside ``import_run``'s transaction (rolled back for a dry run), each
+        in a savepoint; a row that fails gets its errors. Returns the saved objects by line.
+
+        An importer of large files overrides this to write the whole file at once and, when ``commit``
+        is false, to find in memory what the commit would meet without writing."""
+        saved: dict[int, object] = {}
+        for done, (row, payload) in enumerate(checked, 1):
+            try:
+                with transaction.atomic():
+                    obj = self.apply(payload)
+            except (RowError, ValidationError, DatabaseError) as exc:
+                add_row_error(row, exc, self)
+            else:
+                if obj is not None and getattr(obj, "pk", None):
+                    saved[row.line] = obj
+            if done % 1000 == 0:
+                progress(done, len(checked), f"Applied {done:,} of {len(checked):,} rows")
+        return saved
 
     def scope_errors(self, saved: dict[int, object]) -> dict[int, str]:
         """After applying: the rows whose result the user may not hold. ``saved`` maps line to object."""
@@ -219,9 +277,18 @@ def _read(content: str) -> tuple[list[str], list[tuple[int, dict[str, str], int]
         extra = [v for v in raw.pop(EXTRA, []) if v.strip()]
         # line_num counts the file's lines, so blank lines and quoted line breaks keep the numbers true.
         rows.append((reader.line_num, {k: (v or "").strip() for k, v in raw.items()}, len(extra)))
-        if len(rows) > MAX_ROWS:
-            break
     return header, rows
+
+
+def add_row_error(row: RowResult, exc: Exception, importer: Importer) -> None:
+    """Record why a row failed, under its column where the error names one."""
+    if isinstance(exc, RowError):
+        for column, message in exc.errors.items():
+            row.add(column, message)
+    elif isinstance(exc, ValidationError):
+        _add_validation_error(row, exc, importer)
+    else:
+        row.add(ROW, f"The database refused this row: {exc}".splitlines()[0][:300])
 
 
 def _add_validation_error(result: RowResult, exc: ValidationError, importer: Importer):
@@ -240,7 +307,9 @@ def _add_validation_error(result: RowResult, exc: ValidationError, importer: Imp
             result.add(ROW, f"{name}: " + "; ".join(errors))
 
 
-def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> ImportResult:
+def import_run(
+    *, kind: str, content: str, user=None, commit: bool = False, progress: Progress = _no_progress
+) -> ImportResult:
     """Check (and with ``commit`` apply) a CSV file. Nothing is written unless every row is good."""
     if kind not in IMPORTERS:
         raise KeyError(kind)
@@ -262,10 +331,10 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
         result.file_errors.append("Column(s) named twice: " + ", ".join(twice) + ".")
     if not rows:
         result.file_errors.append("The file has no rows.")
-    if len(rows) > MAX_ROWS:
-        result.file_errors.append(f"The file has more than {MAX_ROWS:,} rows; split it.")
     if result.file_errors:
         return result
+    total = len(rows)
+    progress(0, total, f"Read {total:,} rows")
 
     seen: dict[str, int] = {}
     for line, values, extra in rows:
@@ -293,46 +362,198 @@ def import_run(*, kind: str, content: str, user=None, commit: bool = False) -> I
             seen.setdefault(key, line)
 
     importer.prepare([r.values for r in result.rows if not r.errors])
+    progress(0, total, "Checking the rows")
     checked: list[tuple[RowResult, object]] = []
-    for row in result.rows:
+    for done, row in enumerate(result.rows, 1):
+        if done % 5000 == 0:
+            progress(done, total, f"Checked {done:,} of {total:,} rows")
         if row.errors:
             continue
-        values = row.values
         try:
-            row.action, payload = importer.check(values)
-        except RowError as exc:
-            for column, message in exc.errors.items():
-                row.add(column, message)
-            continue
-        except ValidationError as exc:
-            _add_validation_error(row, exc, importer)
+            row.action, payload = importer.check(row.values)
+        except (RowError, ValidationError) as exc:
+            add_row_error(row, exc, importer)
             continue
         checked.append((row, payload))
 
     # Apply inside one transaction; roll back unless committing a clean file.
     with transaction.atomic():
-        saved: dict[int, object] = {}
-        for row, payload in checked:
-            try:
-                with transaction.atomic():
-                    obj = importer.apply(payload)
-            except RowError as exc:
-                for column, message in exc.errors.items():
-                    row.add(column, message)
-            except ValidationError as exc:
-                _add_validation_error(row, exc, importer)
-            except DatabaseError as exc:
-                row.add(ROW, f"The database refused this row: {exc}".splitlines()[0][:300])
-            else:
-                if obj is not None and getattr(obj, "pk", None):
-                    saved[row.line] = obj
+        progress(total, total, "Posting the rows" if commit else "Working out what a commit would write")
+        saved = importer.apply_rows(checked, commit=commit and result.ok, progress=progress)
+        by_line = {r.line: r for r in result.rows}
         for line, message in importer.scope_errors(saved).items():
-            next(r for r in result.rows if r.line == line).add(ROW, message)
+            by_line[line].add(ROW, message)
         if commit and result.ok:
             result.committed = True
         else:
             transaction.set_rollback(True)
     return result
+
+
+# Batches: an upload kept from its preview to its commit -----------------------------------------
+
+
+def background(row_count: int) -> bool:
+    """Whether a file of this many rows is checked and committed by a worker rather than in the request."""
+    return row_count > settings.IMPORT_BACKGROUND_ROWS
+
+
+def _estimate_rows(content: str) -> int:
+    return max(0, content.count("\n") - 1 + (0 if content.endswith("\n") else 1))
+
+
+def preview_data(batch: ImportBatch) -> dict | None:
+    """The stored findings of the batch's last dry run or commit, unsealed; None before the first.
+    (A batch previewed before findings were stored is checked once, now.)"""
+    if not batch.preview and batch.status == ImportStatus.PREVIEWED:
+        _check(batch)
+    if not batch.preview:
+        return None
+    return json.loads(IMPORTERS[batch.kind].unseal(batch.preview))
+
+
+def _store(batch: ImportBatch, result: ImportResult, **fields) -> None:
+    """Write the result's findings on the batch, unless it left the step it was in (discarded meanwhile)."""
+    fields.update(
+        preview=IMPORTERS[batch.kind].seal(json.dumps(result.preview())),
+        row_count=len(result.rows),
+        error_count=result.error_count,
+        progress=100,
+        progress_note="",
+        started_at=None,
+    )
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=batch.status).update(**fields)
+    if updated:
+        for name, value in fields.items():
+            setattr(batch, name, value)
+
+
+def _progress_writer(batch_id: int, start: int, end: int) -> Progress:
+    """A progress callback that writes ``start``..``end`` percent on the batch (at most every 2%)."""
+    last = [-1]
+
+    def write(done: int, total: int, note: str) -> None:
+        percent = start + int((end - start) * min(done, total) / total) if total else start
+        if percent - last[0] >= 2 or not done:
+            last[0] = percent
+            ImportBatch.objects.filter(pk=batch_id, status__in=(ImportStatus.CHECKING, ImportStatus.COMMITTING)).update(
+                progress=percent, progress_note=note[:200]
+            )
+
+    return write
+
+
+def _check(batch: ImportBatch, progress: Progress = _no_progress) -> ImportResult:
+    result = import_run(
+        kind=batch.kind,
+        content=IMPORTERS[batch.kind].unseal(batch.content),
+        user=batch.uploaded_by,
+        commit=False,
+        progress=progress,
+    )
+    _store(batch, result, status=ImportStatus.PREVIEWED)
+    return result
+
+
+def _commit(batch: ImportBatch, progress: Progress = _no_progress) -> ImportResult:
+    """Apply the file as its uploader; a file that meets errors now (the data changed since the
+    preview) changes nothing and goes back to its preview with those errors."""
+    result = import_run(
+        kind=batch.kind,
+        content=IMPORTERS[batch.kind].unseal(batch.content),
+        user=batch.uploaded_by,
+        commit=True,
+        progress=progress,
+    )
+    if result.committed:
+        _store(batch, result, status=ImportStatus.COMMITTED, committed_at=timezone.now())
+    else:
+        _store(batch, result, status=ImportStatus.PREVIEWED)
+    return result
+
+
+def _queue(batch: ImportBatch) -> None:
+    from core.tasks import import_batch_task
+
+    transaction.on_commit(lambda: import_batch_task.delay(batch.pk))
+
+
+@transaction.atomic
+def import_batch_create(*, user, kind: str, filename: str, content: str) -> ImportBatch:
+    """Keep an uploaded file and run its dry run once: now for a small file, by a worker for a large one."""
+    importer = IMPORTERS[kind]
+    if not importer.allowed(user):
+        raise ValidationError(f"You cannot import {importer.label.lower()}.")
+    rows = _estimate_rows(content)
+    batch = ImportBatch.objects.create(
+        kind=kind,
+        filename=filename[:255],
+        content=importer.seal(content),
+        uploaded_by=user,
+        status=ImportStatus.CHECKING,
+        row_count=rows,
+        progress_note="Waiting for a worker",
+    )
+    if background(rows):
+        _queue(batch)
+    else:
+        _check(batch)
+    return batch
+
+
+def import_batch_commit(*, batch: ImportBatch, user) -> ImportResult | None:
+    """Commit a previewed file as its uploader: at once for a small file (the result is returned),
+    by a worker for a large one (None; the batch shows its progress). Raises ``ValidationError``
+    when the file was already handled, ``PermissionError`` for anyone but the uploader."""
+    with transaction.atomic():
+        # The lock makes a double-submitted commit apply the file once.
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if locked.uploaded_by_id != user.pk:
+            # Those who may read another's upload (administrators, auditors) do not commit it.
+            raise PermissionError("Only the person who uploaded a file commits it.")
+        if locked.status != ImportStatus.PREVIEWED:
+            raise ValidationError("This file was already handled.")
+        if background(locked.row_count):
+            locked.status = ImportStatus.COMMITTING
+            locked.progress, locked.progress_note, locked.started_at = 0, "Waiting for a worker", None
+            locked.save(update_fields=["status", "progress", "progress_note", "started_at"])
+            _queue(locked)
+            return None
+        locked.status = ImportStatus.COMMITTING  # rolled back with the rest if the commit raises
+        locked.save(update_fields=["status"])
+        return _commit(locked)
+
+
+def import_batch_discard(*, batch: ImportBatch) -> bool:
+    """Reject a file not yet committed (a check still running is abandoned: its findings are not stored)."""
+    return bool(
+        ImportBatch.objects.filter(pk=batch.pk, status__in=(ImportStatus.PREVIEWED, ImportStatus.CHECKING)).update(
+            status=ImportStatus.REJECTED, progress_note=""
+        )
+    )
+
+
+def import_batch_work(*, batch_id: int) -> ImportBatch | None:
+    """The worker's step for a large file: its dry run or its commit. Idempotent: the step is claimed
+    with a conditional update, so a task delivered twice runs it once."""
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, status__in=(ImportStatus.CHECKING, ImportStatus.COMMITTING), started_at__isnull=True
+    ).update(started_at=timezone.now(), progress=1, progress_note="Starting")
+    if not claimed:
+        return None
+    batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
+    try:
+        if batch.status == ImportStatus.CHECKING:
+            _check(batch, _progress_writer(batch_id, 2, 95))
+        else:
+            _commit(batch, _progress_writer(batch_id, 2, 95))
+    except Exception:
+        log.exception("Import batch %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch_id, status=batch.status).update(
+            status=ImportStatus.FAILED, progress_note="Failed", error=traceback.format_exc()[-4000:]
+        )
+    batch.refresh_from_db()
+    return batch
 
 
 # Core's own importer: the offender roster ------------------------------------------------------

@@ -28,3 +28,12 @@ def deliver_offender_events_task() -> int:
     from core.events import deliver
 
     return deliver()
+
+
+@shared_task(acks_late=True, name="core.import_batch")
+def import_batch_task(batch_id: int) -> dict:
+    """Check or commit one large CSV upload (progress is written on the batch as it goes)."""
+    from core.imports import import_batch_work
+
+    batch = import_batch_work(batch_id=batch_id)
+    return {"id": batch_id, "status": batch.status if batch else "already taken"}

@@ -8,20 +8,24 @@ applied again, so re-importing a file changes nothing.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 
 from django.db.models import Q
 
 from core.imports import Importer, RowError, register_importer
 from core.models import CourtCase, Offender
+from core.money import quantize
 from core.querysets import ADD, CHANGE, can
 
 from . import services
-from .choices import ObligationKind, ObligationStatus, PaymentMethod, PaymentSource
+from .choices import ObligationKind, ObligationStatus, PaymentMethod
 from .models import Obligation, Payment, PaymentPlan, PaymentReversal
 
 KINDS = {k.value: k for k in ObligationKind}
 METHODS = {**{m.value: m for m in PaymentMethod}, **{m.label.lower(): m for m in PaymentMethod}}
 METHODS.update({"cashier's check": PaymentMethod.CASHIERS_CHECK, "cashiers check": PaymentMethod.CASHIERS_CHECK})
+Named = namedtuple("Named", "pk offender_id status")  # an obligation a payment row names
+RECEIPT_LENGTH = Payment._meta.get_field("receipt_number").max_length
 COUNTY = re.compile(r"\(([^)]+?)(?: County)?\)\s*$")
 
 
@@ -34,20 +38,21 @@ def parse_kind(value: str) -> str:
 
 class _RestitutionImporter(Importer):
     def _offender_ids_changeable(self, doc_ids) -> set[str]:
-        qs = Offender.objects.filter(doc_id__in=doc_ids)
+        qs = Offender.objects.filter(doc_id__any=doc_ids)
         if self.user is not None:
             qs = qs.restrict(self.user, CHANGE)
         return set(qs.values_list("doc_id", flat=True))
 
     def _obligations(self, rows):
-        """Obligations named by (court, case_number, kind) in the file, keyed that way."""
+        """Obligations named by (court, case_number, kind) in the file, keyed that way (one query
+        by case number, however long the file)."""
         pairs = {(r.get("court", ""), r.get("case_number", "")) for r in rows}
-        query = Q(pk__in=[])
-        for court, number in pairs:
-            if court and number:
-                query |= Q(case__court=court, case__case_number=number)
-        found = Obligation.objects.filter(query).select_related("case", "offender")
-        return {(o.case.court, o.case.case_number, o.kind): o for o in found}
+        pairs = {(court, number) for court, number in pairs if court and number}
+        numbers = sorted({number for _, number in pairs})
+        found = Obligation.objects.filter(case__case_number__any=numbers).select_related("case")
+        return {
+            (o.case.court, o.case.case_number, o.kind): o for o in found if (o.case.court, o.case.case_number) in pairs
+        }
 
     def _changeable_obligations(self, obligations) -> set[int]:
         qs = Obligation.objects.filter(pk__in=[o.pk for o in obligations])
@@ -237,7 +242,11 @@ class PlanImporter(_RestitutionImporter):
 
 @register_importer
 class PaymentImporter(_RestitutionImporter):
-    """Payments received elsewhere (court clerk, inmate accounts, payroll). A receipt posts once."""
+    """Payments received elsewhere (court clerk, inmate accounts, payroll). A receipt posts once.
+
+    Built for files of 100,000 rows: every lookup is loaded once, and the checked rows are posted
+    together by ``services.payments_post_bulk`` (the same allocation and rules as posting one at a
+    time, under the same locks). The dry run works out the allocations in memory and writes nothing."""
 
     kind = "payments"
     label = "Restitution payments"
@@ -249,6 +258,9 @@ class PaymentImporter(_RestitutionImporter):
         "already posted is reported and not posted again."
     )
     model = Payment
+    key_column = "receipt_number"
+    # Where a rule of posting is shown (``services.payment_rule_errors`` names the model's fields).
+    field_columns = {"obligation": "kind"}
 
     @classmethod
     def allowed(cls, user) -> bool:
@@ -261,11 +273,30 @@ class PaymentImporter(_RestitutionImporter):
         receipts = {r.get("receipt_number", "") for r in rows} - {""}
         doc_ids = {r.get("doc_id", "") for r in rows} - {""}
         self.posted = {
-            p.receipt_number: p for p in Payment.objects.filter(receipt_number__in=receipts).select_related("offender")
+            receipt: (doc_id, amount)
+            for receipt, doc_id, amount in Payment.objects.filter(receipt_number__any=receipts).values_list(
+                "receipt_number", "offender__doc_id", "amount"
+            )
         }
-        self.offenders = {o.doc_id: o for o in Offender.objects.filter(doc_id__in=doc_ids)}
+        self.offenders = dict(Offender.objects.filter(doc_id__any=doc_ids).values_list("doc_id", "pk"))
         self.changeable = self._offender_ids_changeable(doc_ids)
-        self.obligations = self._obligations(rows)
+        self.obligations = self._named(rows)
+
+    def _named(self, rows) -> dict:
+        """The obligations the rows name, keyed by (court, case_number, kind), as (pk, offender_id, status)."""
+        pairs = {
+            (r.get("court", ""), r.get("case_number", "")) for r in rows if r.get("court") and r.get("case_number")
+        }
+        if not pairs:
+            return {}
+        found = Obligation.objects.filter(case__case_number__any={number for _, number in pairs}).values_list(
+            "case__court", "case__case_number", "kind", "pk", "offender_id", "status"
+        )
+        return {
+            (court, number, kind): Named(pk, offender_id, status)
+            for court, number, kind, pk, offender_id, status in found
+            if (court, number) in pairs
+        }
 
     def check(self, values):
         errors = {}
@@ -281,9 +312,11 @@ class PaymentImporter(_RestitutionImporter):
         if method is None:
             errors["method"] = f"'{values['method']}' is not one of: {', '.join(PaymentMethod.values)}."
         receipt = values["receipt_number"].strip()
+        if len(receipt) > RECEIPT_LENGTH:
+            errors["receipt_number"] = f"A receipt number has at most {RECEIPT_LENGTH} characters."
         posted = self.posted.get(receipt)
         if posted is not None and not errors:
-            if posted.offender.doc_id == values["doc_id"] and posted.amount == parsed["amount"]:
+            if posted == (values["doc_id"], parsed["amount"]):
                 return "ignore", None
             raise RowError({"receipt_number": f"Receipt {receipt} was already posted for another payment."})
         offender = self.offenders.get(values["doc_id"])
@@ -304,33 +337,40 @@ class PaymentImporter(_RestitutionImporter):
                 else:
                     if named is None:
                         errors["case_number"] = f"No {target[2]} obligation is recorded on this case."
-                    elif offender is not None and named.offender_id != offender.pk:
+                    elif offender is not None and named.offender_id != offender:
                         errors["case_number"] = "This obligation belongs to another person."
                     elif named.status != ObligationStatus.OPEN:
-                        errors["kind"] = f"This obligation is {named.get_status_display().lower()}."
+                        errors["kind"] = f"This obligation is {ObligationStatus(named.status).label.lower()}."
         if errors:
             raise RowError(errors)
-        return "create", {
-            "offender": offender,
-            "amount": parsed["amount"],
-            "received_on": parsed["received_on"],
-            "method": method,
-            "receipt_number": receipt,
-            "obligation": named,
-        }
-
-    def apply(self, payload):
-        if payload is None:
-            return None
-        # The preview the importer reviews before committing is the confirmation of every amount
-        # (the file comes from the court's or the agency's books); PAYMENT_MAX still applies.
-        return services.payment_post(
-            idempotency_key=f"import:{payload['receipt_number']}",
-            entered_by=self.user,
-            source=PaymentSource.IMPORTED,
-            over_balance_confirmed=True,
-            **payload,
+        return "create", services.PaymentIn(
+            offender_id=offender,
+            amount=quantize(parsed["amount"]),
+            received_on=parsed["received_on"],
+            method=method,
+            receipt_number=receipt,
+            obligation_id=named.pk if named else None,
         )
+
+    def apply_rows(self, checked, *, commit, progress):
+        posts = [(row, payload) for row, payload in checked if payload is not None]
+        errors, ids = services.payments_post_bulk(
+            [payload for _, payload in posts], entered_by=self.user, commit=commit, progress=progress
+        )
+        for index, problems in errors.items():
+            row = posts[index][0]
+            for name, message in problems.items():
+                row.add(self.field_columns.get(name, name), message)
+        return {row.line: pk for (row, _), pk in zip(posts, ids, strict=False)}
+
+    def scope_errors(self, saved):
+        """``saved`` holds the new payments' ids (``apply_rows``): each must be the user's to change."""
+        if self.user is None or not saved:
+            return {}
+        allowed = set(
+            Payment.objects.restrict(self.user, CHANGE).filter(pk__in=list(saved.values())).values_list("pk", flat=True)
+        )
+        return {line: "This record would be outside your scope." for line, pk in saved.items() if pk not in allowed}
 
 
 @register_importer

@@ -300,6 +300,9 @@ if not DEBUG:
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport in var/, which
 # still lets a real worker and beat run as their own processes (slower: it polls).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# A CSV upload of more rows than this is checked and committed by a worker, with a progress bar.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
+
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

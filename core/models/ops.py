@@ -59,7 +59,11 @@ class JobRun(models.Model):
 
 
 class ImportBatch(models.Model):
-    """An uploaded CSV file, kept from its preview to its commit so nothing is lost in between."""
+    """An uploaded CSV file, kept from its preview to its commit so nothing is lost in between.
+
+    The dry run's findings are stored once in ``preview`` (sealed like the file for a sensitive
+    importer): the preview page reads them and never runs the file again. A large file is checked and
+    committed by a Celery task that writes ``progress`` as it goes (see ``core.imports``)."""
 
     kind = models.CharField(max_length=40)
     filename = models.CharField(max_length=255)
@@ -70,6 +74,11 @@ class ImportBatch(models.Model):
     row_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     committed_at = models.DateTimeField(null=True, blank=True)
+    preview = models.TextField(blank=True, help_text="What the dry run found (JSON; sealed as the file is).")
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_note = models.CharField(max_length=200, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When a worker took the file's current step.")
+    error = models.TextField(blank=True)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -82,6 +91,10 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self):
         return reverse("core:import_preview", args=[self.pk])
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.COMMITTING)
 
     @classmethod
     def scope_q(cls, user, action):

@@ -14,10 +14,17 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from core import freshness
-from core.choices import ImportStatus, JobOutcome, Role
+from core.choices import JobOutcome, Role
 from core.filters import JobRunFilterSet
 from core.forms import ImportUploadForm, RunJobForm
-from core.imports import IMPORTERS, import_run, importers_for
+from core.imports import (
+    IMPORTERS,
+    import_batch_commit,
+    import_batch_create,
+    import_batch_discard,
+    importers_for,
+    preview_data,
+)
 from core.jobs import JOBS, job_run_mark_failed, stale_runs
 from core.models import Alert, ImportBatch, JobRun
 from core.querysets import VIEW, can
@@ -172,15 +179,8 @@ class ImportStartView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form):
         filename, content = form.cleaned_data["file"]
-        kind = form.cleaned_data["kind"]
-        result = import_run(kind=kind, content=content, user=self.request.user, commit=False)
-        batch = ImportBatch.objects.create(
-            kind=kind,
-            filename=filename,
-            content=IMPORTERS[kind].seal(content),
-            uploaded_by=self.request.user,
-            row_count=len(result.rows),
-            error_count=result.error_count,
+        batch = import_batch_create(
+            user=self.request.user, kind=form.cleaned_data["kind"], filename=filename, content=content
         )
         return redirect("core:import_preview", pk=batch.pk)
 
@@ -197,45 +197,42 @@ class ImportPreviewView(LoginRequiredMixin, TemplateView):
             raise Http404  # protected rows: only for those who may import them (not an auditor)
         return batch
 
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["core/includes/import_progress.html"]
+        return [self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if request.htmx and not self.batch.is_running:
+            response["HX-Refresh"] = "true"  # the step is over: show the whole page with its findings
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        batch = self.get_batch()
-        importer = IMPORTERS[batch.kind]
-        if batch.status == ImportStatus.PREVIEWED:
-            result = import_run(
-                kind=batch.kind, content=importer.unseal(batch.content), user=self.request.user, commit=False
-            )
-        else:
-            result = None
-        context.update(batch=batch, importer=importer, result=result)
-        if result is not None:
-            context["error_rows"] = [r for r in result.rows if r.errors]
-            context["rows_shown"] = result.rows[:500]
+        self.batch = batch = self.get_batch()
+        context.update(batch=batch, importer=IMPORTERS[batch.kind])
+        if self.request.htmx or batch.is_running:
+            return context
+        preview = preview_data(batch)
+        context["preview"] = preview
+        if preview is not None:
+            context["ok"] = not preview["file_errors"] and not preview["error_rows"]
         return context
 
     def post(self, request, pk):
         batch = self.get_batch()
-        if batch.uploaded_by_id != request.user.pk:
-            # Those who may read another's upload (administrators, auditors) do not commit it.
-            raise PermissionDenied
-        if batch.status != ImportStatus.PREVIEWED:
-            messages.error(request, "This file was already handled.")
+        try:
+            result = import_batch_commit(batch=batch, user=request.user)
+        except PermissionError:
+            raise PermissionDenied from None
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
             return redirect("core:import_preview", pk=pk)
-        # Lock the batch so a double-submitted commit applies the file once.
-        with transaction.atomic():
-            batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-            if batch.status != ImportStatus.PREVIEWED:
-                messages.error(request, "This file was already handled.")
-                return redirect("core:import_preview", pk=pk)
-            content = IMPORTERS[batch.kind].unseal(batch.content)
-            result = import_run(kind=batch.kind, content=content, user=request.user, commit=True)
-            batch.error_count = result.error_count
-            if result.committed:
-                batch.status = ImportStatus.COMMITTED
-                batch.committed_at = timezone.now()
-            batch.save(update_fields=["status", "committed_at", "error_count"])
-        if result.committed:
-            counts = ", ".join(f"{n} {a}d" for a, n in sorted(result.counts().items())) or "nothing"
+        if result is None:
+            messages.info(request, f"Committing {batch.filename}: this page shows how far it has gone.")
+        elif result.committed:
+            counts = ", ".join(f"{n:,} {a}d" for a, n in sorted(result.counts().items())) or "nothing"
             messages.success(request, f"Imported {batch.filename}: {counts}.")
         else:
             messages.error(request, "Nothing was imported: the file has errors. Fix them and upload it again.")
@@ -247,9 +244,7 @@ class ImportDiscardView(LoginRequiredMixin, View):
         batch = get_object_or_404(
             ImportBatch.objects.restrict(request.user, VIEW).filter(uploaded_by=request.user), pk=pk
         )
-        if batch.status == ImportStatus.PREVIEWED:
-            batch.status = ImportStatus.REJECTED
-            batch.save(update_fields=["status"])
+        if import_batch_discard(batch=batch):
             messages.info(request, f"Discarded {batch.filename}. Nothing was imported.")
         return redirect("core:import_start")
 
