@@ -73,13 +73,15 @@ def write_file(rows: int) -> str:
 PROFILE = False
 
 
-def step(batch_id: int, queue) -> None:
-    """One step of the import task in this (forked) process; report its time and peak memory."""
-    from django.db import connections
+def step(batch_id: int, database: str, profile: bool, queue) -> None:
+    """One step of the import task in this new process (a worker's); report its time and peak memory."""
+    from django.db import connection
 
     from core.imports import import_batch_work
 
-    connections.close_all()  # the parent's connection is not this process's
+    global PROFILE
+    PROFILE = profile
+    connection.settings_dict["NAME"] = database  # the benchmark's throw-away database
     started = time.perf_counter()
     if PROFILE:
         import cProfile
@@ -107,12 +109,12 @@ def step(batch_id: int, queue) -> None:
 
 
 def run_step(batch_id: int) -> dict:
-    from django.db import connections
+    """Run one step in a process started afresh (not forked: the parent's memory is not the step's)."""
+    from django.db import connection
 
-    connections.close_all()
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=step, args=(batch_id, queue))
+    process = context.Process(target=step, args=(batch_id, connection.settings_dict["NAME"], PROFILE, queue))
     process.start()
     result = queue.get()
     process.join()
@@ -127,8 +129,6 @@ def main():
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
-    import time_machine
-
     with throwaway_database():
         from core.choices import ImportStatus, Role
         from core.models import ImportBatch, User
@@ -144,13 +144,12 @@ def main():
         batch = ImportBatch.objects.create(
             kind="payments", filename="clerk.csv", content=content, uploaded_by=admin, status=ImportStatus.CHECKING
         )
-        # The payments are dated up to TODAY: the clock stands at noon on TODAY for both steps.
-        with time_machine.travel(dt.datetime.combine(TODAY, dt.time(18)), tick=True):
-            check = run_step(batch.pk)
-            log(f"check: {check}")
-            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING, started_at=None)
-            commit = run_step(batch.pk)
-            log(f"commit: {commit}")
+        # (The book's TODAY is in the past: the file's dates, up to TODAY, are not in the future.)
+        check = run_step(batch.pk)
+        log(f"check: {check}")
+        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING, started_at=None)
+        commit = run_step(batch.pk)
+        log(f"commit: {commit}")
         posted = scalar("SELECT count(*) FROM restitution_payment") - payments_before
         allocations = scalar("SELECT count(*) FROM restitution_allocation") - allocations_before
         mismatched = scalar(

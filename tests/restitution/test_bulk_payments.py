@@ -231,6 +231,7 @@ def test_a_receipt_posted_after_the_check_is_refused_at_the_commit(world):
         with transaction.atomic():
             errors, ids = services.payments_post_bulk([item], commit=True)
         assert errors == {0: {"receipt_number": "Receipt R-9 was posted after this file was checked."}}
+        assert ids == []
         assert Payment.objects.filter(receipt_number="R-9").count() == 1
 
 
