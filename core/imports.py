@@ -60,7 +60,7 @@ class RowError(Exception):
         super().__init__(str(self.errors))
 
 
-@dataclass
+@dataclass(slots=True)
 class RowResult:
     line: int
     values: dict[str, str]

@@ -591,7 +591,6 @@ PAYMENT_COLUMNS = [
     "created_at",
 ]
 ALLOCATION_COLUMNS = ["payment_id", "obligation_id", "amount", "allocated_on", "created_at"]
-BULK_PROGRESS = 5_000  # payments between two progress notes
 
 
 def _bulk_obligations(offender_ids: list[int], *, lock: bool) -> list[_Owed]:
@@ -616,6 +615,9 @@ def _bulk_paid(offender_ids: list[int]) -> dict[int, tuple[Decimal, dt.date | No
     return {r["obligation_id"]: (quantize(r["total"]), r["last"]) for r in rows}
 
 
+BULK_PEOPLE = 10_000  # people whose payments are worked out (and written) together: bounds the memory
+
+
 def payments_post_bulk(
     items: list[PaymentIn], *, entered_by=None, source: str = PaymentSource.IMPORTED, commit: bool, progress=None
 ) -> tuple[dict[int, dict[str, str]], list[int]]:
@@ -627,13 +629,41 @@ def payments_post_bulk(
     Returns the rules each item breaks, by its index (the same rules and words as ``payment_post``),
     and the new payments' ids in the items' order. Nothing is written when any item breaks a rule, or
     when ``commit`` is false: then it only works out, in memory and without locks, what a commit would
-    meet (a dry run, cheaper than the commit). Call it inside a transaction: a commit locks every
-    person in the file, as ``payment_post`` locks one, until the transaction ends. The rows are sent
-    with ``COPY`` (``core.bulk``), with the history rows ``save()`` would write."""
+    meet (a dry run, cheaper than the commit). A commit locks every person in the file, as
+    ``payment_post`` locks one, until the caller's transaction ends.
+
+    The people are taken ``BULK_PEOPLE`` at a time, in id order (so two files never wait on each other
+    in a circle): each group's obligations and balances are loaded, its payments worked out in the
+    file's order and, on a commit, written with ``COPY`` (``core.bulk``) with the history rows
+    ``save()`` would write. A group that fails rolls back the groups written before it."""
     progress = progress or (lambda done, total, note: None)
-    offender_ids = sorted({item.offender_id for item in items})
-    obligations = _bulk_obligations(offender_ids, lock=commit)
-    totals = _bulk_paid(offender_ids)
+    by_person: dict[int, list[int]] = defaultdict(list)
+    for index, item in enumerate(items):
+        by_person[item.offender_id].append(index)
+    people = sorted(by_person)
+    errors: dict[int, dict[str, str]] = {}
+    ids: list[int | None] = [None] * len(items)
+    done = 0
+    with transaction.atomic():
+        for start in range(0, len(people), BULK_PEOPLE):
+            group = people[start : start + BULK_PEOPLE]
+            indexes = sorted(index for person in group for index in by_person[person])
+            _bulk_group(
+                items, indexes, group, errors=errors, ids=ids, entered_by=entered_by, source=source, commit=commit
+            )
+            done += len(indexes)
+            progress(done, len(items), f"{'Posted' if commit and not errors else 'Checked'} {done:,} payments")
+        if errors or not commit:
+            transaction.set_rollback(True)
+            return errors, []
+    return errors, ids
+
+
+def _bulk_group(items, indexes, people, *, errors, ids, entered_by, source, commit) -> None:
+    """Work out (and, on a commit with no error so far, write) the payments ``indexes`` of ``items``,
+    those of ``people``; record each item's broken rules in ``errors`` and its new id in ``ids``."""
+    obligations = _bulk_obligations(people, lock=commit)
+    totals = _bulk_paid(people)
     paid = {pk: total for pk, (total, _) in totals.items()}
     last = {pk: day for pk, (_, day) in totals.items()}
     by_offender: dict[int, list[_Owed]] = defaultdict(list)
@@ -641,7 +671,7 @@ def payments_post_bulk(
         by_offender[o.offender_id].append(o)
     by_pk = {o.pk: o for o in obligations}
     # Posted since the file was checked (the check reports those posted before as already posted).
-    receipts = [item.receipt_number for item in items]
+    receipts = [items[index].receipt_number for index in indexes]
     taken = set(
         Payment.objects.filter(
             Q(receipt_number__any=receipts) | Q(idempotency_key__any=[f"import:{r}" for r in receipts])
@@ -649,13 +679,11 @@ def payments_post_bulk(
     )
     date_problems: dict[dt.date, str | None] = {}  # the date rules, asked once a date
 
-    errors: dict[int, dict[str, str]] = {}
     plans: list[list[tuple[int | None, Decimal]]] = []
     closed: set[int] = set()
     touched: set[int] = set()
-    for index, item in enumerate(items):
-        if index and index % BULK_PROGRESS == 0:
-            progress(index, len(items), f"Allocated {index:,} of {len(items):,} payments")
+    for index in indexes:
+        item = items[index]
         if item.received_on not in date_problems:
             date_problems[item.received_on] = payment_date_problem(item.received_on)
         problems = {}  # as payment_rule_errors: the date's problem, else the amount's
@@ -691,15 +719,17 @@ def payments_post_bulk(
                 closed.add(target.pk)
         plans.append([(target.pk if target else None, part) for target, part in lines])
     if errors or not commit:
-        return errors, []
+        return
 
-    progress(0, len(items), "Writing the payments")
     now = timezone.now()
     user = entered_by if getattr(entered_by, "is_authenticated", False) else None
-    ids = reserve_ids(Payment, len(items))
+    new_ids = reserve_ids(Payment, len(indexes))
+    for index, pk in zip(indexes, new_ids, strict=True):
+        ids[index] = pk
 
     def payment_rows():
-        for pk, item in zip(ids, items, strict=True):
+        for index, pk in zip(indexes, new_ids, strict=True):
+            item = items[index]
             yield (
                 pk,
                 item.offender_id,
@@ -719,17 +749,15 @@ def payments_post_bulk(
     copy_created_history(
         Payment, (dict(zip(PAYMENT_COLUMNS, row, strict=True)) for row in payment_rows()), user=user, when=now
     )
-    progress(len(items) // 2, len(items), "Writing the allocations")
     copy_rows(
         Allocation,
         ALLOCATION_COLUMNS,
         (
-            (pk, target, part, item.received_on, now)
-            for pk, item, lines in zip(ids, items, plans, strict=True)
+            (pk, target, part, items[index].received_on, now)
+            for pk, index, lines in zip(new_ids, indexes, plans, strict=True)
             for target, part in lines
         ),
     )
-    progress(len(items), len(items), "Updating the balances")
     changed = sorted(touched)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -746,7 +774,6 @@ def payments_post_bulk(
     Obligation.history.bulk_history_create(
         list(Obligation.objects.filter(pk__any=sorted(closed))), update=True, default_user=user
     )
-    return errors, ids
 
 
 @transaction.atomic
