@@ -286,7 +286,13 @@ def main(argv=None) -> int:
     try:
         started = time.perf_counter()
         if args.keep and scalar("SELECT count(*) FROM restitution_obligation"):
-            execute("DELETE FROM restitution_compliancesnapshot")
+            with connection.cursor() as cursor:  # the nights' partitions, so that each timed night is a first run
+                cursor.execute(
+                    "SELECT inhrelid::regclass::text FROM pg_inherits "
+                    "WHERE inhparent = 'restitution_compliancesnapshot'::regclass"
+                )
+                for (partition,) in cursor.fetchall():
+                    cursor.execute(f"DROP TABLE {partition}")
             execute("DELETE FROM core_alert")
             execute("DELETE FROM core_jobrun")
             execute("DROP TABLE IF EXISTS bench_floor")
