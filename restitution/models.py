@@ -428,14 +428,17 @@ class DisbursementLine(models.Model):
 class ComplianceSnapshot(models.Model):
     """The compliance figures of one obligation as of one date, stored by the nightly job.
 
-    Written 600,000 rows a night, so the table carries one index only: its primary key
-    ``(as_of, obligation)``, which the job fills in key order (appending at the index's right
-    edge) and which serves reads by date and, with the dates named, an obligation's history
-    (``selectors.snapshot_history``). The reference to the obligation is kept by Django (PROTECT)
-    without a database constraint: a constraint would check every row at commit and take a
-    key-share lock on every obligation for the length of the job, holding up the posting of
-    payments (which locks obligations). Obligations are never deleted, and the job writes only ids
-    it has just read from the obligation table.
+    Written 600,000 rows a night, so the table is partitioned by ``as_of``, one partition a night
+    (migration ``0005_snapshot_partition_per_night``; Django does not know it, and needs not): the
+    job writes the night into a fresh table and attaches it (``services.compliance_snapshot_run``),
+    and a rerun replaces the night's partition. Only the job writes rows: a row for a night without
+    a partition is refused. The primary key ``(as_of, obligation)`` is the one full index, built
+    once per night after the load; it serves reads by date and, with the dates named, an
+    obligation's history (``selectors.snapshot_history``). The reference to the obligation is kept
+    by Django (PROTECT) without a database constraint: a constraint would check every row at commit
+    and take a key-share lock on every obligation for the length of the job, holding up the posting
+    of payments (which locks obligations). Obligations are never deleted, and the job writes only
+    ids it has just read from the obligation table.
 
     ``previous_status`` is the obligation's status in the snapshot before this one (blank when it
     had none), so "became delinquent" is a property of the row; a partial index holds exactly those

@@ -195,3 +195,49 @@ def test_the_job_runs_with_sql_logging_on(world, book):
         assert job_run(name="compliance", run_date=dt.date(2026, 6, 15)).rows == 3
         compliance_for(dt.date(2026, 6, 15), Obligation.objects.all())
     assert any("restitution_compliancesnapshot" in q["sql"] for q in ctx.captured_queries)
+
+
+def partitions():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i
+               JOIN pg_class c ON c.oid = i.inhrelid
+               WHERE i.inhparent = 'restitution_compliancesnapshot'::regclass ORDER BY 1"""
+        )
+        return cursor.fetchall()
+
+
+def test_each_night_is_a_partition_of_its_own_and_a_rerun_replaces_it(world, book):
+    job_run(name="compliance", run_date=dt.date(2026, 5, 13))
+    job_run(name="compliance", run_date=dt.date(2026, 5, 14))
+    assert partitions() == [
+        ("restitution_compliancesnapshot_20260513", "FOR VALUES IN ('2026-05-13')"),
+        ("restitution_compliancesnapshot_20260514", "FOR VALUES IN ('2026-05-14')"),
+    ]
+    pay(world.supervised, "400.00", dt.date(2026, 5, 13), user=world.officer)
+    assert job_run(name="compliance", run_date=dt.date(2026, 5, 13)).outcome == JobOutcome.SUCCESS
+    assert len(partitions()) == 2
+    rerun = ComplianceSnapshot.objects.get(as_of=dt.date(2026, 5, 13), obligation=book.restitution)
+    assert (rerun.paid, rerun.status) == (Decimal("600.00"), "current")
+    assert ComplianceSnapshot.objects.filter(as_of=dt.date(2026, 5, 13)).count() == 3
+    # The later night keeps what it was given (a backfill does not rewrite the nights after it).
+    later = ComplianceSnapshot.objects.get(as_of=dt.date(2026, 5, 14), obligation=book.restitution)
+    assert (later.previous_status, later.status) == ("late", "delinquent")
+    # Each partition carries the key and the alerts' partial index, attached to the table's.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT p.relname, c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               JOIN pg_class p ON p.oid = i.inhparent
+               WHERE p.relname IN ('restitution_compliancesnapshot_pkey', 'restitution_snap_new_delinq')
+               ORDER BY 1, 2"""
+        )
+        assert [parent for parent, _ in cursor.fetchall()] == [
+            "restitution_compliancesnapshot_pkey",
+            "restitution_compliancesnapshot_pkey",
+            "restitution_snap_new_delinq",
+            "restitution_snap_new_delinq",
+        ]
