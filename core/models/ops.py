@@ -127,6 +127,11 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="%(app_label)s_%(class)s_unique_user_key"),
         ]
+        indexes = [
+            # The nightly jobs ask which alerts of a night were already raised, by key or key prefix
+            # (``key__startswith``, ``key__in``), across users: pattern ops serve both.
+            models.Index(fields=["key"], name="core_alert_key_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self):
         return self.title
