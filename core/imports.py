@@ -443,14 +443,14 @@ def _progress_writer(batch_id: int, start: int, end: int) -> Progress:
     return write
 
 
+def _run(batch: ImportBatch, *, commit: bool, progress: Progress) -> ImportResult:
+    """The batch's file, checked (and with ``commit`` applied) as its uploader."""
+    content = IMPORTERS[batch.kind].unseal(batch.content)
+    return import_run(kind=batch.kind, content=content, user=batch.uploaded_by, commit=commit, progress=progress)
+
+
 def _check(batch: ImportBatch, progress: Progress = _no_progress) -> ImportResult:
-    result = import_run(
-        kind=batch.kind,
-        content=IMPORTERS[batch.kind].unseal(batch.content),
-        user=batch.uploaded_by,
-        commit=False,
-        progress=progress,
-    )
+    result = _run(batch, commit=False, progress=progress)
     _store(batch, result, status=ImportStatus.PREVIEWED)
     return result
 
@@ -458,13 +458,7 @@ def _check(batch: ImportBatch, progress: Progress = _no_progress) -> ImportResul
 def _commit(batch: ImportBatch, progress: Progress = _no_progress) -> ImportResult:
     """Apply the file as its uploader; a file that meets errors now (the data changed since the
     preview) changes nothing and goes back to its preview with those errors."""
-    result = import_run(
-        kind=batch.kind,
-        content=IMPORTERS[batch.kind].unseal(batch.content),
-        user=batch.uploaded_by,
-        commit=True,
-        progress=progress,
-    )
+    result = _run(batch, commit=True, progress=progress)
     if result.committed:
         _store(batch, result, status=ImportStatus.COMMITTED, committed_at=timezone.now())
     else:

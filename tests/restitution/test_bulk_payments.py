@@ -164,16 +164,21 @@ def test_bulk_posting_writes_what_posting_one_by_one_writes(world, ledgers, draw
         transaction.set_rollback(True)
 
 
+def cvcf_of_50(person):
+    """A $50 CVCF judgment ordered 90 days ago."""
+    return services.obligation_create(
+        case=CourtCaseFactory(offender=person),
+        kind=ObligationKind.CVCF,
+        payee=None,
+        ordered_amount=Decimal("50.00"),
+        ordered_on=TODAY - dt.timedelta(days=90),
+    )
+
+
 def test_bulk_posting_names_the_rule_each_row_breaks(world):
     with time_machine.travel(NOON, tick=False):
         person = OffenderFactory(district=world.d9, supervising_officer=world.officer)
-        owed = services.obligation_create(
-            case=CourtCaseFactory(offender=person),
-            kind=ObligationKind.CVCF,
-            payee=None,
-            ordered_amount=Decimal("50.00"),
-            ordered_on=TODAY - dt.timedelta(days=90),
-        )
+        owed = cvcf_of_50(person)
 
         def item(n, amount, ago=1, named=None):
             return services.PaymentIn(
@@ -240,13 +245,7 @@ def test_the_payments_import_posts_a_file_in_bulk_with_history_and_scope(world, 
     the importer, and an obligation paid in full with its own history row."""
     with time_machine.travel(NOON, tick=False):
         person = world.supervised
-        owed = services.obligation_create(
-            case=CourtCaseFactory(offender=person),
-            kind=ObligationKind.CVCF,
-            payee=None,
-            ordered_amount=Decimal("50.00"),
-            ordered_on=TODAY - dt.timedelta(days=90),
-        )
+        owed = cvcf_of_50(person)
         rows = [f"B-{n},{person.doc_id},10.00,2026-06-0{n},electronic,,," for n in range(1, 7)]
         content = "receipt_number,doc_id,amount,received_on,method,court,case_number,kind\n" + "\n".join(rows) + "\n"
         dry = import_run(kind="payments", content=content, user=world.officer)
