@@ -180,3 +180,40 @@ def test_the_worker_sends_a_victim_notice_and_records_the_attempt(transactional_
     sent = "".join(path.read_text() for path in mail_dir.iterdir())
     assert "Worker round trip." in sent and f"To: {EMAIL}" in sent
     assert "victims.send_notification" in worker.log_path.read_text()
+
+
+def test_the_worker_checks_and_commits_a_large_import(transactional_db, world, worker):
+    """An upload past the background threshold: the worker process runs the check, then the commit,
+    and the batch carries the findings and the progress the page shows."""
+    from core.choices import ImportStatus
+    from core.imports import preview_data
+    from core.models import ImportBatch, Offender
+    from core.tasks import import_batch_task
+    from rjadmin.celery import app
+
+    app.conf.task_always_eager = False
+    header = "doc_id,last_name,first_name,date_of_birth,status,facility_code,district_number,officer_username"
+    rows = [f"{3200000 + n},Worker{n},Wes,1985-06-0{n + 1},supervised,,9,officer.d9" for n in range(3)]
+    batch = ImportBatch.objects.create(
+        kind="offenders",
+        filename="worker.csv",
+        content="\n".join([header, *rows]) + "\n",
+        uploaded_by=world.supervisor,
+        status=ImportStatus.CHECKING,
+    )
+    value = wait_for(
+        import_batch_task.apply_async(args=[batch.pk], queue=worker.queue), worker.process, worker.log_path
+    )
+    batch.refresh_from_db()
+    assert (value["status"], batch.status, batch.progress) == ("previewed", ImportStatus.PREVIEWED, 100)
+    assert preview_data(batch)["counts"] == {"create": 3}
+    assert not Offender.objects.filter(doc_id__startswith="32000").exists()
+
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.COMMITTING, started_at=None)
+    value = wait_for(
+        import_batch_task.apply_async(args=[batch.pk], queue=worker.queue), worker.process, worker.log_path
+    )
+    batch.refresh_from_db()
+    assert (value["status"], batch.status) == ("committed", ImportStatus.COMMITTED)
+    assert Offender.objects.filter(doc_id__startswith="32000").count() == 3
+    assert "core.import_batch" in worker.log_path.read_text()
