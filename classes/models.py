@@ -474,6 +474,36 @@ class Attendance(VoidableEntry):
         return entry_scope_q(user, action, prefix=prefix, facility_path="facility")
 
 
+class CourseProgress(models.Model):
+    """A course's standing credited hours on one topic of its version, kept by the services.
+
+    One row per course (``Enrollment.course``) and topic of the course's version, written when the course
+    starts (``services.enrollment_enroll``) and brought up to date whenever an entry of the course is
+    marked, corrected or voided (``attendance_mark``, ``attendance_void``): ``credited`` is always the sum
+    of the course's standing entries on the topic, recounted from attendance (``classes.progress``).
+    ``position`` and ``needed`` are the version's for the topic. The pages, the API and the statewide
+    question read this table; ``progress.rebuild`` writes it again from attendance.
+    """
+
+    pk = models.CompositePrimaryKey("course", "topic")
+    course = models.BigIntegerField(help_text="The first enrollment of the course.")
+    # Derived rows, written only from ids just read: no database constraint (as the pace snapshots').
+    topic = models.ForeignKey(Topic, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    position = models.PositiveSmallIntegerField()
+    needed = hours_field("hours needed")
+    credited = models.DecimalField("hours credited", max_digits=7, decimal_places=2, default=Decimal("0.00"))
+
+    class Meta:
+        verbose_name_plural = "course progress"
+        indexes = [
+            # "Who still lacks which topics": only the topics not yet covered.
+            models.Index(fields=["course"], condition=Q(credited__lt=F("needed")), name="classes_progress_lacking"),
+        ]
+
+    def __str__(self):
+        return f"Course {self.course}, topic {self.topic_id}: {self.credited} of {self.needed} h"
+
+
 # Guest speakers --------------------------------------------------------------------------------------
 class Speaker(models.Model):
     """A victim volunteer who speaks to classes (not a victim's case record). Name and contact are

@@ -22,9 +22,11 @@ The version is the enrollment's (kept from the course's first enrollment across 
 version revised mid-course changes nothing for those already in it: the topics of their version count,
 made up in an offering of any version that covers them.
 
-``evaluate`` is the rule as written, in Python (the reference the tests hold the SQL to);
-``lacking_sql`` is every active enrollment at once in PostgreSQL, for the statewide view, the grid and
-the benchmark.
+``evaluate`` is the rule as written, in Python (the reference the tests hold the SQL to). In SQL, each
+course's credited hours per topic of its version are kept in ``CourseProgress`` by the services (the sum
+of its standing entries, counted again at each mark, correction and void); ``PROGRESS_SQL`` and
+``LACKING_SQL`` read it for every active enrollment at once or for some, for the statewide view, the
+grid, the API and the benchmark.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 ZERO = Decimal("0.00")
 
@@ -96,24 +98,72 @@ def evaluate(
     return Progress(topics=topics, needs_posttest=has_posttest and not posttest_recorded)
 
 
-# The same in SQL: the topics each active enrollment still lacks, and its credited hours per topic. For
-# each active enrollment, its course's standing hours per topic are read from the covering index on
-# attendance (course, topic; hours included): measured at 500,000 enrollments and 5,000,000 entries, this
-# beats one GROUP BY of all attendance hash-joined to the enrollments' topics (benchmarks/classes.py).
+# The same in SQL. What each course has credited on each topic of its version is kept in
+# ``classes_courseprogress`` (``models.CourseProgress``) by the services that write attendance and start
+# courses (``course_start``, ``recount`` below), so "who still lacks which topics" reads only the rows not
+# yet covered (a partial index) beside the active enrollments. Asked of the attendance itself, every
+# active enrollment's topics had to be produced and compared with its course's sums (4 million pairs at
+# 500,000 enrollments: five times the bare GROUP BY over attendance, benchmarks/classes.py).
 PROGRESS_SQL = """
-    SELECT e.id, cs.position, cs.topic_id, cs.hours, COALESCE(c.hours, 0) AS credited
+    SELECT e.id, p.position, p.topic_id, p.needed, p.credited
       FROM classes_enrollment e
-      JOIN classes_curriculumsession cs ON cs.version_id = e.version_id
-      LEFT JOIN LATERAL (
-          SELECT a.topic_id, SUM(a.hours) AS hours
-            FROM classes_attendance a
-           WHERE a.course = e.course AND a.voided_at IS NULL AND a.hours > 0
-           GROUP BY a.topic_id
-      ) c ON c.topic_id = cs.topic_id
+      JOIN classes_courseprogress p ON p.course = e.course
      WHERE e.status = 'enrolled' {enrollment_filter}
 """
 
-LACKING_SQL = PROGRESS_SQL + " AND COALESCE(c.hours, 0) < cs.hours"
+LACKING_SQL = PROGRESS_SQL + " AND p.credited < p.needed"
+
+# A course's standing credited hours on a topic, from attendance: the rule's sum, in one place.
+_CREDITED = """COALESCE((SELECT SUM(a.hours) FROM classes_attendance a
+                          WHERE a.course = {course} AND a.topic_id = {topic}
+                            AND a.voided_at IS NULL AND a.hours > 0), 0)"""
+
+# A new course: a row per topic of its version (a course continued after a transfer has them already).
+_START_SQL = f"""
+    INSERT INTO classes_courseprogress (course, topic_id, position, needed, credited)
+    SELECT %(course)s, cs.topic_id, cs.position, cs.hours, {_CREDITED.format(course="%(course)s", topic="cs.topic_id")}
+      FROM classes_curriculumsession cs
+     WHERE cs.version_id = %(version)s
+    ON CONFLICT (course, topic_id) DO NOTHING
+"""
+
+# After a write to attendance: the sums of these courses on these topics, counted again.
+_RECOUNT_SQL = f"""
+    UPDATE classes_courseprogress p SET credited = {_CREDITED.format(course="p.course", topic="p.topic_id")}
+     WHERE p.course = ANY(%(courses)s) AND p.topic_id = ANY(%(topics)s)
+"""
+
+# Every course from scratch, set-based: the data migration's statement, and the benchmark's after its
+# build (which writes attendance in SQL, not through the services).
+REBUILD_SQL = """
+    INSERT INTO classes_courseprogress (course, topic_id, position, needed, credited)
+    SELECT c.course, cs.topic_id, cs.position, cs.hours, COALESCE(t.hours, 0)
+      FROM (SELECT DISTINCT course, version_id FROM classes_enrollment WHERE course IS NOT NULL) c
+      JOIN classes_curriculumsession cs ON cs.version_id = c.version_id
+      LEFT JOIN (SELECT course, topic_id, SUM(hours) AS hours FROM classes_attendance
+                  WHERE voided_at IS NULL AND hours > 0 GROUP BY course, topic_id) t
+             ON t.course = c.course AND t.topic_id = cs.topic_id
+"""
+
+
+def course_start(*, course: int, version_id: int) -> None:
+    """Rows for a course's topics (its version's), with what it already has credited: one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(_START_SQL, {"course": course, "version": version_id})
+
+
+def recount(*, courses, topics) -> None:
+    """Count again the standing hours of ``courses`` on ``topics`` after a mark, correction or void."""
+    with connection.cursor() as cursor:
+        cursor.execute(_RECOUNT_SQL, {"courses": list(courses), "topics": list(topics)})
+
+
+def rebuild() -> int:
+    """Write every course's progress again from attendance (one transaction). Returns the rows."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM classes_courseprogress")
+        cursor.execute(REBUILD_SQL)
+        return cursor.rowcount
 
 
 def _filters(enrollment_ids):

@@ -427,6 +427,7 @@ def enrollment_enroll(
             if enrollment.course is None:  # a new course: its id is its first enrollment's
                 enrollment.course = enrollment.pk
                 Enrollment.objects.filter(pk=enrollment.pk).update(course=enrollment.pk)
+                progress.course_start(course=enrollment.course, version_id=enrollment.version_id)
     except IntegrityError as exc:  # a concurrent enrollment of the same person
         raise ValidationError({"offender": f"{offender} is already enrolled in a class."}) from exc
     if referral is not None:
@@ -629,6 +630,7 @@ def attendance_mark(
     if status != AttendanceStatus.NOT_HELD:
         not_held_reason = ""
     existing = Attendance.objects.select_for_update().filter(session=session, offender=offender).active().first()
+    before = (existing.course, existing.topic_id) if existing else None
     entry = existing or Attendance(session=session, offender=offender, entered_by=user)
     entry.enrollment, entry.course, entry.facility_id = enrollment, enrollment.course, session.offering.facility_id
     entry.topic_id, entry.date, entry.makeup = session.topic_id, session.date, makeup
@@ -643,6 +645,8 @@ def attendance_mark(
         raise ValidationError({"date": problem})
     set_history(entry, user, f"Marked {AttendanceStatus(status).label.lower()}" if existing else None)
     entry.save()
+    counted = {(entry.course, entry.topic_id), before or (entry.course, entry.topic_id)}
+    progress.recount(courses={c for c, _ in counted}, topics={t for _, t in counted})
     if makeup and existing is None:  # a make-up joins this session's roster
         speakers_recheck(offender=offender, sessions=ScheduledSession.objects.filter(pk=session.pk), user=user)
     return entry
@@ -669,8 +673,12 @@ def session_not_held(*, user, session: ScheduledSession, reason: str, remark: st
 
 @transaction.atomic
 def attendance_void(*, entry: Attendance, user, reason: str) -> Attendance:
-    """Void an attendance entry with a reason: it stays, counts nowhere."""
-    return entry_void(entry=entry, user=user, reason=reason, noun="attendance entry")
+    """Void an attendance entry with a reason: it stays, counts nowhere (its course's hours on the topic
+    are counted again, the person locked as a mark locks them)."""
+    _lock_person(entry.offender_id)
+    entry = entry_void(entry=entry, user=user, reason=reason, noun="attendance entry")
+    progress.recount(courses=[entry.course], topics=[entry.topic_id])
+    return entry
 
 
 # Guest speakers -------------------------------------------------------------------------------------------

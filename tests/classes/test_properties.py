@@ -1,7 +1,8 @@
 """For any sequence of enrollments, marks (any status, make-ups anywhere), voids, transfers and withdrawals
-through the services: the SQL of the statewide question gives exactly the Python reference's hours per
-topic; no class is ever over capacity; nobody holds two seats; completion is recorded exactly when the
-reference says nothing is lacking."""
+through the services: the SQL of the statewide question (reading the progress the services keep) gives
+exactly the Python reference's hours per topic, and that kept progress is what counting every course
+again from attendance gives (``progress.rebuild``); no class is ever over capacity; nobody holds two
+seats; completion is recorded exactly when the reference says nothing is lacking."""
 
 import datetime as dt
 from decimal import Decimal
@@ -12,9 +13,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from classes import services
+from classes import progress, services
 from classes.choices import AttendanceStatus, EnrollmentStatus
-from classes.models import Attendance, Enrollment, Offering
+from classes.models import Attendance, CourseProgress, Enrollment, Offering
 from classes.progress import progress_by_enrollment
 from core.choices import OffenderStatus
 from tests.factories import OffenderFactory
@@ -130,4 +131,9 @@ def test_sql_matches_reference_and_invariants_hold_for_any_sequence(world, steps
             continued = e.continues
             if continued is not None:
                 assert continued.version_id == e.version_id and continued.course == e.course
+        # What the services kept, course by course, is what counting every course again from attendance gives.
+        columns = ("course", "topic_id", "position", "needed", "credited")
+        kept = sorted(CourseProgress.objects.values_list(*columns))
+        progress.rebuild()
+        assert sorted(CourseProgress.objects.values_list(*columns)) == kept, steps
         transaction.set_rollback(True)

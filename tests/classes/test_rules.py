@@ -354,3 +354,32 @@ def test_facility_of_attendance_new_facility_fixture(world):
     e = enroll(o, p)
     attend_all(o, p)
     assert services.enrollment_complete(enrollment=e, user=world.admin, on=dt.date(2026, 6, 1)).ended_on
+
+
+def test_kept_progress_follows_marks_corrections_and_voids(world):
+    """The course's kept hours on a topic (``CourseProgress``), and the statewide question reading them,
+    after a mark, a correction to late, one to absent, a void, and a make-up in another class."""
+    from classes.models import CourseProgress
+    from classes.progress import lacking_counts
+
+    o, acc_class = offering(world.jccc), offering(world.acc, title="ACC")
+    p = inmate(world.jccc, "2000300")
+    e = enroll(o, p)
+    first = o.sessions.order_by("date")[0]
+
+    def kept():
+        return CourseProgress.objects.get(course=e.course, topic_id=first.topic_id).credited
+
+    assert CourseProgress.objects.filter(course=e.course).count() == 10 and kept() == Decimal("0.00")
+    assert lacking_counts([e.pk])[first.topic_id] == 1
+    entry = mark(first, p)
+    assert kept() == Decimal("4.00") and first.topic_id not in lacking_counts([e.pk])
+    mark(first, p, AttendanceStatus.LATE, hours=Decimal("3.00"))
+    assert kept() == Decimal("3.00") and lacking_counts([e.pk])[first.topic_id] == 1
+    mark(first, p, AttendanceStatus.ABSENT)
+    assert kept() == Decimal("0.00")
+    entry = mark(first, p)
+    services.attendance_void(entry=Attendance.objects.get(pk=entry.pk), user=world.admin, reason="Wrong person")
+    assert kept() == Decimal("0.00")
+    mark(acc_class.sessions.get(topic_id=first.topic_id), p)  # a make-up at another facility
+    assert kept() == Decimal("4.00") and first.topic_id not in lacking_counts([e.pk])
