@@ -39,7 +39,7 @@ from compliance import TODAY, build  # noqa: E402  (the same book as the nightly
 COURT = "31st Judicial Circuit (Greene County)"
 
 
-def write_file(rows: int) -> str:
+def write_file(rows: int, prefix: str) -> str:
     """The CSV a court clerk's system would send: receipts for a month, named obligations now and then."""
     from django.db import connection
 
@@ -67,7 +67,7 @@ def write_file(rows: int) -> str:
             doc_id, named = pick.choice(unnamed)[0], ",,"
         amount = f"{pick.randint(500, 25_000) / 100:.2f}"
         day = TODAY - dt.timedelta(days=pick.randint(0, 30))
-        lines.append(f"IMP-{n:07d},{doc_id},{amount},{day.isoformat()},payroll_deduction,{named}")
+        lines.append(f"{prefix}{n:07d},{doc_id},{amount},{day.isoformat()},payroll_deduction,{named}")
     return "\n".join(lines) + "\n"
 
 
@@ -115,14 +115,29 @@ def step(batch_id: int, database: str, profile: bool, queue) -> None:
 
 
 def run_step(batch_id: int) -> dict:
-    """Run one step in a process started afresh (not forked: the parent's memory is not the step's)."""
+    """Run one step in a process started afresh (not forked: the parent's memory is not the step's),
+    with the settings a worker has in production (DEBUG off: no query log)."""
+    from django.conf import settings
     from django.db import connection
+
+    os.environ.update(
+        DEBUG="false",
+        SECRET_KEY=settings.SECRET_KEY,
+        VICTIMS_ENCRYPTION_KEYS=",".join(settings.VICTIMS_ENCRYPTION_KEYS),
+        VICTIMS_HASH_KEY=settings.VICTIMS_HASH_KEY,
+    )
 
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     process = context.Process(target=step, args=(batch_id, connection.settings_dict["NAME"], PROFILE, queue))
     process.start()
-    result = queue.get()
+    while True:
+        try:
+            result = queue.get(timeout=5)
+            break
+        except Exception:  # queue.Empty: still working, unless the process died
+            if not process.is_alive():
+                raise RuntimeError(f"the step's process exited with {process.exitcode}") from None
     process.join()
     return result
 
@@ -132,18 +147,27 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--obligations", type=int, default=200_000, help="the book's size (obligations)")
     parser.add_argument("--profile", action="store_true", help="print each step's profile on stderr")
+    parser.add_argument("--keep", action="store_true", help="keep the database, and reuse a kept one")
     args = parser.parse_args()
     global PROFILE
     PROFILE = args.profile
-    with throwaway_database():
+    with throwaway_database(keep=args.keep):
         from core.choices import ImportStatus, Role
         from core.models import ImportBatch, User
 
         started = time.perf_counter()
-        book = build(args.obligations)
-        log(f"built {book} in {time.perf_counter() - started:.0f} s")
-        admin = User.objects.create(username="bench.admin", role=Role.ADMINISTRATOR, is_superuser=True)
-        content = write_file(args.rows)
+        if not (args.keep and User.objects.filter(username="bench.admin").exists()):
+            build(args.obligations)
+            User.objects.create(username="bench.admin", role=Role.ADMINISTRATOR, is_superuser=True)
+        book = {
+            "people": scalar("SELECT count(*) FROM core_offender"),
+            "obligations": scalar("SELECT count(*) FROM restitution_obligation"),
+            "payments": scalar("SELECT count(*) FROM restitution_payment"),
+            "allocations": scalar("SELECT count(*) FROM restitution_allocation"),
+        }
+        log(f"book {book} ready in {time.perf_counter() - started:.0f} s")
+        admin = User.objects.get(username="bench.admin")
+        content = write_file(args.rows, prefix=f"IMP{ImportBatch.objects.count()}-")
         log(f"file: {args.rows:,} rows, {len(content) / 1e6:.1f} MB")
         payments_before = scalar("SELECT count(*) FROM restitution_payment")
         allocations_before = scalar("SELECT count(*) FROM restitution_allocation")
