@@ -8,5 +8,18 @@ class NoDelete(admin.ModelAdmin):
         return False
 
 
-for model in (Topic, CurriculumVersion, Offering, Referral, Enrollment, Attendance):
+class ReadOnly(NoDelete):
+    """Attendance and enrollments change only through the services, which keep each course's progress
+    (``classes.progress``) and void entries with a reason: Django admin shows them, never edits them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+for model in (Topic, CurriculumVersion, Offering, Referral):
     admin.site.register(model, NoDelete)
+for model in (Enrollment, Attendance):
+    admin.site.register(model, ReadOnly)

@@ -383,3 +383,15 @@ def test_kept_progress_follows_marks_corrections_and_voids(world):
     assert kept() == Decimal("0.00")
     mark(acc_class.sessions.get(topic_id=first.topic_id), p)  # a make-up at another facility
     assert kept() == Decimal("4.00") and first.topic_id not in lacking_counts([e.pk])
+
+
+def test_django_admin_shows_attendance_and_enrollments_but_never_changes_them(db, client):
+    """The services keep each course's progress and void entries with a reason: the admin site may not
+    add or change attendance or enrollments behind them."""
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("root.classes", "root@example.org", "x")
+    client.force_login(admin_user)
+    for model in ("attendance", "enrollment"):
+        assert client.get(f"/django-admin/classes/{model}/").status_code == 200
+        assert client.get(f"/django-admin/classes/{model}/add/").status_code == 403
