@@ -541,10 +541,17 @@ def import_batch_work(*, batch_id: int) -> ImportBatch | None:
             _check(batch, _progress_writer(batch_id, 2, 95))
         else:
             _commit(batch, _progress_writer(batch_id, 2, 95))
-    except Exception:
-        log.exception("Import batch %s failed", batch_id)
+    except Exception as exc:
+        importer = IMPORTERS.get(batch.kind)
+        if importer is not None and importer.sensitive:
+            # A message may quote a row's values (a database error names the key): keep only its kind.
+            log.error("Import batch %s failed: %s", batch_id, type(exc).__name__)
+            error = f"{type(exc).__name__} (the message is not kept: the file holds protected data)"
+        else:
+            log.exception("Import batch %s failed", batch_id)
+            error = traceback.format_exc()[-4000:]
         ImportBatch.objects.filter(pk=batch_id, status=batch.status).update(
-            status=ImportStatus.FAILED, progress_note="Failed", error=traceback.format_exc()[-4000:]
+            status=ImportStatus.FAILED, progress_note="Failed", error=error
         )
     batch.refresh_from_db()
     return batch

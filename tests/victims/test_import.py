@@ -82,3 +82,31 @@ def test_the_uploaded_file_is_kept_encrypted_and_its_preview_only_for_victim_ser
     client = client_for(world.victims)  # the fixture's one client signs in again
     client.post(reverse("core:import_preview", args=[batch.pk]))
     assert Victim.objects.count() == 2
+
+
+def test_the_stored_preview_is_sealed_and_a_failed_step_keeps_no_message(world, client_for):
+    """The preview kept on the batch holds the rows' values: sealed like the file. A step that fails keeps
+    only the kind of error, since a message may quote a row."""
+    from core.choices import ImportStatus
+    from core.imports import import_batch_work, preview_data
+
+    client = client_for(world.victims)
+    data = {"kind": "victims", "file": SimpleUploadedFile("v.csv", (HEADER + GOOD).encode(), content_type="text/csv")}
+    client.post(reverse("core:import_start"), data)
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.PREVIEWED
+    assert "Vantongeren" not in batch.preview and "573-555-0161" not in batch.preview
+    assert any("Vantongeren" in row["values"]["name"] for row in preview_data(batch)["rows"])
+
+    failing = ImportBatch.objects.create(
+        kind="victims",
+        filename="broken.csv",
+        content="Vantongeren, 573-555-0161: not a sealed file",
+        uploaded_by=world.victims,
+        status=ImportStatus.CHECKING,
+    )
+    import_batch_work(batch_id=failing.pk)
+    failing.refresh_from_db()
+    assert failing.status == ImportStatus.FAILED
+    assert "message is not kept" in failing.error
+    assert "Vantongeren" not in failing.error and "573-555-0161" not in failing.error
