@@ -83,11 +83,6 @@ def step(batch_id: int, database: str, profile: bool, queue) -> None:
     global PROFILE
     PROFILE = profile
     connection.settings_dict["NAME"] = database  # the benchmark's throw-away database
-    if os.environ.get("MEMTRACE"):
-        sys.path.insert(0, "/tmp")
-        import memstep
-
-        memstep.install()
     started = time.perf_counter()
     if PROFILE:
         import cProfile
