@@ -26,6 +26,7 @@ from core.conflicts import PersonDetails, conflict_check
 from core.dates import format_date
 from core.models import Alert
 from core.services import NewAlert, alerts_create, set_history
+from core.validators import PDF_TYPES, SCAN_TYPES, file_type, upload_problem
 
 from .choices import (
     AGREEMENT_DAYS,
@@ -90,16 +91,15 @@ BYLAWS_MAX_BYTES = 10 * 1024 * 1024
 
 
 def bylaws_problem(data: bytes, size: int | None = None) -> str | None:
-    """Why an uploaded bylaws document is refused, in plain words: the type is read from its first bytes
-    (never the name or what the browser said); a PDF of at most 10 MB."""
-    size = len(data) if size is None else size
-    if not size:
-        return "The file is empty."
-    if size > BYLAWS_MAX_BYTES:
-        return f"The file is {size / 1048576:.1f} MB; bylaws may be at most {BYLAWS_MAX_BYTES // 1048576} MB."
-    if not data.startswith(b"%PDF-"):
-        return "The bylaws must be a PDF file; this file is not one."
-    return None
+    """Why an uploaded bylaws document is refused, in plain words: a PDF (read from its bytes) of at most 10 MB."""
+    return upload_problem(
+        data,
+        size=size,
+        limit=BYLAWS_MAX_BYTES,
+        name="bylaws",
+        types=PDF_TYPES,
+        wrong_type="The bylaws must be a PDF file; this file is not one.",
+    )
 
 
 @transaction.atomic
@@ -396,19 +396,15 @@ def agreement_approve(
     return agreement
 
 
-EVIDENCE_TYPES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
-
-
 def evidence_problem(data: bytes, size: int | None = None) -> str | None:
     """Why an uploaded piece of evidence is refused: a PDF, PNG or JPEG (read from its bytes), at most 10 MB."""
-    size = len(data) if size is None else size
-    if not size:
-        return "The file is empty."
-    if size > BYLAWS_MAX_BYTES:
-        return f"The file is {size / 1048576:.1f} MB; evidence may be at most {BYLAWS_MAX_BYTES // 1048576} MB."
-    if not any(data.startswith(magic) for magic in EVIDENCE_TYPES):
-        return "The evidence must be a PDF, PNG or JPEG file; this file is none of them."
-    return None
+    return upload_problem(
+        data,
+        size=size,
+        limit=BYLAWS_MAX_BYTES,
+        name="evidence",
+        wrong_type="The evidence must be a PDF, PNG or JPEG file; this file is none of them.",
+    )
 
 
 @transaction.atomic
@@ -434,7 +430,7 @@ def condition_record(
     condition.met_on = on if met else None
     condition.evidence = evidence[:300]
     if evidence_file is not None:
-        ext = next(ext for magic, ext in EVIDENCE_TYPES.items() if evidence_file.startswith(magic))
+        ext = file_type(evidence_file, SCAN_TYPES)
         condition.evidence_file.save(f"condition-{condition.pk}.{ext}", ContentFile(evidence_file), save=False)
     set_history(condition, user, "Met" if met else "Unmet")
     condition.save()

@@ -32,6 +32,7 @@ from core.dates import format_date
 from core.links import link_open, link_token
 from core.models import Alert, Offender, User
 from core.services import NewAlert, alerts_create, set_history
+from core.validators import SCAN_TYPES, file_type, upload_problem
 
 from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, PaceStatus, Verification, VerificationMethod
 from .models import Agency, HourLog, Order, PaceSnapshot, Placement, VerificationLink
@@ -495,27 +496,22 @@ def _email_officers(as_of: dt.date, alerts: list[NewAlert]) -> None:
 
 
 # Signed sheets ----------------------------------------------------------------------------------------
-SHEET_TYPES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
-
-
 def sheet_problem(data: bytes, size: int | None = None) -> str | None:
     """Why an uploaded signed sheet is refused, in plain words (the type is read from its bytes;
     ``size`` is the upload's whole size when only its beginning was read)."""
-    limit = settings.COMMUNITY_SERVICE_SHEET_MAX_BYTES
-    size = len(data) if size is None else size
-    if not size:
-        return "The file is empty."
-    if size > limit:
-        return f"The file is {size / 1048576:.1f} MB; a signed sheet may be at most {limit / 1048576:.0f} MB."
-    if not any(data.startswith(magic) for magic in SHEET_TYPES):
-        return "A signed sheet must be a PDF, PNG or JPEG file; this file is none of them."
-    return None
+    return upload_problem(
+        data,
+        size=size,
+        limit=settings.COMMUNITY_SERVICE_SHEET_MAX_BYTES,
+        name="a signed sheet",
+        wrong_type="A signed sheet must be a PDF, PNG or JPEG file; this file is none of them.",
+    )
 
 
 def sheet_file(data: bytes, log: HourLog) -> ContentFile:
     if problem := sheet_problem(data):
         raise ValidationError({"sheet": problem})
-    ext = next(ext for magic, ext in SHEET_TYPES.items() if data.startswith(magic))
+    ext = file_type(data, SCAN_TYPES)
     return ContentFile(data, name=f"hours-{log.pk}.{ext}")
 
 

@@ -27,6 +27,33 @@ def no_control_characters(value) -> None:
         raise ValidationError(message, code="control_character")
 
 
+# A scan or a photo of a paper: what people upload as proof (signed sheets, evidence).
+SCAN_TYPES = {b"%PDF-": "pdf", b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+PDF_TYPES = {b"%PDF-": "pdf"}
+
+
+def file_type(data: bytes, types: dict[bytes, str]) -> str | None:
+    """The extension of the first of ``types`` (magic bytes to extension) that ``data`` starts with."""
+    return next((ext for magic, ext in types.items() if data.startswith(magic)), None)
+
+
+def upload_problem(
+    data: bytes, *, limit: int, name: str, wrong_type: str, types: dict[bytes, str] = SCAN_TYPES, size=None
+) -> str | None:
+    """Why an uploaded file is refused, in plain words, or None: empty, larger than ``limit`` bytes
+    ("{name} may be at most ..."), or not of ``types`` as read from its first bytes (never its name or
+    what the browser said): ``wrong_type``. ``size`` is the upload's whole size when only its
+    beginning was read."""
+    size = len(data) if size is None else size
+    if not size:
+        return "The file is empty."
+    if size > limit:
+        return f"The file is {size / 1048576:.1f} MB; {name} may be at most {limit / 1048576:.0f} MB."
+    if file_type(data, types) is None:
+        return wrong_type
+    return None
+
+
 def add_edge_checks(fields) -> None:
     """The checks every field at the edge gets (a form's or a serializer's): text refuses control
     characters, and a number too large or too precise says so in plain words ("Enter at most
