@@ -36,6 +36,11 @@ def parse_kind(value: str) -> str:
     return kind
 
 
+def _case_pairs(rows) -> set[tuple[str, str]]:
+    """The (court, case_number) pairs the rows name."""
+    return {(r["court"], r["case_number"]) for r in rows if r.get("court") and r.get("case_number")}
+
+
 class _RestitutionImporter(Importer):
     def _offender_ids_changeable(self, doc_ids) -> set[str]:
         qs = Offender.objects.filter(doc_id__any=doc_ids)
@@ -46,8 +51,7 @@ class _RestitutionImporter(Importer):
     def _obligations(self, rows):
         """Obligations named by (court, case_number, kind) in the file, keyed that way (one query
         by case number, however long the file)."""
-        pairs = {(r.get("court", ""), r.get("case_number", "")) for r in rows}
-        pairs = {(court, number) for court, number in pairs if court and number}
+        pairs = _case_pairs(rows)
         numbers = sorted({number for _, number in pairs})
         found = Obligation.objects.filter(case__case_number__any=numbers).select_related("case")
         return {
@@ -284,9 +288,7 @@ class PaymentImporter(_RestitutionImporter):
 
     def _named(self, rows) -> dict:
         """The obligations the rows name, keyed by (court, case_number, kind), as (pk, offender_id, status)."""
-        pairs = {
-            (r.get("court", ""), r.get("case_number", "")) for r in rows if r.get("court") and r.get("case_number")
-        }
+        pairs = _case_pairs(rows)
         if not pairs:
             return {}
         found = Obligation.objects.filter(case__case_number__any={number for _, number in pairs}).values_list(

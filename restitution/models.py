@@ -109,6 +109,11 @@ class Payee(models.Model):
         return None
 
 
+def obligation_priority(kind: str, ordered_on, pk: int) -> tuple:
+    """The order a payment pays obligations in: restitution before CVCF before other, oldest order first."""
+    return (KIND_PRIORITY[kind], ordered_on, pk)
+
+
 class Obligation(models.Model):
     """Money a court ordered one offender to pay on one case: restitution, a CVCF judgment or other.
 
@@ -176,7 +181,7 @@ class Obligation(models.Model):
 
     @property
     def priority(self) -> tuple:
-        return (KIND_PRIORITY[self.kind], self.ordered_on, self.pk)
+        return obligation_priority(self.kind, self.ordered_on, self.pk)
 
     def clean(self):
         errors = {}

@@ -8,6 +8,7 @@ allocations always see the balances the other left. The ledger is append-only.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections import defaultdict
@@ -32,7 +33,6 @@ from core.services import NewAlert, alerts_create, set_history
 
 from .choices import (
     CVCF_PAYEE_NAME,
-    KIND_PRIORITY,
     ObligationKind,
     ObligationStatus,
     PayeeKind,
@@ -56,6 +56,7 @@ from .models import (
     Payment,
     PaymentPlan,
     PaymentReversal,
+    obligation_priority,
 )
 
 log = logging.getLogger(__name__)
@@ -399,10 +400,11 @@ def payment_amount_problem(amount: Decimal) -> str | None:
     return None
 
 
-def payment_rule_errors(*, amount: Decimal, received_on: dt.date) -> dict[str, str]:
+def payment_rule_errors(*, amount: Decimal, received_on: dt.date, date_problem=payment_date_problem) -> dict[str, str]:
     """The first rule a payment breaks, as ``{field: message}``; empty when it breaks none. Posting one
-    payment and posting a file of them (``payments_post_bulk``) both ask it."""
-    if problem := payment_date_problem(received_on):
+    payment and posting a file of them (``payments_post_bulk``, which passes ``date_problem`` remembered
+    per date) both ask it."""
+    if problem := date_problem(received_on):
         return {"received_on": problem}
     if problem := payment_amount_problem(amount):
         return {"amount": problem}
@@ -580,7 +582,7 @@ class _Owed:
 
     @property
     def priority(self) -> tuple:
-        return (KIND_PRIORITY[self.kind], self.ordered_on, self.pk)
+        return obligation_priority(self.kind, self.ordered_on, self.pk)
 
 
 PAYMENT_COLUMNS = [
@@ -684,20 +686,14 @@ def _bulk_group(items, indexes, people, *, errors, ids, entered_by, source, comm
             Q(receipt_number__any=receipts) | Q(idempotency_key__any=[f"import:{r}" for r in receipts])
         ).values_list("receipt_number", flat=True)
     )
-    date_problems: dict[dt.date, str | None] = {}  # the date rules, asked once a date
+    date_problem = functools.cache(payment_date_problem)  # the date rules, asked once a date
 
     plans: list[list[tuple[int | None, Decimal]]] = []
     closed: set[int] = set()
     touched: set[int] = set()
     for index in indexes:
         item = items[index]
-        if item.received_on not in date_problems:
-            date_problems[item.received_on] = payment_date_problem(item.received_on)
-        problems = {}  # as payment_rule_errors: the date's problem, else the amount's
-        if problem := date_problems[item.received_on]:
-            problems["received_on"] = problem
-        elif problem := payment_amount_problem(item.amount):
-            problems["amount"] = problem
+        problems = payment_rule_errors(amount=item.amount, received_on=item.received_on, date_problem=date_problem)
         if item.receipt_number in taken:
             problems.setdefault(
                 "receipt_number", f"Receipt {item.receipt_number} was posted after this file was checked."
