@@ -1,6 +1,7 @@
 """Sign-in rules (core/signin.py, core/views/signin.py): account lockout from many addresses, the idle
 timeout, password strength, a new password when due, and two-factor sign-in."""
 
+import math
 import time
 
 import pytest
@@ -98,10 +99,14 @@ def test_an_idle_session_answers_the_api_and_htmx_plainly(world, client, setting
 def test_activity_keeps_the_session_and_the_page_knows_how_long_it_has(world, client, settings):
     client.force_login(world.officer)
     _idle(client, settings.SESSION_IDLE_TIMEOUT - 60)
+    started = time.time()
     response = client.get("/")
+    took = math.ceil(time.time() - started)
     assert response.status_code == 200
-    # The request was activity: the session has its full time again, and the page says so.
-    assert int(response["X-Session-Expires-In"]) == settings.SESSION_IDLE_TIMEOUT
+    # The request was activity: the session has its full time again, and the page says so. The
+    # header is counted when the response leaves, so a slow machine may have spent a second of it.
+    left = int(response["X-Session-Expires-In"])
+    assert settings.SESSION_IDLE_TIMEOUT - took - 1 <= left <= settings.SESSION_IDLE_TIMEOUT
     html = response.content.decode()
     assert f'<meta name="session-idle" content="{settings.SESSION_IDLE_TIMEOUT}"' in html
     assert 'id="session-warning"' in html
@@ -112,9 +117,12 @@ def test_activity_keeps_the_session_and_the_page_knows_how_long_it_has(world, cl
 def test_a_background_poll_is_not_activity(world, client, settings):
     client.force_login(world.admin)
     _idle(client, 600)
+    started = time.time()
     response = client.get(reverse("core:jobrun_list"), headers={"X-Background": "1", "HX-Request": "true"})
+    took = math.ceil(time.time() - started)
     assert response.status_code == 200
-    assert int(response["X-Session-Expires-In"]) == settings.SESSION_IDLE_TIMEOUT - 600
+    left = int(response["X-Session-Expires-In"])
+    assert settings.SESSION_IDLE_TIMEOUT - 600 - took - 1 <= left <= settings.SESSION_IDLE_TIMEOUT - 600
     assert time.time() - client.session[LAST_SEEN] >= 600
 
 
