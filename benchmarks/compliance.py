@@ -238,13 +238,16 @@ def time_job(day: dt.date) -> tuple[float, float, object]:
 
 def time_naive(day: dt.date, sample: int) -> tuple[float, int]:
     """What the job replaces: one obligation at a time through the ORM (the same rule, in Python)."""
-    from restitution.compliance import SNAPSHOT_TABLE, evaluate, snapshot_partition
+    from core.partitions import night_partition
+    from restitution.compliance import evaluate
     from restitution.models import ComplianceSnapshot, Obligation
 
     ids = list(Obligation.objects.filter(status="open").order_by("?").values_list("pk", flat=True)[:sample])
     # The snapshot has a partition a night; the loop writes its rows into the night's.
     execute(
-        f"CREATE TABLE IF NOT EXISTS {snapshot_partition(day)} PARTITION OF {SNAPSHOT_TABLE} FOR VALUES IN (%s)", [day]
+        f"CREATE TABLE IF NOT EXISTS {night_partition(ComplianceSnapshot._meta.db_table, day)} "
+        f"PARTITION OF {ComplianceSnapshot._meta.db_table} FOR VALUES IN (%s)",
+        [day],
     )
     start = time.perf_counter()
     for pk in ids:

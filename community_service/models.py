@@ -497,7 +497,10 @@ class HourValueRate(models.Model):
 class PaceSnapshot(models.Model):
     """One open order's pace as of one date, stored by the nightly job (``community_service.pace``).
 
-    Its primary key is ``(as_of, order)``, filled in key order; like restitution's snapshot, the
+    Its primary key is ``(as_of, order)``. Like restitution's snapshot, the table is partitioned by
+    ``as_of``, one partition a night (migration ``0006_snapshot_partition_per_night``; Django does not
+    know it, and needs not): the job writes a night as a whole and a rerun replaces it
+    (``core.partitions.night_write``); a row for a night without a partition is refused. The
     reference to the order carries no database constraint (orders are never deleted, and the job
     writes only ids it has just read). ``previous_status`` is the order's status in the snapshot
     before, so "fell behind" is a property of the row.

@@ -233,15 +233,15 @@ def pace_query(as_of: dt.date, *, offender_ids: list[int] | None = None, order_i
     return _engine(orders=orders, logs=logs) + " ORDER BY g.id", params
 
 
-def snapshot_insert_query(as_of: dt.date, previous: dt.date | None):
-    """Every open order's figures for ``as_of`` into the snapshot table, with the status of the
-    snapshot of ``previous`` (the date before, if any) beside each."""
+def snapshot_select_query(as_of: dt.date, previous: dt.date | None):
+    """Every open order's figures for ``as_of``, its columns named as the snapshot's, with the status
+    of the snapshot of ``previous`` (the date before, if any) beside each: ``(sql, params)``. The
+    job writes it as the night's partition (``core.partitions.night_write``); in no particular order,
+    since the partition's key is built afterwards."""
     sql = f"""
-        INSERT INTO community_service_pacesnapshot (as_of, order_id, {FIGURE_COLUMNS}, previous_status)
-        SELECT %(d)s::date, e.id, e.hours_ordered, e.expected, e.credited, e.behind, e.recent, e.projected_on,
-               e.projected_late, e.after_supervision, e.status, COALESCE(prev.status, '')
+        SELECT %(d)s::date AS as_of, e.id AS order_id, {", ".join(f"e.{c}" for c in FIGURE_COLUMNS.split(", "))},
+               COALESCE(prev.status, '') AS previous_status
           FROM ({_engine()}) e
           LEFT JOIN community_service_pacesnapshot prev ON prev.as_of = %(prev)s AND prev.order_id = e.id
-         ORDER BY e.id
     """
     return sql, {"d": as_of, "prev": previous}

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -31,12 +31,13 @@ from core.conflicts import PersonDetails, conflict_check
 from core.dates import format_date
 from core.links import link_open, link_token
 from core.models import Alert, Offender, User
+from core.partitions import night_write
 from core.services import NewAlert, alerts_create, set_history
 from core.validators import SCAN_TYPES, file_type, upload_problem
 
 from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, PaceStatus, Verification, VerificationMethod
 from .models import Agency, HourLog, Order, PaceSnapshot, Placement, VerificationLink
-from .pace import snapshot_insert_query
+from .pace import snapshot_select_query
 
 log = logging.getLogger(__name__)
 
@@ -373,23 +374,25 @@ ALERT_PREFIX = "community_service:"
 
 
 def pace_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
-    """Store every open order's pace for ``as_of`` (replacing that date's rows, in one transaction, one
-    set-based statement: ``pace.snapshot_insert_query``), raise an alert for each order that newly fell
+    """Store every open order's pace for ``as_of`` (one set-based statement,
+    ``pace.snapshot_select_query``, written as the night's partition of the snapshot in place of any
+    earlier run's: ``core.partitions.night_write``), raise an alert for each order that newly fell
     BEHIND or PAST DUE since the previous snapshot, and send each officer one e-mail listing theirs.
 
     Idempotent for its date: a re-run gives the same rows, and alerts are keyed by status, date and
     order, so it raises no alert and sends no e-mail twice.
     """
     with transaction.atomic():
-        PaceSnapshot.objects.filter(as_of=as_of).delete()
         previous = PaceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
-        sql, params = snapshot_insert_query(as_of, previous)
-        with connection.cursor() as cursor:
-            # JIT compiles longer than this statement runs; the night's sort and hash stay in memory.
-            cursor.execute("SET LOCAL jit = off")
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [settings.COMMUNITY_SERVICE_JOB_WORK_MEM])
-            cursor.execute(sql, params)
-            rows = cursor.rowcount
+        sql, params = snapshot_select_query(as_of, previous)
+        rows, _ = night_write(
+            table=PaceSnapshot._meta.db_table,
+            key="as_of",
+            night=as_of,
+            select_sql=sql,
+            params=params,
+            work_mem=settings.COMMUNITY_SERVICE_JOB_WORK_MEM,
+        )
         new_alerts = _pace_alerts(as_of)
     if notify:
         _email_officers(as_of, new_alerts)

@@ -374,31 +374,16 @@ def tune_session(cursor, *, work_mem: str | None = None) -> None:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
 
 
-SNAPSHOT_TABLE = "restitution_compliancesnapshot"
+def snapshot_select_query(as_of: dt.date, previous: dt.date | None) -> tuple[str, list]:
+    """One SELECT of every open obligation's figures for ``as_of``, its columns named as the
+    snapshot's, with its status in the snapshot of ``previous`` (the snapshot before, if any). The job
+    writes it as the night's partition (``core.partitions.night_write``).
 
-SNAPSHOT_COLUMNS = (
-    "as_of, obligation_id, ordered_amount, paid, balance, expected, arrears, days_past_due, past_due_since, status,"
-    " previous_status"
-)
-
-
-def snapshot_partition(as_of: dt.date) -> str:
-    """The name of the snapshot's partition for the night of ``as_of`` (the table is partitioned by
-    date, one partition a night: migration ``0005_snapshot_partition_per_night``)."""
-    return f"{SNAPSHOT_TABLE}_{as_of:%Y%m%d}"
-
-
-def snapshot_insert_query(as_of: dt.date, previous: dt.date | None, table: str) -> tuple[str, list]:
-    """One INSERT ... SELECT that stores every open obligation's figures for ``as_of`` in ``table``, the
-    fresh table the job attaches as the night's partition, with its status in the snapshot of
-    ``previous`` (the snapshot before, if any).
-
-    In no particular order: the table has no index yet, and building the key afterwards sorts only
-    the keys (sorting the whole rows first cost about a tenth of the statement)."""
+    In no particular order: the night's table has no index yet, and building the key afterwards
+    sorts only the keys (sorting the whole rows first cost about a tenth of the statement)."""
     template = f"""
-INSERT INTO {table} ({SNAPSHOT_COLUMNS})
-SELECT {{D}}, q.id, q.a, q.paid, q.balance, q.expected, q.arrears,
-       q.days_past_due, q.past_due_since, q.status, COALESCE(q.prev, '')
+SELECT {{D}} AS as_of, q.id AS obligation_id, q.a AS ordered_amount, q.paid, q.balance, q.expected, q.arrears,
+       q.days_past_due, q.past_due_since, q.status, COALESCE(q.prev, '') AS previous_status
 FROM ({_engine_sql(filtered=False, open_only=True, previous=True)}) q
 """
     return _render(template, as_of, previous=previous)

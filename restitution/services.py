@@ -29,6 +29,7 @@ from core.choices import Role
 from core.dates import entry_date_problem, format_days
 from core.models import Alert, CourtCase, Offender, User
 from core.money import ZERO, format_money, quantize
+from core.partitions import night_write
 from core.services import NewAlert, alerts_create, set_history
 
 from .choices import (
@@ -40,11 +41,8 @@ from .choices import (
 )
 from .compliance import (
     LEDGER_MISMATCH_SQL,
-    SNAPSHOT_TABLE,
     installments,
-    snapshot_insert_query,
-    snapshot_partition,
-    tune_session,
+    snapshot_select_query,
 )
 from .models import (
     Allocation,
@@ -910,35 +908,24 @@ def compliance_snapshot_run(*, as_of: dt.date, notify: bool = True) -> int:
     transaction), raise an alert for each obligation that became DELINQUENT since the previous
     snapshot, and send each officer one email listing their new delinquencies.
 
-    The snapshot is partitioned by date, one partition a night. The night is written into a fresh
-    table with no index (one ``INSERT ... SELECT``, checked to hold only ``as_of``), then it takes the
-    place of that night's partition, if a rerun finds one, and is attached: PostgreSQL builds its key
-    and the alerts' partial index in one pass each, instead of a row at a time.
+    The snapshot is partitioned by date, one partition a night: the night is written as a whole into
+    a fresh table and attached in place of that night's partition, if a rerun finds one
+    (``core.partitions.night_write``).
 
     Idempotent for its date: a re-run gives the same rows, and alerts are keyed by obligation and
     date, so it raises no alert and sends no email twice.
     """
-    partition = snapshot_partition(as_of)
-    fresh = f"{partition}_new"
-    night = f"DATE '{as_of.isoformat()}'"
     with transaction.atomic():
         previous = ComplianceSnapshot.objects.filter(as_of__lt=as_of).aggregate(d=Max("as_of"))["d"]
-        sql, params = snapshot_insert_query(as_of, previous, table=fresh)
-        with connection.cursor() as cursor:
-            tune_session(cursor, work_mem=settings.RESTITUTION_JOB_WORK_MEM)
-            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [partition])
-            rerun = cursor.fetchone()[0]
-            # The check lets ATTACH see the rows fit the partition without reading them again.
-            cursor.execute(
-                f"CREATE TABLE {fresh} (LIKE {SNAPSHOT_TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS,"
-                f" CONSTRAINT {fresh}_night CHECK (as_of = {night}))"
-            )
-            cursor.execute(sql, params)
-            rows = cursor.rowcount
-            # A rerun: the night's rows are replaced as a whole (this locks the snapshot until commit).
-            cursor.execute(f"DROP TABLE IF EXISTS {partition}")
-            cursor.execute(f"ALTER TABLE {fresh} RENAME TO {partition}")
-            cursor.execute(f"ALTER TABLE {SNAPSHOT_TABLE} ATTACH PARTITION {partition} FOR VALUES IN ({night})")
+        sql, params = snapshot_select_query(as_of, previous)
+        rows, rerun = night_write(
+            table=ComplianceSnapshot._meta.db_table,
+            key="as_of",
+            night=as_of,
+            select_sql=sql,
+            params=params,
+            work_mem=settings.RESTITUTION_JOB_WORK_MEM,
+        )
         new_alerts = _delinquency_alerts(as_of, rerun=rerun)
     if notify:
         _email_officers(as_of, new_alerts)
