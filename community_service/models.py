@@ -169,7 +169,12 @@ class Order(models.Model):
     status = models.CharField(max_length=10, choices=OrderStatus.choices, default=OrderStatus.OPEN)
     closed_on = models.DateField(null=True, blank=True, editable=False)
     note = models.CharField(max_length=300, blank=True)
-    history = HistoricalRecords()
+    # The running total of the order's credited hours (its standing verified logs, of any date), kept
+    # from the logs by ``services.credited_totals_refresh`` after every decision and void, under the
+    # person's lock, and checked every night (``hours_check``). The pace engine reads it instead of
+    # summing every log. The logs are its history.
+    credited_total = hours_field("hours credited", default=Decimal("0.00"), editable=False)
+    history = HistoricalRecords(excluded_fields=["credited_total"])
 
     objects = _joined("case")
 
@@ -189,6 +194,9 @@ class Order(models.Model):
                 condition=Q(status=OrderStatus.OPEN, closed_on__isnull=True)
                 | (~Q(status=OrderStatus.OPEN) & Q(closed_on__isnull=False)),
                 name="%(app_label)s_%(class)s_closed_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(credited_total__gte=0), name="%(app_label)s_%(class)s_credited_not_negative"
             ),
         ]
         indexes = [models.Index(fields=["status", "offender"])]
@@ -406,6 +414,14 @@ class HourLog(VoidableEntry):
             models.Index(fields=["offender", "date"]),
             models.Index(fields=["order", "date"]),
             models.Index(fields=["placement", "verification"]),
+            # The pace engine's read: the credited hours of the last 8 weeks (and of any dated after
+            # the day it runs for), without the heap.
+            models.Index(
+                fields=["date"],
+                include=["order", "credited_hours"],
+                condition=Q(verification=Verification.VERIFIED, voided_at__isnull=True),
+                name="cs_hourlog_credited_by_date",
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,9 @@ not yet counted), its pace runs from its start S:
   converted) if it was closed on or before D, else its due date (what was known on D);
 - expected = H x min(1, max(0, D - S) / (U - S)), in days, rounded to the hundredth of an hour, half up;
   when the order it follows runs to or past U (S >= U, no days left), expected is 0 before U and H from U;
-- credited = the verified hours (standing, not void) of the order dated on or before D;
+- credited = the verified hours (standing, not void) of the order dated on or before D (the engine
+  reads it as the order's running total, ``Order.credited_total``, less the credited hours dated after
+  D, so it reads only the logs of the last 8 weeks and later);
 - behind = max(0, expected - credited);
 - recent = the credited hours dated in the 8 weeks ending on D (D - 55 to D);
 - status, first match wins: COMPLETED (credited >= H); PAST DUE (D > U, hours left); BEHIND
@@ -150,7 +152,7 @@ _ENGINE = """
 WITH s AS (
     -- the start of each open order: its order date, or for a consecutive one the end of the order it
     -- follows (closed on or before the day, else its due date) when later
-    SELECT o.id, o.offender_id, o.due_on, o.hours_ordered AS h, p.supervision_end_date AS sup_end,
+    SELECT o.id, o.offender_id, o.due_on, o.hours_ordered AS h, o.credited_total, p.supervision_end_date AS sup_end,
            CASE WHEN o.follows_id IS NULL THEN o.ordered_on
                 ELSE GREATEST(o.ordered_on, CASE WHEN prior.closed_on <= %(d)s::date THEN prior.closed_on
                                                  ELSE prior.due_on END) END AS start_on
@@ -159,16 +161,18 @@ WITH s AS (
       LEFT JOIN community_service_order prior ON prior.id = o.follows_id
      WHERE o.status = 'open' AND o.ordered_on <= %(d)s::date {orders}
 ), o AS (
-    SELECT s.id, s.offender_id, s.due_on, s.h, s.sup_end,
+    SELECT s.id, s.offender_id, s.due_on, s.h, s.credited_total, s.sup_end,
            LEAST(GREATEST(%(d)s::date - s.start_on, 0), s.due_on - s.start_on)::bigint AS elapsed,
            (s.due_on - s.start_on)::bigint AS total
       FROM s
 ), c AS (
+    -- credited by D is the order's running total less the credited hours dated after D (none when D is
+    -- today: no hours are logged in the future), so only the logs of the last 8 weeks and later are read
     SELECT l.order_id,
-           SUM(l.credited_hours) AS credited,
-           COALESCE(SUM(l.credited_hours) FILTER (WHERE l.date > %(d)s::date - {recent_days}), 0) AS recent
+           COALESCE(SUM(l.credited_hours) FILTER (WHERE l.date > %(d)s::date), 0) AS later,
+           COALESCE(SUM(l.credited_hours) FILTER (WHERE l.date <= %(d)s::date), 0) AS recent
       FROM community_service_hourlog l
-     WHERE l.verification = 'verified' AND l.voided_at IS NULL AND l.date <= %(d)s::date {logs}
+     WHERE l.verification = 'verified' AND l.voided_at IS NULL AND l.date > %(d)s::date - {recent_days} {logs}
      GROUP BY l.order_id
 ), f AS (
     SELECT o.id, o.offender_id, o.due_on, o.sup_end, o.h,
@@ -176,7 +180,7 @@ WITH s AS (
            -- no days left (a consecutive order whose prior one runs past its due date): all of it at U
            CASE WHEN o.total <= 0 THEN CASE WHEN %(d)s::date >= o.due_on THEN o.h ELSE 0 END
                 ELSE ((2 * (o.h * 100)::bigint * o.elapsed + o.total) / (2 * o.total)) * 0.01 END AS expected,
-           COALESCE(c.credited, 0) AS credited,
+           o.credited_total - COALESCE(c.later, 0) AS credited,
            COALESCE(c.recent, 0) AS recent
       FROM o LEFT JOIN c ON c.order_id = o.id
 ), g AS (

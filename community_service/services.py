@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -46,6 +46,75 @@ ZERO = Decimal("0.00")
 
 def _lock_person(offender_id: int) -> None:
     Offender.objects.select_for_update().filter(pk=offender_id).values_list("pk", flat=True).first()
+
+
+# Credited totals -----------------------------------------------------------------------------------
+# The sum an order's running total is kept from: its standing verified logs' credited hours.
+_CREDITED_SUM = """SELECT order_id, SUM(credited_hours) AS credited FROM community_service_hourlog
+                   WHERE verification = 'verified' AND voided_at IS NULL {where} GROUP BY order_id"""
+
+# Orders (id, person) whose running total differs from their logs: the nightly check's one statement.
+CREDITED_MISMATCH_SQL = f"""
+SELECT o.id, o.offender_id FROM community_service_order o
+LEFT JOIN ({_CREDITED_SUM.format(where="")}) t ON t.order_id = o.id
+WHERE o.credited_total <> COALESCE(t.credited, 0)
+ORDER BY o.id
+"""
+
+
+def credited_totals_refresh(order_ids) -> None:
+    """Set each order's ``credited_total`` from its logs, in one statement (the caller holds the
+    person's lock). Written with ``update()`` in SQL: the logs are its history."""
+    ids = sorted(set(order_ids))
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""UPDATE community_service_order o SET credited_total = COALESCE(t.credited, 0)
+                FROM community_service_order x
+                LEFT JOIN ({_CREDITED_SUM.format(where="AND order_id = ANY(%s)")}) t ON t.order_id = x.id
+                WHERE x.id = ANY(%s) AND o.id = x.id AND o.credited_total <> COALESCE(t.credited, 0)""",
+            [ids, ids],
+        )
+
+
+def hours_check(as_of: dt.date) -> int:
+    """Check every order's running total of credited hours against its logs. The pace engine reads
+    the totals, so a difference would misstate someone's pace: each one found is set right from the
+    logs (under the person's lock) and reported to every active administrator. Returns the orders
+    checked."""
+    with connection.cursor() as cursor:
+        cursor.execute(CREDITED_MISMATCH_SQL)
+        wrong = cursor.fetchall()
+    checked = Order.objects.count()
+    for pk, offender_id in wrong:
+        with transaction.atomic():
+            _lock_person(offender_id)
+            credited_totals_refresh([pk])
+    if wrong:
+        log.error(
+            "Hours check on %s: the credited totals of %d orders differed from their logs (first ids: %s)",
+            as_of,
+            len(wrong),
+            [pk for pk, _ in wrong[:50]],
+        )
+        listed = ", ".join(str(pk) for pk, _ in wrong[:50]) + (" and more (see the log)." if len(wrong) > 50 else ".")
+        alerts_create(
+            [
+                NewAlert(
+                    user_id=admin,
+                    title=f"Hours check: {len(wrong)} order total{'s' if len(wrong) != 1 else ''} set right",
+                    body=(
+                        "The credited hours these community service orders kept differed from their hour logs and "
+                        f"were recomputed from the logs on {format_date(as_of)}: {listed}"
+                    ),
+                    link=reverse("community_service:order_list"),
+                    key=f"{ALERT_PREFIX}hours-check:{as_of.isoformat()}",
+                )
+                for admin in User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).values_list("pk", flat=True)
+            ]
+        )
+    return checked
 
 
 # Placements ----------------------------------------------------------------------------------------
@@ -231,6 +300,7 @@ def hour_log_void(*, log: HourLog, user, reason: str) -> HourLog:
     log.full_clean()
     set_history(log, user, f"Voided: {reason}")
     log.save()
+    credited_totals_refresh([log.order_id])
     return log
 
 
@@ -287,6 +357,7 @@ def hour_log_decide(
     log.full_clean()
     set_history(log, user, f"{log.get_verification_display()}: {log.get_method_display()}")
     log.save()
+    credited_totals_refresh([log.order_id])
     return log
 
 

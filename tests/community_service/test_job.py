@@ -5,11 +5,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from community_service.models import PaceSnapshot
+from community_service import services
+from community_service.models import Order, PaceSnapshot
+from community_service.services import pace_snapshot_run
 from core.choices import JobOutcome
-from core.jobs import JOBS
+from core.jobs import JOBS, job_run
 from core.models import Alert, JobRun
 from tests.factories.community_service import OrderFactory, log
 
@@ -100,3 +103,56 @@ def test_closed_orders_are_left_out(world, cs):
     order_close(order=cs.order, user=world.admin, status="converted", closed_on=dt.date(2026, 6, 1))
     call_command("run_job", "community_service", "--date", "2026-06-15")
     assert [r[0] for r in rows(dt.date(2026, 6, 15))] == [cs.order_d10.pk]
+
+
+def _sheet():
+    return ContentFile(b"%PDF-1.4 signed sheet", name="sheet.pdf")
+
+
+def credited_total(order):
+    order.refresh_from_db()
+    return order.credited_total
+
+
+def test_each_decision_and_void_keeps_the_orders_credited_total(world, cs):
+    assert credited_total(cs.order) == 0
+    first = log(cs.order, cs.place, dt.date(2026, 5, 1), "12.00", user=world.officer)
+    pending = log(cs.order, cs.place, dt.date(2026, 5, 2), "3.50", user=world.officer, verified=False)
+    assert credited_total(cs.order) == Decimal("12.00")  # reported hours count nowhere
+    services.hour_log_decide(log=pending, approve=True, method="signed_sheet", user=world.officer, sheet=_sheet())
+    assert credited_total(cs.order) == Decimal("15.50")
+    services.hour_log_void(log=first, user=world.officer, reason="Entered on the wrong order")
+    assert credited_total(cs.order) == Decimal("3.50")
+    rejected = log(cs.order, cs.place, dt.date(2026, 5, 3), "2.00", user=world.officer, verified=False)
+    services.hour_log_decide(log=rejected, approve=False, method="signed_sheet", user=world.officer, note="Absent")
+    assert credited_total(cs.order) == Decimal("3.50")
+    assert credited_total(cs.order_d10) == 0  # another order's total is untouched
+    # Every total agrees with the logs: the nightly check finds nothing.
+    assert job_run(name="hours_check", run_date=dt.date(2026, 6, 1)).rows == Order.objects.count()
+    assert not Alert.objects.filter(key__contains="hours-check").exists()
+
+
+def test_the_pace_reads_the_total_less_the_hours_dated_after_its_day(world, cs):
+    log(cs.order, cs.place, dt.date(2026, 3, 2), "10.00", user=world.officer)
+    log(cs.order, cs.place, dt.date(2026, 6, 1), "6.00", user=world.officer)
+    pace_snapshot_run(as_of=dt.date(2026, 5, 1), notify=False)  # a night rerun after the June hours came in
+    row = PaceSnapshot.objects.get(as_of=dt.date(2026, 5, 1), order=cs.order)
+    assert (row.credited, row.recent) == (Decimal("10.00"), Decimal("0.00"))
+    pace_snapshot_run(as_of=dt.date(2026, 6, 1), notify=False)
+    row = PaceSnapshot.objects.get(as_of=dt.date(2026, 6, 1), order=cs.order)
+    assert (row.credited, row.recent) == (Decimal("16.00"), Decimal("6.00"))
+
+
+def test_the_hours_check_sets_right_a_total_that_differs_and_tells_the_administrators(world, cs):
+    assert JOBS["hours_check"].hour == 2 and JOBS["hours_check"].minute < JOBS["community_service"].minute
+    log(cs.order, cs.place, dt.date(2026, 5, 1), "12.00", user=world.officer)
+    Order.objects.filter(pk=cs.order.pk).update(credited_total=Decimal("40.00"))
+    Order.objects.filter(pk=cs.order_d10.pk).update(credited_total=Decimal("1.00"))
+    run = job_run(name="hours_check", run_date=dt.date(2026, 6, 16))
+    assert run.outcome == JobOutcome.SUCCESS
+    assert (credited_total(cs.order), credited_total(cs.order_d10)) == (Decimal("12.00"), 0)
+    alert = Alert.objects.get(key="community_service:hours-check:2026-06-16")
+    assert alert.user == world.admin
+    assert f"{cs.order.pk}, {cs.order_d10.pk}." in alert.body
+    job_run(name="hours_check", run_date=dt.date(2026, 6, 17))
+    assert not Alert.objects.filter(key="community_service:hours-check:2026-06-17").exists()

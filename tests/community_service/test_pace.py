@@ -15,7 +15,7 @@ from community_service.choices import PaceStatus, Verification, VerificationMeth
 from community_service.models import HourLog, Order, PaceSnapshot
 from community_service.pace import evaluate
 from community_service.selectors import pace_for_people
-from community_service.services import pace_snapshot_run
+from community_service.services import credited_totals_refresh, pace_snapshot_run
 from tests.factories import CourtCaseFactory, OffenderFactory, UserFactory
 from tests.factories.community_service import AgencyFactory
 
@@ -110,6 +110,8 @@ def build(specs):
                 )
             )
         HourLog.objects.bulk_create(logs)
+        # Written straight to the table for speed: keep the order's running total as the services do.
+        credited_totals_refresh([order.pk])
         made.append((order, spec))
     return made
 
