@@ -6,10 +6,18 @@ from __future__ import annotations
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import Role
 from core.querysets import ADD, can
-from core.registry import FigureEntry, PanelEntry, PersonActionEntry, ReportEntry, TimelineProvider, registry
+from core.registry import (
+    FigureEntry,
+    PanelEntry,
+    PersonActionEntry,
+    ReportEntry,
+    RestorativeProvider,
+    TimelineProvider,
+    registry,
+)
 from core.resources import Menu, Resource, register
 
-from . import forms, reports, selectors, views
+from . import forms, reports, restorative, selectors, views
 from .models import Agreement, Board, BoardReferral, Condition, Meeting, Member
 
 
@@ -256,5 +264,17 @@ registry.person_action(
         "boards:refer",
         visible=lambda user, offender: offender.district_id is not None and can(user, BoardReferral, ADD),
         order=30,
+    )
+)
+
+
+registry.restorative_provider(
+    RestorativeProvider(
+        slug="boards",
+        program="boards",
+        label="Reparation boards",
+        summary=restorative.summary,
+        unmet=restorative.unmet,
+        order=40,
     )
 )

@@ -6,10 +6,18 @@ from __future__ import annotations
 from core.api.base import ReadOnlyScopedViewSet
 from core.choices import OffenderEventKind, Role
 from core.querysets import VIEW, can
-from core.registry import EventHandlerEntry, FigureEntry, MenuEntry, ReportEntry, TimelineProvider, registry
+from core.registry import (
+    EventHandlerEntry,
+    FigureEntry,
+    MenuEntry,
+    ReportEntry,
+    RestorativeProvider,
+    TimelineProvider,
+    registry,
+)
 from core.resources import Menu, Resource, register
 
-from . import api, forms, reports, selectors, services, views
+from . import api, forms, reports, restorative, selectors, services, views
 from .models import (
     COORDINATORS,
     Attendance,
@@ -340,5 +348,17 @@ registry.figure(
         describe="A 40-hour class in which victims speak to offenders about the harm of crime.",
         cumulative=True,
         compute_year=selectors.completions_in_year,
+    )
+)
+
+
+registry.restorative_provider(
+    RestorativeProvider(
+        slug="classes",
+        program="classes",
+        label="Victim impact classes",
+        summary=restorative.summary,
+        unmet=restorative.unmet,
+        order=30,
     )
 )

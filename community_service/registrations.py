@@ -8,11 +8,11 @@ from decimal import Decimal
 from core.choices import Role
 from core.dates import format_date
 from core.querysets import VIEW
-from core.registry import FigureEntry, ReportEntry, TimelineProvider, registry
+from core.registry import FigureEntry, ReportEntry, RestorativeProvider, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 from restitution.selectors import CaseloadProgram, register_caseload_program
 
-from . import api, filters, forms, selectors, services, tables, views
+from . import api, filters, forms, restorative, selectors, services, tables, views
 from .models import Agency, HourLog, HourValueRate, Order, Placement
 
 STAFF_ROLES = frozenset(
@@ -430,5 +430,17 @@ registry.figure(
         unit="hours",
         describe="People under supervision work the hours a court orders at non-profit and tax-supported agencies.",
         compute_year=lambda year: selectors.hours_credited(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+    )
+)
+
+
+registry.restorative_provider(
+    RestorativeProvider(
+        slug="community_service",
+        program="community_service",
+        label="Community service",
+        summary=restorative.summary,
+        unmet=restorative.unmet,
+        order=20,
     )
 )

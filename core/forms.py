@@ -245,3 +245,21 @@ class VoidForm(Form):
         if not reason:
             raise ValidationError(self.reason_missing)
         return reason
+
+
+# The restorative record (core.restorative) ----------------------------------------------------
+class ProgressReportForm(Form):
+    version = forms.ChoiceField(
+        label="Version",
+        choices=[
+            ("court", "For the court or the parole board"),
+            ("person", "For the person (plain language, no staff notes)"),
+        ],
+        initial="court",
+    )
+    purpose = forms.CharField(
+        label="For",
+        max_length=120,
+        required=False,
+        help_text="Printed on the report, for example: court date Jan 12, 2027; parole hearing.",
+    )

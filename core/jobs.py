@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import audit_log
@@ -167,30 +166,135 @@ def job_run_mark_failed(*, run: JobRun, user) -> JobRun:
     return run
 
 
+READINESS_DAYS = 90
+READINESS_BATCH = 5000
+
+
 @register_job(
     "supervision_review",
-    description="Alert each officer to the people on their caseload whose supervision ends within 60 days.",
+    description="Discharge readiness: for everyone whose supervision ends within 90 days, what they still owe "
+    "each program and what will not be met by the end date at today's pace; one alert and one e-mail per "
+    "officer for the people newly in that window or newly at risk.",
     hour=1,
     minute=45,
 )
 def supervision_review(run_date: dt.date) -> int:
-    """Raise one alert per person and end date, so a re-run for any date raises nothing twice."""
-    horizon = run_date + dt.timedelta(days=60)
-    ending = Offender.objects.filter(
-        Q(status=OffenderStatus.SUPERVISED),
-        supervising_officer__isnull=False,
-        supervision_end_date__gte=run_date,
-        supervision_end_date__lte=horizon,
-    ).only("pk", "doc_id", "first_name", "last_name", "supervising_officer_id", "supervision_end_date")
-    alerts = [
-        Alert(
-            user_id=o.supervising_officer_id,
-            title=f"Supervision of {o.first_name} {o.last_name} ends on {o.supervision_end_date:%b %-d, %Y}",
-            body="Check that restitution, community service and classes are complete before discharge.",
-            link=o.get_absolute_url(),
-            key=f"supervision_review:{o.pk}:{o.supervision_end_date.isoformat()}",
+    """Store each such person's readiness for the night (``core.models.Readiness``, what the programs'
+    restorative providers say is unmet: ``core.restorative.unmet_for``, a batch of people at a time),
+    replacing an earlier run's rows of that night. Each officer gets one alert and one e-mail listing
+    their people who entered the window since the night before, or who are newly at risk; the alert is
+    keyed by officer and night, so a rerun raises and sends nothing twice."""
+    from core.models import Readiness
+    from core.restorative import unmet_for
+
+    horizon = run_date + dt.timedelta(days=READINESS_DAYS)
+    people = list(
+        Offender.objects.filter(
+            status=OffenderStatus.SUPERVISED, supervision_end_date__gte=run_date, supervision_end_date__lte=horizon
         )
-        for o in ending
-    ]
-    Alert.objects.bulk_create(alerts, ignore_conflicts=True)
-    return len(alerts)
+        .order_by("pk")
+        .values_list("pk", "supervision_end_date", "supervising_officer_id", "district_id", "first_name", "last_name")
+    )
+    previous_night = (
+        Readiness.objects.filter(as_of__lt=run_date).order_by("-as_of").values_list("as_of", flat=True).first()
+    )
+    before = {
+        pk: (end, late)
+        for pk, end, late in Readiness.objects.filter(as_of=previous_night).values_list(
+            "offender_id", "supervision_end_date", "late"
+        )
+    }
+    news: dict[int, list[str]] = {}
+    with transaction.atomic():
+        Readiness.objects.filter(as_of=run_date).delete()
+        for start in range(0, len(people), READINESS_BATCH):
+            batch = people[start : start + READINESS_BATCH]
+            unmet = unmet_for({p[0]: p[1] for p in batch}, run_date)
+            rows = []
+            for pk, end, officer, district, first, last in batch:
+                items = unmet.get(pk, [])
+                late = any(i.late for i in items)
+                rows.append(
+                    Readiness(
+                        as_of=run_date,
+                        offender_id=pk,
+                        supervision_end_date=end,
+                        officer_id=officer,
+                        district_id=district,
+                        unmet=[{"program": i.program, "text": i.text, "late": i.late} for i in items],
+                        unmet_count=len(items),
+                        late=late,
+                    )
+                )
+                seen = before.get(pk)
+                if officer is None or (seen is not None and seen[0] == end and (seen[1] or not late)):
+                    continue
+                what = "; ".join(i.text + (" (will not be met in time)" if i.late else "") for i in items)
+                news.setdefault(officer, []).append(
+                    f"{first} {last}, supervision ends {end:%b %-d, %Y}: {what or 'nothing left to do'}"
+                )
+            Readiness.objects.bulk_create(rows, batch_size=2000)
+        created = _readiness_alerts(run_date, news)
+    _readiness_emails(run_date, created)
+    return len(people)
+
+
+def _readiness_alerts(run_date: dt.date, news: dict[int, list[str]]) -> dict[int, list[str]]:
+    """One alert per officer with news; returns the officers' lines whose alert is new tonight."""
+    from django.urls import reverse
+
+    from core.services import NewAlert, alerts_create
+
+    if not news:
+        return {}
+    keys = {officer: f"supervision_review:{run_date.isoformat()}:{officer}" for officer in news}
+    done = set(Alert.objects.filter(key__in=list(keys.values())).values_list("key", flat=True))
+    fresh = {officer: lines for officer, lines in news.items() if keys[officer] not in done}
+    link = reverse("core:readiness")
+    alerts_create(
+        [
+            NewAlert(
+                user_id=officer,
+                title=f"{len(lines)} of your people end supervision within {READINESS_DAYS} days: check what is left",
+                body="\n".join(lines),
+                link=link,
+                key=keys[officer],
+            )
+            for officer, lines in fresh.items()
+        ]
+    )
+    return fresh
+
+
+def _readiness_emails(run_date: dt.date, fresh: dict[int, list[str]]) -> None:
+    from django.conf import settings
+    from django.core.mail import EmailMessage, get_connection
+    from django.template.loader import render_to_string
+
+    from core.models import User
+
+    if not fresh:
+        return
+    messages = []
+    for officer in User.objects.filter(pk__in=list(fresh), is_active=True).exclude(email=""):
+        lines = fresh[officer.pk]
+        messages.append(
+            EmailMessage(
+                subject=f"RJ Admin: {len(lines)} of your people end supervision within {READINESS_DAYS} days",
+                body=render_to_string(
+                    "core/email/readiness.txt",
+                    {
+                        "officer": officer,
+                        "as_of": run_date,
+                        "lines": lines,
+                        "site_url": settings.SITE_URL,
+                        "days": READINESS_DAYS,
+                    },
+                ),
+                to=[officer.email],
+            )
+        )
+    try:  # an outage never undoes the night's rows (the alerts stay)
+        get_connection().send_messages(messages)
+    except Exception:
+        log.exception("Could not e-mail %d officers about discharge readiness", len(messages))

@@ -1,8 +1,12 @@
 """Core's menu entries for pages that are not a declared model's list (those come from core.registrations)."""
 
+from core.choices import Role
 from core.imports import importers_for
 from core.models import JobRun
 from core.registry import MenuEntry, registry
+
+# Who follows people to the end of supervision: the readiness page lists theirs (or the district's).
+READINESS_ROLES = (Role.PROBATION_OFFICER, Role.DISTRICT_SUPERVISOR, Role.ADMINISTRATOR, Role.AUDITOR)
 
 for entry in (
     MenuEntry(
@@ -16,6 +20,14 @@ for entry in (
         "core:import_start",
         visible=lambda u: bool(importers_for(u)),
         order=30,
+    ),
+    MenuEntry(
+        "readiness",
+        "People",
+        "Discharge readiness",
+        "core:readiness",
+        visible=lambda u: u.role in READINESS_ROLES,
+        order=50,
     ),
     MenuEntry("api", "Administration", "API documentation", "api-docs", visible=lambda u: True, order=90),
 ):

@@ -1,9 +1,9 @@
 """Where the program apps enter what core, the reports app and the dashboards read.
 
 Model declarations (core.resources), reports, public figures, dashboard panels, menu items and demo
-seeders; and the three hooks the
-programs fill: offender event handlers (core.events), person timeline providers (core.timeline)
-and conflict checkers (core.conflicts).
+seeders; and the four hooks the programs fill: offender event handlers (core.events), person
+timeline providers (core.timeline), restorative record providers (core.restorative) and conflict
+checkers (core.conflicts).
 
 Each app fills these from its ``registrations.py`` (found at start-up by ``CoreConfig.ready``), so
 ``core`` and ``reports`` never import a program app directly.
@@ -152,6 +152,24 @@ class TimelineProvider:
 
 
 @dataclass(frozen=True)
+class RestorativeProvider:
+    """One program's part of a person's restorative record (``core.restorative``).
+
+    ``summary(offender, user, as_of)`` returns the program's ``Block`` s for the person, restricted to
+    what ``user`` may see (an empty list when nothing), in a fixed number of queries.
+    ``unmet(people, as_of)`` (optional) returns ``{offender_id: [Unmet, ...]}`` for
+    ``people = {offender_id: supervision end date}``, unrestricted, set-based (the nightly readiness
+    check). Neither ever carries a victim's name or contact."""
+
+    slug: str
+    program: str
+    label: str
+    summary: Callable
+    unmet: Callable | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ConflictChecker:
     """Is the person being added somewhere someone protected in relation to this offender?
 
@@ -186,6 +204,7 @@ class Registry:
         self.menu: dict[str, MenuEntry] = {}
         self.event_handlers: dict[str, EventHandlerEntry] = {}
         self.timeline: dict[str, TimelineProvider] = {}
+        self.restorative: dict[str, RestorativeProvider] = {}
         self.conflict_checkers: dict[str, ConflictChecker] = {}
         self.frequent_tasks: dict[str, FrequentTaskEntry] = {}
         self.resources: dict[str, type] = {}
@@ -199,6 +218,12 @@ class Registry:
 
     def timeline_provider(self, entry: TimelineProvider):
         return self._add(self.timeline, entry)
+
+    def restorative_provider(self, entry: RestorativeProvider):
+        return self._add(self.restorative, entry)
+
+    def restorative_providers(self) -> list[RestorativeProvider]:
+        return sorted(self.restorative.values(), key=lambda p: (p.order, p.slug))
 
     def conflict_checker(self, entry: ConflictChecker):
         return self._add(self.conflict_checkers, entry)

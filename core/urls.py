@@ -19,6 +19,10 @@ urlpatterns = [
     path("imports/<int:pk>/", ops.ImportPreviewView.as_view(), name="import_preview"),
     path("imports/<int:pk>/discard/", ops.ImportDiscardView.as_view(), name="import_discard"),
     path("offenders/<int:pk>/timeline/", records.OffenderTimelineView.as_view(), name="offender_timeline"),
+    path("offenders/<int:pk>/record/", records.OffenderRecordView.as_view(), name="offender_record"),
+    path("offenders/<int:pk>/progress-report/", records.ProgressReportCreateView.as_view(), name="offender_progress"),
+    path("progress-reports/<int:pk>.pdf", records.ProgressReportFileView.as_view(), name="progress_report_file"),
+    path("readiness/", records.ReadinessView.as_view(), name="readiness"),
     path(
         "offenders/<int:pk>/parole-hearings/add/",
         records.ParoleHearingAddView.as_view(),

@@ -15,10 +15,10 @@ from core.forms import DateInput, ScopedFormMixin
 from core.models import District
 from core.money import format_money, quantize
 from core.querysets import VIEW, can
-from core.registry import MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
+from core.registry import MenuEntry, PanelEntry, ReportEntry, RestorativeProvider, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
-from . import selectors, views
+from . import restorative, selectors, views
 from .compliance import add_months
 from .forms import PayeeForm
 from .models import Disbursement, Obligation, Payee, Payment, PaymentPlan, PaymentReversal
@@ -380,4 +380,16 @@ def _timeline(offender, user) -> list:
 
 registry.timeline_provider(
     TimelineProvider(slug="restitution", program="restitution", label="Restitution and CVCF", events=_timeline)
+)
+
+
+registry.restorative_provider(
+    RestorativeProvider(
+        slug="restitution",
+        program="restitution",
+        label="Restitution and CVCF",
+        summary=restorative.summary,
+        unmet=restorative.unmet,
+        order=10,
+    )
 )

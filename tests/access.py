@@ -69,6 +69,8 @@ PERSON = {
     "boards": {"caseload", "colleague"},
     "staff_jccc": {"inmate"},
 }
+# Who may change a person: their officer, the district's supervisor, administrators (auditors read).
+PERSON_CHANGE = {"admin": EVERY, "auditor": EVERY, "officer": {"caseload"}, "supervisor": {"caseload", "colleague"}}
 # Money follows the person, and facility staff do not handle money.
 MONEY = {role: labels for role, labels in PERSON.items() if role != "staff_jccc"}
 # A person's restitution ledger: as money, but a board coordinator sees restitution only through a board
@@ -154,6 +156,20 @@ def _attachments(w) -> dict[str, Any]:
 
 def _people(w) -> dict[str, Any]:
     return {"caseload": w.supervised, "colleague": w.colleague_person, "d10": w.supervised_d10, "inmate": w.inmate}
+
+
+def _progress_reports(w) -> dict[str, Any]:
+    from django.core.files.base import ContentFile
+
+    from core.models import ProgressReport
+
+    made = {}
+    for label, person in _people(w).items():
+        report = ProgressReport(offender=person, as_of=dt.date(2026, 6, 1), produced_by=w.admin, size=9)
+        report.file.save(f"walk-{label}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+        report.save()
+        made[label] = report
+    return made
 
 
 def _cases(w) -> dict[str, Any]:
@@ -552,7 +568,18 @@ def _declarations() -> dict[Any, Declared]:
         Topic,
     )
     from community_service.models import Agency, HourLog, HourValueRate, Order, Placement
-    from core.models import Alert, CourtCase, District, Facility, ImportBatch, JobRun, Offender, Organization, User
+    from core.models import (
+        Alert,
+        CourtCase,
+        District,
+        Facility,
+        ImportBatch,
+        JobRun,
+        Offender,
+        Organization,
+        ProgressReport,
+        User,
+    )
     from donations.models import Donation, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
     from gardens.models import Crop, Garden, Harvest, Season
     from puppies import models as pm
@@ -590,6 +617,8 @@ def _declarations() -> dict[Any, Declared]:
         ),
         ImportBatch: Declared(_imports, OWN_OR_STATEWIDE),
         Alert: Declared(_alerts, OWN),
+        # A kept progress report (printed by an administrator): whoever may change the person, auditors.
+        ProgressReport: Declared(_progress_reports, PERSON_CHANGE),
         # A run left "running" by a process that stopped (its lock is free): administrators close it.
         JobRun: Declared(
             lambda w: {"one": JobRun.objects.create(job="supervision_review", run_date=dt.date(2026, 1, 5))},
@@ -789,6 +818,7 @@ def url_targets() -> dict[str, Target]:
         "core:import_preview": Target(ImportBatch, read=True),
         "core:import_discard": Target(ImportBatch),  # POST only
         "core:offender_parole_hearing_add": Target(Offender),
+        "core:offender_progress": Target(Offender),  # POST only
         "restitution:offender": Target("restitution page of a person", read=True),
         "community_service:offender": Target("community service page of a person", read=True),
         "community_service:agency_send_link": Target(Agency),  # POST only

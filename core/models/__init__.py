@@ -2,6 +2,7 @@ from .events import OffenderEvent, OffenderEventDelivery, ParoleHearing
 from .ops import Alert, AuditEvent, ImportBatch, JobRun
 from .people import CourtCase, Offender, User
 from .places import District, Facility, Organization, OrganizationKind
+from .restorative import ProgressReport, Readiness
 
 __all__ = [
     "Alert",
@@ -17,5 +18,7 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "ParoleHearing",
+    "ProgressReport",
+    "Readiness",
     "User",
 ]

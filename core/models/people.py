@@ -166,7 +166,10 @@ class Offender(models.Model):
         return f"{self.first_name} {self.last_name}"
 
     # Tabs beside Details and History on the person's pages: (tab, label, URL name).
-    detail_tabs = [("timeline", "Timeline", "core:offender_timeline")]
+    detail_tabs = [
+        ("record", "Restorative record", "core:offender_record"),
+        ("timeline", "Timeline", "core:offender_timeline"),
+    ]
 
     def get_absolute_url(self):
         return reverse("core:offender_detail", args=[self.pk])

@@ -115,6 +115,8 @@ def is_read(pattern, target) -> bool:
     actions = getattr(pattern.callback, "actions", None)
     if actions is not None:  # a DRF viewset route
         return actions.get("get") == "retrieve"
+    if cls is not None and "get" not in cls.http_method_names:  # a POST-only page on a record's view
+        return False
     return cls is not None and issubclass(cls, ScopedMixin) and getattr(cls, "action", None) == VIEW
 
 

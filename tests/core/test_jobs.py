@@ -266,8 +266,8 @@ def test_supervision_review_alerts_the_right_officer_once(world):
     w = world
     day = dt.date(2026, 11, 28)
     mine = ending(w.officer, day + dt.timedelta(days=30))
-    theirs = ending(w.officer_d10, day + dt.timedelta(days=60))  # the last day of the window
-    ending(w.officer2, day + dt.timedelta(days=61))  # past the window
+    theirs = ending(w.officer_d10, day + dt.timedelta(days=90))  # the last day of the window
+    later = ending(w.officer2, day + dt.timedelta(days=91))  # past the window
     ending(w.officer2, day - dt.timedelta(days=1))  # already ended
     OffenderFactory(status=OffenderStatus.SUPERVISED, district=w.d9, supervision_end_date=day)  # no officer
     OffenderFactory(
@@ -278,33 +278,35 @@ def test_supervision_review_alerts_the_right_officer_once(world):
     )
     first = job_run(name="supervision_review", run_date=day)
     assert first.outcome == JobOutcome.SUCCESS, first.error
-    assert first.rows == 2
+    assert first.rows == 3  # the person with no officer is checked, and listed for the district
     assert set(Alert.objects.values_list("user__username", flat=True)) == {"officer.d9", "officer.d10"}
     alert = Alert.objects.get(user=w.officer)
-    assert alert.link == mine.get_absolute_url()
-    assert alert.title == f"Supervision of {mine.first_name} {mine.last_name} ends on Dec 28, 2026"
-    assert Alert.objects.get(user=w.officer_d10).link == theirs.get_absolute_url()
+    assert alert.link == reverse("core:readiness")
+    assert alert.title == "1 of your people end supervision within 90 days: check what is left"
+    assert alert.body == f"{mine.first_name} {mine.last_name}, supervision ends Dec 28, 2026: nothing left to do"
+    assert f"{theirs.first_name} {theirs.last_name}" in Alert.objects.get(user=w.officer_d10).body
     # Run again for the same date: no duplicate alert.
     job_run(name="supervision_review", run_date=day)
     assert Alert.objects.count() == 2
     assert not Alert.objects.filter(user__in=[w.officer2, w.supervisor]).exists()
-    # The next day the window reaches officer2's person (day + 61); the others are not raised again.
+    # The next day the window reaches officer2's person (day + 91); the others are not raised again.
     job_run(name="supervision_review", run_date=day + dt.timedelta(days=1))
     assert Alert.objects.count() == 3
-    assert Alert.objects.filter(user=w.officer2).count() == 1
+    assert f"{later.first_name} {later.last_name}" in Alert.objects.get(user=w.officer2).body
     assert JobRun.objects.filter(job="supervision_review", outcome=JobOutcome.SUCCESS).count() == 3
 
 
 def test_supervision_review_window_across_month_end_and_leap_day(world):
     w = world
-    # From Jan 31, 2028 the 60-day window ends on Mar 31 (February 2028 has 29 days).
-    inside = ending(w.officer, dt.date(2028, 3, 31))
-    ending(w.officer, dt.date(2028, 4, 1))
+    # From Jan 31, 2028 the 90-day window ends on Apr 30 (February 2028 has 29 days).
+    inside = ending(w.officer, dt.date(2028, 4, 30))
+    outside = ending(w.officer, dt.date(2028, 5, 1))
     leap = ending(w.officer, dt.date(2028, 2, 29))
     job_run(name="supervision_review", run_date=dt.date(2028, 1, 31))
-    links = set(Alert.objects.filter(user=w.officer).values_list("link", flat=True))
-    assert links == {inside.get_absolute_url(), leap.get_absolute_url()}
-    assert Alert.objects.filter(title__endswith="ends on Feb 29, 2028").count() == 1
+    body = Alert.objects.get(user=w.officer).body
+    assert f"{leap.last_name}, supervision ends Feb 29, 2028" in body
+    assert f"{inside.last_name}, supervision ends Apr 30, 2028" in body
+    assert outside.last_name not in body
 
 
 def test_supervision_review_new_officer_and_new_end_date_alert_again(world):
@@ -313,9 +315,10 @@ def test_supervision_review_new_officer_and_new_end_date_alert_again(world):
     person = ending(w.officer, day + dt.timedelta(days=10))
     job_run(name="supervision_review", run_date=day)
     Offender.objects.filter(pk=person.pk).update(supervising_officer=w.officer2)
-    job_run(name="supervision_review", run_date=day)
+    job_run(name="supervision_review", run_date=day)  # a rerun after the officer changed: the new officer's
+    job_run(name="supervision_review", run_date=day + dt.timedelta(days=1))  # nothing new
     Offender.objects.filter(pk=person.pk).update(supervision_end_date=day + dt.timedelta(days=20))
-    job_run(name="supervision_review", run_date=day)
+    job_run(name="supervision_review", run_date=day + dt.timedelta(days=2))  # a new end date: listed again
     assert Alert.objects.filter(user=w.officer).count() == 1
     assert Alert.objects.filter(user=w.officer2).count() == 2
 

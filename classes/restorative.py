@@ -1,0 +1,154 @@
+"""The Impact of Crime on Victims class's part of a person's restorative record (``core.restorative``):
+the enrollment's topics done and left (from the progress the services keep, ``CourseProgress``), the
+certificate's code once completed, or the waiting list. At risk when a topic still lacking is not
+scheduled in the person's offering before supervision ends, or when they are still waiting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from core.dates import format_date
+from core.querysets import VIEW
+from core.restorative import Block, Fact, Source, Tone, Unmet
+
+from .choices import EnrollmentStatus, ReferralStatus
+from .models import CourseProgress, Enrollment, Referral, ScheduledSession
+
+PROGRAM = "classes"
+TITLE = "Impact of Crime on Victims class"
+
+
+def _lacking(courses) -> tuple[dict[int, set[int]], dict[int, list[int]]]:
+    """The topics each course still lacks (one query on the kept progress)."""
+    found: dict[int, set[int]] = defaultdict(set)
+    rows = CourseProgress.objects.filter(course__in=list(courses)).values_list(
+        "course", "topic_id", "needed", "credited"
+    )
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for course, topic, needed, credited in rows:
+        totals[course][0] += 1
+        if credited < needed:
+            found[course].add(topic)
+        else:
+            totals[course][1] += 1
+    return found, totals
+
+
+def _unscheduled(enrollments, lacking, ends: dict[int, dt.date | None], as_of: dt.date) -> set[int]:
+    """The enrollments with a lacking topic that their offering does not hold between tomorrow and the
+    end of the person's supervision (one query)."""
+    offered: dict[int, dict[int, dt.date]] = defaultdict(dict)
+    for offering, topic, day in (
+        ScheduledSession.objects.filter(offering_id__in={e.offering_id for e in enrollments}, date__gt=as_of)
+        .order_by("date")
+        .values_list("offering_id", "topic_id", "date")
+    ):
+        offered[offering].setdefault(topic, day)
+    late = set()
+    for e in enrollments:
+        end = ends.get(e.offender_id)
+        for topic in lacking.get(e.course, ()):
+            day = offered[e.offering_id].get(topic)
+            if day is None or (end is not None and day > end):
+                late.add(e.pk)
+                break
+    return late
+
+
+def summary(offender, user, as_of: dt.date) -> list[Block]:
+    enrollments = list(
+        Enrollment.objects.restrict(user, VIEW)
+        .filter(offender=offender, status__in=[EnrollmentStatus.ENROLLED, EnrollmentStatus.COMPLETED])
+        .select_related("offering__facility", "version")
+        .order_by("enrolled_on", "pk")
+    )
+    waiting = list(
+        Referral.objects.restrict(user, VIEW)
+        .filter(offender=offender, status=ReferralStatus.WAITING)
+        .select_related("facility")
+        .order_by("referred_on", "pk")
+    )
+    if not enrollments and not waiting:
+        return []
+    active = [e for e in enrollments if e.status == EnrollmentStatus.ENROLLED]
+    lacking, totals = _lacking({e.course for e in active})
+    late_ids = _unscheduled(active, lacking, {offender.pk: offender.supervision_end_date}, as_of) if active else set()
+    blocks = []
+    for e in enrollments:
+        where = e.offering.facility.name
+        if e.status == EnrollmentStatus.COMPLETED:
+            blocks.append(
+                Block(
+                    program=PROGRAM,
+                    title=TITLE,
+                    tone=Tone.DONE,
+                    headline=f"Completed on {format_date(e.ended_on)} at {where}.",
+                    facts=(Fact("Curriculum", str(e.version)), Fact("Certificate code", e.certificate_code or "—")),
+                    sources=(Source(e.ended_on, f"Certificate of completion, code {e.certificate_code}"),),
+                    url=e.get_absolute_url(),
+                )
+            )
+            continue
+        topics, done = totals.get(e.course, [0, 0])
+        left = len(lacking.get(e.course, ()))
+        late = e.pk in late_ids
+        blocks.append(
+            Block(
+                program=PROGRAM,
+                title=TITLE,
+                tone=Tone.AT_RISK if late else Tone.ON_TRACK,
+                headline=f"Enrolled at {where} since {format_date(e.enrolled_on)}: {done} of {topics} topics done, "
+                f"{left} left.",
+                facts=(Fact("Curriculum", str(e.version)), Fact("Topics done", f"{done} of {topics}")),
+                projection="A topic still lacking is not scheduled in this class before supervision ends."
+                if late
+                else "Every topic still lacking is scheduled before supervision ends."
+                if left
+                else "",
+                late=late,
+                url=e.get_absolute_url(),
+            )
+        )
+    for r in waiting:
+        blocks.append(
+            Block(
+                program=PROGRAM,
+                title=TITLE,
+                tone=Tone.AT_RISK,
+                headline=f"On the waiting list at {r.facility.name} since {format_date(r.referred_on)}.",
+                projection="Not yet enrolled: the class cannot be completed before it starts.",
+                late=True,
+            )
+        )
+    return blocks
+
+
+def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[Unmet]]:
+    """Each active enrollment not yet complete (late when a lacking topic is not scheduled before the end
+    of supervision), and each person still waiting: four queries."""
+    ids = list(people)
+    active = list(
+        Enrollment.objects.filter(offender_id__in=ids, status=EnrollmentStatus.ENROLLED).only(
+            "pk", "offender_id", "offering_id", "course"
+        )
+    )
+    lacking, _ = _lacking({e.course for e in active})
+    late = _unscheduled(active, lacking, people, as_of)
+    found: dict[int, list[Unmet]] = defaultdict(list)
+    enrolled = set()
+    for e in active:
+        enrolled.add(e.offender_id)
+        left = len(lacking.get(e.course, ()))
+        if left:
+            found[e.offender_id].append(
+                Unmet(PROGRAM, f"Class: {left} topic{'s' if left != 1 else ''} left", e.pk in late)
+            )
+    for offender_id in (
+        Referral.objects.filter(offender_id__in=ids, status=ReferralStatus.WAITING)
+        .values_list("offender_id", flat=True)
+        .distinct()
+    ):
+        if offender_id not in enrolled:
+            found[offender_id].append(Unmet(PROGRAM, "Class: on the waiting list, not yet enrolled", True))
+    return found

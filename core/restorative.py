@@ -1,0 +1,192 @@
+"""One restorative record per person: what they have repaired across every program, what is still
+owed, and what will not be done before supervision ends.
+
+Each program enters a provider in the registry (``core.registry.RestorativeProvider``, from its
+``registrations.py``), so core imports no program:
+
+- ``summary(offender, user, as_of)`` returns the program's ``Block`` s for one person (one per
+  obligation kind the program tracks), read through ``.restrict(user, VIEW)``: what a role may not
+  see never reaches the page or the PDF. A fixed number of queries whatever the person's history.
+- ``unmet(people, as_of)`` answers, for many people at once (``{offender_id: supervision end}``), what
+  each still owes and what at today's pace will not be met by the end date (``Unmet``); the nightly
+  readiness check calls it once per batch, unrestricted (it writes alerts for the officers).
+
+The person's page (``core:offender_record``), the progress report PDF (``core:offender_progress``)
+and the readiness check (``core.jobs.supervision_review``) read only these. No block, fact or source
+carries a victim's name or contact: a victim is "the victim" or "a payee", always.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from core.registry import registry
+
+
+class Tone:
+    """How a block's state reads (and its colour on the page)."""
+
+    DONE = "done"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OWED = "owed"
+
+
+TONE_LABELS = {
+    Tone.DONE: "Done",
+    Tone.ON_TRACK: "On track",
+    Tone.AT_RISK: "At risk",
+    Tone.OWED: "Owed",
+}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A line of a block: "Ordered" / "$3,000.00"."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """A verified source behind a figure, for the progress report: a receipt number, who verified an
+    hour and how, a certificate's code. Never a victim's identity."""
+
+    date: dt.date | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Unmet:
+    """Something a person still owes a program. ``late``: at today's pace it will not be met by the
+    end of supervision (or there is no pace to project from)."""
+
+    program: str
+    text: str
+    late: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """One program's summary for one person (or one obligation of it, such as one court order)."""
+
+    program: str
+    title: str
+    tone: str
+    headline: str
+    facts: tuple[Fact, ...] = ()
+    due: dt.date | None = None  # when it must be met, if the program sets a date
+    projected: dt.date | None = None  # when it will be met at the recent pace
+    projection: str = ""  # the projection in words, against the supervision end
+    late: bool = False  # the projection falls after the supervision end (or there is none)
+    sources: tuple[Source, ...] = ()
+    url: str = ""  # the program's own page for this person or record
+    internal: tuple[Fact, ...] = ()  # notes for staff only: left out of the person's version
+
+    @property
+    def tone_label(self) -> str:
+        return TONE_LABELS.get(self.tone, self.tone)
+
+
+@dataclass
+class Record:
+    """A person's restorative record as one viewer may see it."""
+
+    offender: object
+    as_of: dt.date
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def late(self) -> list[Block]:
+        return [b for b in self.blocks if b.late]
+
+    @property
+    def open(self) -> list[Block]:
+        return [b for b in self.blocks if b.tone != Tone.DONE]
+
+    def by_program(self) -> list[tuple[str, list[Block]]]:
+        groups: dict[str, list[Block]] = defaultdict(list)
+        for block in self.blocks:
+            groups[block.program].append(block)
+        return list(groups.items())
+
+
+def record_for(offender, user, as_of: dt.date) -> Record:
+    """Every provider's blocks for ``offender`` as ``user`` may see them, in the providers' order."""
+    record = Record(offender=offender, as_of=as_of)
+    for provider in registry.restorative_providers():
+        record.blocks.extend(provider.summary(offender, user, as_of) or ())
+    return record
+
+
+def unmet_for(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[Unmet]]:
+    """What each of ``people`` (``{offender_id: supervision end}``) still owes, every program at once."""
+    found: dict[int, list[Unmet]] = defaultdict(list)
+    if not people:
+        return found
+    for provider in registry.restorative_providers():
+        if provider.unmet is None:
+            continue
+        for offender_id, items in provider.unmet(people, as_of).items():
+            found[offender_id].extend(items)
+    return found
+
+
+def end_projection(projected: dt.date | None, end: dt.date | None, *, pace: str) -> tuple[str, bool]:
+    """The projection in words against the supervision end, and whether it falls after it: every
+    provider says it the same way. ``pace`` names the pace it is drawn from ("the last 8 weeks")."""
+    if projected is None:
+        text = f"No projection: nothing was done in {pace}."
+        return (text + (" Supervision ends first." if end else ""), True)
+    text = f"At the pace of {pace}: done by {projected:%b %-d, %Y}"
+    if end is None:
+        return text + ".", False
+    if projected > end:
+        return f"{text}, after supervision ends ({end:%b %-d, %Y}).", True
+    return f"{text}, before supervision ends ({end:%b %-d, %Y}).", False
+
+
+# The progress report ------------------------------------------------------------------------------
+PROGRESS_TEMPLATE = "core/pdf/progress_report.html"
+
+
+def progress_report_context(offender, user, as_of: dt.date, *, version: str, purpose: str = "") -> dict:
+    """What the progress report prints: the record as ``user`` may see it; the person's version leaves
+    the staff-only facts and the verified sources out and speaks plainly."""
+    from core.pdf import generated_stamp
+
+    record = record_for(offender, user, as_of)
+    return {
+        "offender": offender,
+        "record": record,
+        "as_of": as_of,
+        "purpose": purpose,
+        "for_person": version == "person",
+        "produced_by": user.get_full_name() or user.username,
+        "generated_stamp": generated_stamp(),
+    }
+
+
+def progress_report_produce(*, offender, user, version: str = "court", purpose: str = "", as_of=None):
+    """Print the person's progress report and keep the copy with who and when (audited)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from core.audit import audit_log
+    from core.models import ProgressReport
+    from core.pdf import render_pdf
+
+    as_of = as_of or timezone.localdate()
+    purpose = (purpose or "").strip()
+    context = progress_report_context(offender, user, as_of, version=version, purpose=purpose)
+    data = render_pdf(PROGRESS_TEMPLATE, context)
+    report = ProgressReport(offender=offender, version=version, as_of=as_of, purpose=purpose, produced_by=user)
+    report.full_clean(exclude=["file"])
+    report.size = len(data)
+    report.file.save(f"progress-{as_of:%Y%m%d}-{version}.pdf", ContentFile(data), save=False)
+    report.save()
+    audit_log(user=user, action="progress_report", obj=report, detail=f"{report.get_version_display()}; {purpose}")
+    return report

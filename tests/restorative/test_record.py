@@ -1,0 +1,90 @@
+"""The person's restorative record: one block per program, scoped as each part already is; the progress
+report PDF (a copy kept, no victim identity); the page's query count whatever the history."""
+
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from core.models import AuditEvent, ProgressReport
+from tests.restorative.conftest import PAYEE
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, person):
+    return client.get(reverse("core:offender_record", args=[person.pk]))
+
+
+def test_the_officer_sees_every_program_with_its_figures(world, story, client_for):
+    response = page(client_for(world.officer), story.person)
+    assert response.status_code == 200
+    html = response.content.decode()
+    blocks = response.context["record"].blocks
+    # Board agreements are the coordinators' (an officer sees the referral, not the agreement).
+    assert [b.program for b in blocks] == ["restitution", "community_service", "classes"]
+    assert "$100.00 paid of $1,000.00 ordered; $900.00 owed." in html
+    assert "100.00 hours, case 26AC-CR00001: 20.00 credited, 80.00 left" in html
+    assert "2 of 10 topics done, 8 left" in html
+    # At $16.67 a month over six months, $900 is not paid by Aug 31: at risk, and the page says so.
+    restitution = blocks[0]
+    assert restitution.late and "after supervision ends (Aug 31, 2026)" in restitution.projection
+    assert PAYEE not in html
+
+
+def test_scope_follows_each_part(world, story, client_for):
+    assert page(client_for(world.supervisor), story.person).status_code == 200
+    assert page(client_for(world.officer_d10), story.person).status_code == 404
+    assert page(client_for(world.staff_jccc), story.person).status_code == 404  # supervised, not at JCCC
+    auditor = page(client_for(world.auditor), story.person)
+    assert [b.program for b in auditor.context["record"].blocks] == [
+        "restitution",
+        "community_service",
+        "classes",
+        "boards",
+    ]
+    assert "0 of 2 conditions met" in auditor.content.decode()
+    coordinator = page(client_for(world.boards), story.person)
+    assert "boards" in [b.program for b in coordinator.context["record"].blocks]
+    assert not auditor.context["may_print"] and "Print report" not in auditor.content.decode()
+
+
+def pdf_text(report) -> str:
+    with report.file.open("rb") as f:
+        data = f.read()
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def test_the_officer_prints_the_progress_report_and_a_copy_is_kept(world, story, client_for):
+    client = client_for(world.officer)
+    url = reverse("core:offender_progress", args=[story.person.pk])
+    response = client.post(url, {"version": "court", "purpose": "Court date Jul 1, 2026"})
+    report = ProgressReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == report.get_absolute_url()
+    assert (report.produced_by, report.version, report.purpose) == (world.officer, "court", "Court date Jul 1, 2026")
+    assert AuditEvent.objects.filter(action="progress_report", object_id=str(report.pk), user=world.officer).exists()
+    text = pdf_text(report)
+    assert "Restorative progress report" in text and "Court date Jul 1, 2026" in text
+    assert story.payments[0].receipt_number in text  # a verified source
+    assert "verified by" in text and "Samaritan Center" in text
+    assert PAYEE not in text and "Quimby" not in text
+    file = client.get(report.get_absolute_url())
+    assert file.status_code == 200 and file["Content-Type"] == "application/pdf"
+    assert client_for(world.officer_d10).get(report.get_absolute_url()).status_code == 404
+    # The page lists the copy.
+    assert "printed by" in page(client_for(world.officer), story.person).content.decode()
+
+
+def test_the_persons_version_leaves_the_sources_out_and_bad_input_stores_nothing(world, story, client_for):
+    client = client_for(world.officer)
+    url = reverse("core:offender_progress", args=[story.person.pk])
+    bad = client.post(url, {"version": "judge", "purpose": "x" * 121})
+    assert bad.status_code == 400 and not ProgressReport.objects.exists()
+    html = bad.content.decode()
+    assert "Select a valid choice" in html and "at most 120 characters" in html
+    client.post(url, {"version": "person"})
+    text = pdf_text(ProgressReport.objects.get())
+    assert "Your progress" in text and story.payments[0].receipt_number not in text
+    assert client_for(world.auditor).post(url, {"version": "court"}).status_code == 404
