@@ -223,6 +223,23 @@ def time_read_write_floor(day: dt.date) -> float:
         return time.perf_counter() - start
 
 
+def time_bulk_read_write_floor(day: dt.date) -> float:
+    """The same GROUP BY written the way the job writes a night (``core.partitions.night_write``):
+    ``CREATE TABLE AS``, then its key."""
+    with transaction.atomic():
+        execute("SET LOCAL jit = off")
+        execute("SELECT set_config('work_mem', %s, true)", [settings.RESTITUTION_JOB_WORK_MEM])
+        start = time.perf_counter()
+        execute("DROP TABLE IF EXISTS bench_floor_night")
+        execute(
+            "CREATE TABLE bench_floor_night AS SELECT %s::date AS as_of, obligation_id, "
+            "SUM(amount)::numeric(12, 2) AS paid FROM restitution_allocation GROUP BY obligation_id",
+            [day],
+        )
+        execute("ALTER TABLE bench_floor_night ADD PRIMARY KEY (as_of, obligation_id)")
+        return time.perf_counter() - start
+
+
 def time_job(day: dt.date) -> tuple[float, float, object]:
     from core.jobs import job_run
 
@@ -327,7 +344,8 @@ def main(argv=None) -> int:
         log(f"floor: {[round(f, 2) for f in floors]} s; by the index: {[round(f, 2) for f in sorted_floors]} s")
         time_read_write_floor(TODAY - dt.timedelta(days=1))  # as the job: one night before in the table
         rw_floors = [time_read_write_floor(TODAY + dt.timedelta(days=i)) for i in range(args.runs)]
-        log(f"read and write: {[round(f, 2) for f in rw_floors]} s")
+        bulk_floors = [time_bulk_read_write_floor(TODAY + dt.timedelta(days=i)) for i in range(args.runs)]
+        log(f"read and write: {[round(f, 2) for f in rw_floors]} s; bulk: {[round(f, 2) for f in bulk_floors]} s")
         naive_sample_s, sampled = time_naive(TODAY + dt.timedelta(days=30), args.naive_sample)
         open_obligations = scalar("SELECT count(*) FROM restitution_obligation WHERE status = 'open'")
         naive_s = naive_sample_s / max(sampled, 1) * open_obligations
@@ -335,6 +353,7 @@ def main(argv=None) -> int:
         from core.models import Alert
 
         job_s, floor_s, rw_s = statistics.median(jobs), statistics.median(floors), statistics.median(rw_floors)
+        bulk_s = statistics.median(bulk_floors)
         figures = {
             "benchmark": "compliance",
             "postgres": scalar("SHOW server_version"),
@@ -354,11 +373,14 @@ def main(argv=None) -> int:
             "job_over_floor": round(job_s / floor_s, 2),
             "job_over_fastest_floor": round(job_s / min(floor_s, statistics.median(sorted_floors)), 2),
             "job_over_read_write_floor": round(job_s / rw_s, 2),
+            "bulk_read_write_floor_s": round(bulk_s, 2),
+            "job_over_bulk_read_write_floor": round(job_s / bulk_s, 2),
             "naive_over_job": round(naive_s / job_s, 1),
             "targets_met": {
                 "job_within_3x_floor": job_s <= 3 * floor_s,
                 "job_within_3x_fastest_floor": job_s <= 3 * min(floor_s, statistics.median(sorted_floors)),
-                "job_within_1_3x_read_write_floor": job_s <= 1.3 * rw_s,
+                # Against the cheaper of the two ways to write the floor.
+                "job_within_1_3x_read_write_floor": job_s <= 1.3 * min(rw_s, bulk_s),
                 "naive_100x_job": naive_s >= 100 * job_s,
             },
             "job_peak_mib": round(max(peaks), 1),

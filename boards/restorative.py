@@ -90,7 +90,7 @@ def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[U
     supervision (one query)."""
     open_by: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     for offender_id, agreement_id, due in Condition.objects.filter(
-        agreement__referral__offender_id__in=list(people),
+        agreement__referral__offender_id__any=list(people),
         agreement__status=AgreementStatus.ACTIVE,
         status=ConditionStatus.OPEN,
     ).values_list("agreement__referral__offender_id", "agreement_id", "due_on"):

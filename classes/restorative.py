@@ -124,31 +124,44 @@ def summary(offender, user, as_of: dt.date) -> list[Block]:
     return blocks
 
 
+# Each active enrollment of the people with topics still lacking: how many, and whether one of them is
+# not scheduled in the person's offering between the day after D and the end of supervision (the first
+# session of each offering and topic still to come, joined by hash rather than looked up a row at a time).
+UNMET_SQL = """
+WITH people AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(ends)s::date[]) AS x(offender_id, end_on)
+), next AS (
+    SELECT offering_id, topic_id, MIN(date) AS first_on
+      FROM classes_scheduledsession WHERE date > %(d)s GROUP BY offering_id, topic_id
+)
+SELECT e.offender_id, COUNT(*) AS lacking,
+       BOOL_OR(n.first_on IS NULL OR (x.end_on IS NOT NULL AND n.first_on > x.end_on)) AS late
+  FROM classes_enrollment e
+  JOIN people x ON x.offender_id = e.offender_id
+  JOIN classes_courseprogress p ON p.course = e.course AND p.credited < p.needed
+  LEFT JOIN next n ON n.offering_id = e.offering_id AND n.topic_id = p.topic_id
+ WHERE e.status = 'enrolled'
+ GROUP BY e.offender_id, e.id
+"""
+
+
 def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[Unmet]]:
     """Each active enrollment not yet complete (late when a lacking topic is not scheduled before the end
-    of supervision), and each person still waiting: four queries."""
+    of supervision), and each person still waiting and not enrolled: two queries."""
+    from django.db import connection
+
     ids = list(people)
-    active = list(
-        Enrollment.objects.filter(offender_id__in=ids, status=EnrollmentStatus.ENROLLED).only(
-            "pk", "offender_id", "offering_id", "course"
-        )
-    )
-    lacking, _ = _lacking({e.course for e in active})
-    late = _unscheduled(active, lacking, people, as_of)
     found: dict[int, list[Unmet]] = defaultdict(list)
-    enrolled = set()
-    for e in active:
-        enrolled.add(e.offender_id)
-        left = len(lacking.get(e.course, ()))
-        if left:
-            found[e.offender_id].append(
-                Unmet(PROGRAM, f"Class: {left} topic{'s' if left != 1 else ''} left", e.pk in late)
-            )
-    for offender_id in (
-        Referral.objects.filter(offender_id__in=ids, status=ReferralStatus.WAITING)
+    with connection.cursor() as cursor:
+        cursor.execute(UNMET_SQL, {"ids": ids, "ends": [people[i] for i in ids], "d": as_of})
+        for offender_id, left, late in cursor.fetchall():
+            found[offender_id].append(Unmet(PROGRAM, f"Class: {left} topic{'s' if left != 1 else ''} left", late))
+    waiting = (
+        Referral.objects.filter(offender_id__any=ids, status=ReferralStatus.WAITING)
+        .exclude(offender__class_enrollments__status=EnrollmentStatus.ENROLLED)
         .values_list("offender_id", flat=True)
         .distinct()
-    ):
-        if offender_id not in enrolled:
-            found[offender_id].append(Unmet(PROGRAM, "Class: on the waiting list, not yet enrolled", True))
+    )
+    for offender_id in waiting:
+        found[offender_id].append(Unmet(PROGRAM, "Class: on the waiting list, not yet enrolled", True))
     return found

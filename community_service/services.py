@@ -32,7 +32,7 @@ from core.dates import format_date
 from core.links import link_open, link_token
 from core.models import Alert, Offender, User
 from core.partitions import night_write
-from core.services import NewAlert, alerts_create, set_history
+from core.services import NewAlert, administrators_alert, alerts_create, ids_listed, set_history
 from core.validators import SCAN_TYPES, file_type, upload_problem
 
 from .choices import MAX_HOURS_PER_DAY, LogSource, OrderStatus, PaceStatus, Verification, VerificationMethod
@@ -98,21 +98,14 @@ def hours_check(as_of: dt.date) -> int:
             len(wrong),
             [pk for pk, _ in wrong[:50]],
         )
-        listed = ", ".join(str(pk) for pk, _ in wrong[:50]) + (" and more (see the log)." if len(wrong) > 50 else ".")
-        alerts_create(
-            [
-                NewAlert(
-                    user_id=admin,
-                    title=f"Hours check: {len(wrong)} order total{'s' if len(wrong) != 1 else ''} set right",
-                    body=(
-                        "The credited hours these community service orders kept differed from their hour logs and "
-                        f"were recomputed from the logs on {format_date(as_of)}: {listed}"
-                    ),
-                    link=reverse("community_service:order_list"),
-                    key=f"{ALERT_PREFIX}hours-check:{as_of.isoformat()}",
-                )
-                for admin in User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).values_list("pk", flat=True)
-            ]
+        administrators_alert(
+            title=f"Hours check: {len(wrong)} order total{'s' if len(wrong) != 1 else ''} set right",
+            body=(
+                "The credited hours these community service orders kept differed from their hour logs and were "
+                f"recomputed from the logs on {format_date(as_of)}: {ids_listed([pk for pk, _ in wrong])}"
+            ),
+            link=reverse("community_service:order_list"),
+            key=f"{ALERT_PREFIX}hours-check:{as_of.isoformat()}",
         )
     return checked
 

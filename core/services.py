@@ -59,6 +59,18 @@ def alerts_create(alerts: list[NewAlert]) -> None:
         cursor.execute("DROP TABLE new_alerts")
 
 
+def administrators_alert(*, title: str, body: str, link: str, key: str) -> None:
+    """One alert for every active administrator, keyed (a rerun raises nothing twice): what a nightly
+    check found and set right."""
+    admins = User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).values_list("pk", flat=True)
+    alerts_create([NewAlert(user_id=admin, title=title, body=body, link=link, key=key) for admin in admins])
+
+
+def ids_listed(ids: list, limit: int = 50) -> str:
+    """The first ``limit`` ids for an alert's body, and a pointer to the log for the rest."""
+    return ", ".join(str(i) for i in ids[:limit]) + (" and more (see the log)." if len(ids) > limit else ".")
+
+
 # People: every change of status, facility, district or officer goes through offender_save, which
 # emits the offender events the programs react to (core.events), after commit. ---------------------
 

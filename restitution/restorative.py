@@ -122,7 +122,7 @@ def summary(offender, user, as_of: dt.date) -> list[Block]:
 def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[Unmet]]:
     """Everyone's open balance, and whether at the pace of the last six months it is paid off by the end
     of supervision: the compliance engine once and one aggregate."""
-    obligations = Obligation.objects.filter(offender_id__in=list(people), status=ObligationStatus.OPEN)
+    obligations = Obligation.objects.filter(offender_id__any=list(people), status=ObligationStatus.OPEN)
     owed: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for f in compliance_for(as_of, obligations):
         if f.status != ComplianceStatus.WAIVED and f.balance > 0:

@@ -30,7 +30,7 @@ from core.dates import entry_date_problem, format_days
 from core.models import Alert, CourtCase, Offender, User
 from core.money import ZERO, format_money, quantize
 from core.partitions import night_write
-from core.services import NewAlert, alerts_create, set_history
+from core.services import NewAlert, administrators_alert, alerts_create, ids_listed, set_history
 
 from .choices import (
     CVCF_PAYEE_NAME,
@@ -881,21 +881,14 @@ def ledger_check(as_of: dt.date) -> int:
             len(wrong),
             [pk for pk, _ in wrong[:50]],
         )
-        listed = ", ".join(str(pk) for pk, _ in wrong[:50]) + (" and more (see the log)." if len(wrong) > 50 else ".")
-        alerts_create(
-            [
-                NewAlert(
-                    user_id=admin,
-                    title=f"Ledger check: {len(wrong)} obligation total{'s' if len(wrong) != 1 else ''} set right",
-                    body=(
-                        "The running paid totals of these obligations differed from their allocations and were "
-                        f"recomputed from the ledger on {as_of:%b %-d, %Y}: {listed}"
-                    ),
-                    link=reverse("restitution:obligation_list"),
-                    key=f"restitution:ledger-check:{as_of.isoformat()}",
-                )
-                for admin in User.objects.filter(role=Role.ADMINISTRATOR, is_active=True).values_list("pk", flat=True)
-            ]
+        administrators_alert(
+            title=f"Ledger check: {len(wrong)} obligation total{'s' if len(wrong) != 1 else ''} set right",
+            body=(
+                "The running paid totals of these obligations differed from their allocations and were "
+                f"recomputed from the ledger on {as_of:%b %-d, %Y}: {ids_listed([pk for pk, _ in wrong])}"
+            ),
+            link=reverse("restitution:obligation_list"),
+            key=f"restitution:ledger-check:{as_of.isoformat()}",
         )
     return checked
 

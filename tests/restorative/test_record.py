@@ -1,6 +1,7 @@
 """The person's restorative record: one block per program, scoped as each part already is; the progress
 report PDF (a copy kept, no victim identity); the page's query count whatever the history."""
 
+import datetime as dt
 import subprocess
 
 import pytest
@@ -88,3 +89,24 @@ def test_the_persons_version_leaves_the_sources_out_and_bad_input_stores_nothing
     text = pdf_text(ProgressReport.objects.get())
     assert "Your progress" in text and story.payments[0].receipt_number not in text
     assert client_for(world.auditor).post(url, {"version": "court"}).status_code == 404
+
+
+def test_facility_staff_see_only_their_facilitys_parts_of_a_person_held_there(world, frozen, client_for):
+    from tests.factories import classes as cf
+    from tests.factories.restitution import obligation
+
+    obligation(_inmate_case(world), amount="500.00")
+    offering = cf.offering(world.jccc, start=dt.date(2026, 5, 4), user=world.admin)
+    cf.enroll(offering, world.inmate, user=world.admin, on=dt.date(2026, 5, 4))
+    staff = page(client_for(world.staff_jccc), world.inmate)
+    assert staff.status_code == 200
+    assert [b.program for b in staff.context["record"].blocks] == ["classes"]  # no ledger for facility staff
+    assert page(client_for(world.staff_acc), world.inmate).status_code == 404
+    admin = page(client_for(world.admin), world.inmate)
+    assert [b.program for b in admin.context["record"].blocks] == ["restitution", "classes"]
+
+
+def _inmate_case(world):
+    from tests.factories import CourtCaseFactory
+
+    return CourtCaseFactory(offender=world.inmate, case_number="26AC-CR00003")
