@@ -164,7 +164,8 @@ class HarvestDayView(LoginRequiredMixin, View):
                 messages.success(
                     request,
                     f"Saved {len(saved)} harvest{'s' if len(saved) != 1 else ''} at {forms.garden_label(garden)} "
-                    f"on {day:%b %-d, %Y}: {total:,} lb in all.",
+                    f"on {day:%b %-d, %Y}: {total:,} lb in all. To name who worked, open a harvest and "
+                    "choose Who worked.",
                 )
                 query = urlencode({"garden": garden.pk, "date_from": day.isoformat(), "date_to": day.isoformat()})
                 return redirect(f"{reverse('gardens:harvest_list')}?{query}")
