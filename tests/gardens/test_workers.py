@@ -266,3 +266,18 @@ def test_participation_selectors_run_constant_queries(hw, django_assert_num_quer
         selectors.participation_by_facility(user=hw.staff_jccc)
     with django_assert_num_queries(1):
         selectors.participation_items(hw.p2, hw.staff_jccc)
+
+
+@pytest.mark.parametrize("username", ["staff_jccc", "admin"])
+def test_timeline_page_runs_constant_queries_with_1_and_30_harvests(hw, client_for, username):
+    client = client_for(getattr(hw, username))
+    for i in range(30):
+        h = HarvestFactory(garden=hw.garden_jccc, crop=hw.greens, date=dt.date(2026, 6, 1) + dt.timedelta(days=i))
+        services.harvest_workers_set(harvest=h, user=hw.admin, workers={hw.p2: Decimal("1")})
+    services.harvest_workers_set(harvest=hw.harvest, user=hw.admin, workers={hw.p1: Decimal("1")})
+    url = reverse("core:offender_timeline", args=[hw.p1.pk])
+    client.get(url)
+    one, response = page_queries(client, url)
+    assert "Harvest: 1.00 hours at East garden (JCCC)" in response.content.decode()
+    thirty, _ = page_queries(client, reverse("core:offender_timeline", args=[hw.p2.pk]))
+    assert one == thirty
