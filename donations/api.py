@@ -5,6 +5,7 @@ beyond what is on hand; lines never change afterwards; void with ``POST .../void
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
@@ -14,10 +15,30 @@ from core.errors import api_error_from
 from gardens import selectors as garden_selectors
 
 from . import services
-from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+from .models import (
+    Donation,
+    DonationLine,
+    Fundraiser,
+    FundraiserPurchase,
+    Item,
+    ProductionLog,
+    ProductionWorker,
+    Spoilage,
+)
+
+
+class ProductionWorkerSerializer(serializers.ModelSerializer):
+    """A person named on a production entry and their hours (read only: named on the entry's "Who worked" page)."""
+
+    class Meta:
+        model = ProductionWorker
+        fields = ["offender", "hours"]
+        read_only_fields = fields
 
 
 class ProductionSerializer(ScopedModelSerializer):
+    workers = ProductionWorkerSerializer(many=True, read_only=True)
+
     class Meta:
         model = ProductionLog
         fields = [
@@ -28,13 +49,14 @@ class ProductionSerializer(ScopedModelSerializer):
             "quantity",
             "date",
             "volunteer_hours",
+            "workers",
             "note",
             "entered_by",
             "entered_at",
             "voided_at",
             "void_reason",
         ]
-        read_only_fields = ["entered_by", "entered_at", "voided_at", "void_reason"]
+        read_only_fields = ["entered_by", "entered_at", "voided_at", "void_reason", "workers"]
 
     def create(self, validated_data):
         try:
@@ -161,6 +183,10 @@ class FundraiserSerializer(ScopedModelSerializer):
 
 
 class ProductionViewSet(VoidActionMixin, ScopedModelViewSet):
+    def get_queryset(self):
+        # The named workers follow their entry's scope: read with it, in one more query for the page.
+        return super().get_queryset().prefetch_related(Prefetch("workers", ProductionWorker.objects.order_by("pk")))
+
     filterset_fields = {"facility": ["exact"], "item": ["exact"], "date": ["exact", "gte", "lte"]}
 
 

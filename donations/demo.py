@@ -17,13 +17,23 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.models import Facility, Organization, User
+from core.choices import OffenderStatus
+from core.models import Facility, Offender, Organization, User
 from core.money import quantize
 from gardens import selectors as garden_selectors
 
 from . import selectors, services
 from .choices import DonationPurpose, FundraiserPurpose
-from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+from .models import (
+    Donation,
+    DonationLine,
+    Fundraiser,
+    FundraiserPurchase,
+    Item,
+    ProductionLog,
+    ProductionWorker,
+    Spoilage,
+)
 
 # The regional food bank each region's facilities give their produce to (names from core's demo data).
 FOOD_BANKS = {
@@ -349,3 +359,38 @@ def seed(codes=None) -> None:
                 facility_id=facility.pk, item_ids=list(selectors.item_flows(facility_id=facility.pk))
             )
     _fundraisers(admin)
+    seed_workers([f.pk for f in facilities])
+
+
+QUARTER = Decimal("0.25")
+WORKED_ENTRIES = 10  # the latest production entries of each facility that name who worked
+
+
+def seed_workers(facility_ids) -> None:
+    """Name up to three people held at the facility on its latest production entries, so the demo person
+    pages show hours. Idempotent: a facility whose entries already name someone is left alone."""
+    for facility_id in facility_ids:
+        if ProductionWorker.objects.filter(production__facility_id=facility_id).exists():
+            continue
+        # The last people of the roster, so the gardens' demo names (the first ones) differ from these.
+        people = list(
+            Offender.objects.filter(status=OffenderStatus.INCARCERATED, facility_id=facility_id).order_by("-pk")[:5]
+        )
+        if not people:
+            continue
+        entries = ProductionLog.objects.filter(
+            facility_id=facility_id, voided_at__isnull=True, volunteer_hours__gte=1
+        ).order_by("-date", "-pk")[:WORKED_ENTRIES]
+        rows = []
+        for index, entry in enumerate(entries):
+            count = min(len(people), 1 + index % 3)
+            each = (entry.volunteer_hours / count / QUARTER).to_integral_value(rounding="ROUND_FLOOR") * QUARTER
+            each = min(each, Decimal("16"))
+            if each <= 0:
+                continue
+            rows.extend(
+                ProductionWorker(production=entry, offender=people[(index + k) % len(people)], hours=each)
+                for k in range(count)
+            )
+        if rows:
+            bulk_create_with_history(rows, ProductionWorker, batch_size=500, default_change_reason="Demo data")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import DecimalField, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.entries import EntryQuerySet, VoidableEntry
 from core.fields import WeightField
-from core.models import Facility, Organization
+from core.models import Facility, Offender, Organization
 from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 
@@ -27,6 +27,8 @@ from .choices import DonationPurpose, FundraiserPurpose, ItemCategory
 POUND = Decimal("0.1")
 MAX_LINE_LB = Decimal("20000")  # a full truck; anything over is a typing slip
 MAX_QUANTITY = 100_000
+# One named person's hours on one production entry: as on a harvest (gardens.models.MAX_WORKER_HOURS).
+MAX_WORKER_HOURS = Decimal("16")
 
 
 class Item(models.Model):
@@ -107,6 +109,46 @@ class ProductionLog(VoidableEntry):
             errors["quantity"] = f"More than {MAX_QUANTITY:,} in one entry is not plausible."
         if errors:
             raise ValidationError(errors)
+
+
+class ProductionWorker(models.Model):
+    """A person named on a production entry, with the hours they worked on it (optional).
+
+    Written only through ``services.production_workers_set`` (the person held at the entry's facility,
+    their hours, and the named hours within the entry's volunteer hours). It follows its entry's scope;
+    a void entry's workers count nowhere.
+    """
+
+    production = models.ForeignKey(ProductionLog, on_delete=models.PROTECT, related_name="workers")
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(MAX_WORKER_HOURS)],
+    )
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["production", "offender__last_name", "offender__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["production", "offender"], name="%(app_label)s_%(class)s_once_per_entry"),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=MAX_WORKER_HOURS), name="%(app_label)s_%(class)s_hours_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["offender", "production"], name="donations_worker_offender")]
+
+    def __str__(self):
+        return f"{self.offender}: {self.hours} hours"
+
+    def get_absolute_url(self):
+        return self.production.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return ProductionLog.scope_q(user, action, prefix="production__")
 
 
 class Spoilage(VoidableEntry):

@@ -17,7 +17,7 @@ from core.choices import Role
 from core.models import Facility
 from core.money import quantize
 from core.querysets import ADD, VIEW, can
-from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, registry
+from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 from core.units import one_decimal, to_tons
 from gardens import selectors as garden_selectors
@@ -335,6 +335,61 @@ for entry in (
     ),
 ):
     registry.menu_item(entry)
+
+
+# The person's timeline: one line per standing production entry they were named on ------------------------
+def _timeline(offender, user) -> list:
+    from core.timeline import TimelineItem
+
+    return [
+        TimelineItem(
+            date=item.date,
+            program="donations",
+            kind="Craft production",
+            text=f"Craft production: {item.hours} hours at {item.where}",
+            url=item.url,
+            source=item.source,
+            sort_key=item.sort_key,
+        )
+        for item in selectors.participation_items(offender, user)
+    ]
+
+
+registry.timeline_provider(
+    TimelineProvider(slug="donations", program="donations", label="Craft production", events=_timeline, order=35)
+)
+
+
+def participation_report(user, params) -> dict:
+    by = params.get("by") or "month"
+    rows = selectors.participation_by_facility(user=user, start=params.get("start"), end=params.get("end"), by=by)
+    label = (lambda d: f"{d:%Y}") if by == "year" else (lambda d: f"{d:%b %Y}")
+    return {
+        "intro": "Hours of the people named on standing craft production entries (void entries count nowhere). "
+        "An entry that names nobody is not in this report.",
+        "tables": [
+            {
+                "title": f"Hours and people by facility and {by}",
+                "columns": ["Facility", "Year" if by == "year" else "Month", "People", "Hours"],
+                "rows": [[r["facility"], label(r["period"]), r["people"], r["hours"]] for r in rows]
+                + [["All facilities", "", "", sum((r["hours"] for r in rows), 0)]],
+            }
+        ],
+    }
+
+
+registry.report(
+    ReportEntry(
+        slug="donations-participation",
+        title="Participation hours by facility (craft production)",
+        app="donations",
+        description="Hours worked by the people named on craft production entries, and how many people, "
+        "by facility and month or year.",
+        build=participation_report,
+        roles=REPORT_ROLES,
+        form_class=forms.ParticipationReportForm,
+    )
+)
 
 
 def _seed():

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, IntegerField, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 from django.utils import timezone
 
 from core.models import Facility, Organization
@@ -30,7 +30,16 @@ from core.units import ZERO_LB, one_decimal, to_tons
 from gardens import selectors as garden_selectors
 
 from .choices import ItemCategory
-from .models import Donation, DonationLine, Fundraiser, FundraiserPurchase, Item, ProductionLog, Spoilage
+from .models import (
+    Donation,
+    DonationLine,
+    Fundraiser,
+    FundraiserPurchase,
+    Item,
+    ProductionLog,
+    ProductionWorker,
+    Spoilage,
+)
 
 
 def _sum_lb(name):
@@ -483,3 +492,74 @@ def fundraiser_totals(*, user, year: int) -> dict:
 def recipients_for(user):
     """Organizations a donation can go to (shared by every facility)."""
     return Organization.objects.restrict(user, VIEW).filter(active=True)
+
+
+# Participation: the people named on production entries, and their hours -----------------------------------
+HOURS = Decimal("0.01")
+ParticipationItem = garden_selectors.ParticipationItem
+
+
+def standing_workers(user=None):
+    """Named workers of standing production entries, scoped when ``user`` is given."""
+    qs = ProductionWorker.objects.filter(production__voided_at__isnull=True)
+    return qs.restrict(user, VIEW) if user is not None else qs
+
+
+def _between(qs, start, end):
+    if start is not None:
+        qs = qs.filter(production__date__gte=start)
+    if end is not None:
+        qs = qs.filter(production__date__lte=end)
+    return qs
+
+
+def participation_hours(offender_ids, *, user=None, start=None, end=None) -> dict[int, Decimal]:
+    """Hours each person worked on standing production entries (one query), from ``start`` to ``end``."""
+    qs = _between(standing_workers(user).filter(offender_id__in=list(offender_ids)), start, end)
+    rows = qs.order_by().values("offender_id").annotate(total=Sum("hours"))
+    return {r["offender_id"]: r["total"].quantize(HOURS) for r in rows}
+
+
+def participation_items(offender, user) -> list[ParticipationItem]:
+    """The production entries ``offender`` was named on, as ``user`` may see them, newest first (one query)."""
+    qs = (
+        standing_workers(user)
+        .filter(offender=offender)
+        .select_related("production__facility", "production__item")
+        .order_by("-production__date", "-production_id")
+    )
+    return [
+        ParticipationItem(
+            date=w.production.date,
+            what=f"Craft production: {w.production.item.name}",
+            hours=w.hours,
+            where=f"{w.production.shop} ({w.production.facility.code})",
+            url=w.production.get_absolute_url(),
+            source=f"donations.ProductionWorker:{w.pk}",
+            sort_key=(w.production.date.isoformat(), w.production_id),
+        )
+        for w in qs
+    ]
+
+
+def participation_by_facility(*, user, start=None, end=None, by: str = "month") -> list[dict]:
+    """Hours and people (distinct) on standing production entries by facility and month (or year)."""
+    trunc = TruncYear if by == "year" else TruncMonth
+    rows = (
+        _between(standing_workers(user), start, end)
+        .order_by()
+        .annotate(period=trunc("production__date"))
+        .values("production__facility__code", "production__facility__name", "period")
+        .annotate(people=Count("offender_id", distinct=True), hours=Sum("hours"))
+        .order_by("production__facility__code", "period")
+    )
+    return [
+        {
+            "facility": r["production__facility__code"],
+            "facility_name": r["production__facility__name"],
+            "period": r["period"],
+            "people": r["people"],
+            "hours": r["hours"].quantize(HOURS),
+        }
+        for r in rows
+    ]

@@ -19,10 +19,11 @@ from core.money import quantize
 from core.services import entry_void, lock_facilities
 from core.services import set_history as _set_history
 from core.units import one_decimal
+from gardens import services as garden_services
 
 from . import selectors
 from .choices import DonationPurpose
-from .models import Donation, DonationLine, Item, ProductionLog, Spoilage
+from .models import Donation, DonationLine, Item, ProductionLog, ProductionWorker, Spoilage
 
 
 class ShortageError(ValidationError):
@@ -256,6 +257,7 @@ def production_correct(*, entry: ProductionLog, user, reason: str = "", **change
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
+    _check_named_workers(current, before_facility_id=before[0])
     _set_history(current, user, reason or "Corrected")
     current.save()
     for facility_id, item_id in {before, (current.facility_id, current.item_id)}:
@@ -269,6 +271,62 @@ def production_void(*, entry: ProductionLog, user, reason: str) -> ProductionLog
     entry = entry_void(entry=entry, user=user, reason=reason)
     stock_check_items(facility_id=entry.facility_id, item_ids={entry.item_id})
     return entry
+
+
+# Who worked on a production entry: the rules are the harvests' (gardens.services) -------------------
+def _check_named_workers(entry: ProductionLog, *, before_facility_id: int) -> None:
+    """A corrected entry keeps its named hours within its volunteer hours, and its people at its facility."""
+    named = list(entry.workers.values_list("hours", flat=True))
+    if not named:
+        return
+    if entry.facility_id != before_facility_id:
+        raise ValidationError(
+            {
+                "facility": "This entry names people who worked at its facility: remove them before moving it to "
+                "another facility."
+            }
+        )
+    problems = garden_services.named_totals_problems(
+        people=len(named),
+        hours=sum(named, Decimal("0")),
+        volunteers=None,
+        volunteer_hours=entry.volunteer_hours,
+        noun="entry",
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+@transaction.atomic
+def production_workers_set(*, entry: ProductionLog, user, workers, reason: str = "") -> list[ProductionWorker]:
+    """Name who worked on a production entry and their hours (``{person or id: hours}``, or pairs); replaces
+    the list. Refused, with nothing stored, on the same rules as a harvest's workers
+    (``gardens.services.workers_problems``): a production entry counts no volunteers, so only its volunteer
+    hours bound the named hours. A void entry is final."""
+    pairs = list(workers.items()) if isinstance(workers, dict) else list(workers)
+    pairs = [(getattr(p, "pk", p), h) for p, h in pairs]
+    entry = ProductionLog.objects.select_for_update().select_related("facility").get(pk=entry.pk)
+    if entry.voided_at is not None:
+        raise ValidationError("A void entry cannot be corrected.")
+    already = set(entry.workers.values_list("offender_id", flat=True))
+    problems, _ = garden_services.workers_problems(
+        facility=entry.facility,
+        workers=pairs,
+        already_named=already,
+        volunteers=None,
+        volunteer_hours=entry.volunteer_hours,
+        noun="entry",
+    )
+    if problems:
+        raise ValidationError(problems)
+    return garden_services.replace_workers(
+        entry=entry,
+        model=ProductionWorker,
+        parent_field="production",
+        workers=pairs,
+        user=user,
+        reason=reason or "Who worked",
+    )
 
 
 # Spoilage -------------------------------------------------------------------------------------

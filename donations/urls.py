@@ -12,6 +12,7 @@ urlpatterns = [
     path("available/", views.AvailableView.as_view(), name="available"),
     path("<int:pk>/receipt.pdf", views.DonationReceiptView.as_view(), name="donation_receipt"),
     path("stock/", views.StockView.as_view(), name="stock"),
+    path("production/<int:pk>/workers/", views.ProductionWorkersView.as_view(), name="production_workers"),
     *resource_urls("donations"),
     # The reports run in the report catalog (reports:run); these old addresses send bookmarks there.
     path(

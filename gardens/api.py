@@ -2,17 +2,30 @@
 seasons are declared in gardens.registrations, which gives their viewsets."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from rest_framework import serializers
 
 from core.api.base import ScopedModelSerializer, ScopedModelViewSet
 from core.api.entries import VoidActionMixin
 from core.errors import api_error_from
 
 from . import services
-from .models import Harvest
+from .models import Harvest, HarvestWorker
+
+
+class HarvestWorkerSerializer(serializers.ModelSerializer):
+    """A person named on a harvest and their hours (read only: named on the harvest's "Who worked" page)."""
+
+    class Meta:
+        model = HarvestWorker
+        fields = ["offender", "hours"]
+        read_only_fields = fields
 
 
 class HarvestSerializer(ScopedModelSerializer):
-    """The facility is the garden's; who entered it is the requesting user."""
+    """The facility is the garden's; who entered it is the requesting user. ``workers`` is read only."""
+
+    workers = HarvestWorkerSerializer(many=True, read_only=True)
 
     class Meta:
         model = Harvest
@@ -25,13 +38,14 @@ class HarvestSerializer(ScopedModelSerializer):
             "weight_lb",
             "volunteers",
             "volunteer_hours",
+            "workers",
             "note",
             "entered_by",
             "entered_at",
             "voided_at",
             "void_reason",
         ]
-        read_only_fields = ["facility", "entered_by", "entered_at", "voided_at", "void_reason"]
+        read_only_fields = ["facility", "entered_by", "entered_at", "voided_at", "void_reason", "workers"]
 
     def validate(self, attrs):
         garden = attrs.get("garden") or getattr(self.instance, "garden", None)
@@ -60,6 +74,10 @@ class HarvestSerializer(ScopedModelSerializer):
 
 
 class HarvestViewSet(VoidActionMixin, ScopedModelViewSet):
+    def get_queryset(self):
+        # The named workers follow their harvest's scope: read with it, in one more query for the page.
+        return super().get_queryset().prefetch_related(Prefetch("workers", HarvestWorker.objects.order_by("pk")))
+
     filterset_fields = {
         "facility": ["exact"],
         "garden": ["exact"],

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from core.models import Facility, User
+from core.choices import OffenderStatus
+from core.models import Facility, Offender, User
 
-from .models import Crop, Garden, Harvest, Season
+from .models import Crop, Garden, Harvest, HarvestWorker, Season
 
 SEASONS = [
     # year, start, end, goal in tons
@@ -167,3 +168,40 @@ def seed(codes=None) -> None:
                 default_user=rows[0].entered_by if rows else None,
                 default_change_reason="Demo data",
             )
+    seed_workers([p[0].facility_id for p in plots.values()])
+
+
+QUARTER = Decimal("0.25")
+WORKED_HARVESTS = 12  # the latest harvests of each facility that name who worked
+
+
+def _share(hours: Decimal, people: int) -> Decimal:
+    """Each person's hours: an even share of the harvest's hours, down to a quarter hour, at most 16."""
+    each = (hours / people / QUARTER).to_integral_value(rounding="ROUND_FLOOR") * QUARTER
+    return min(max(each, QUARTER), Decimal("16"))
+
+
+def seed_workers(facility_ids) -> None:
+    """Name up to four people held at the facility on its latest harvests, so the demo person pages show hours.
+    Idempotent: a facility whose harvests already name someone is left alone."""
+    for facility_id in facility_ids:
+        if HarvestWorker.objects.filter(harvest__facility_id=facility_id).exists():
+            continue
+        people = list(
+            Offender.objects.filter(status=OffenderStatus.INCARCERATED, facility_id=facility_id).order_by("pk")[:6]
+        )
+        if not people:
+            continue
+        harvests = Harvest.objects.filter(facility_id=facility_id, voided_at__isnull=True, volunteers__gte=1).order_by(
+            "-date", "-pk"
+        )[:WORKED_HARVESTS]
+        rows = []
+        for index, harvest in enumerate(harvests):
+            count = min(harvest.volunteers, len(people), 2 + index % 3)
+            named = [people[(index + k) % len(people)] for k in range(count)]
+            each = _share(harvest.volunteer_hours, count)
+            if each * count > harvest.volunteer_hours:
+                continue
+            rows.extend(HarvestWorker(harvest=harvest, offender=person, hours=each) for person in named)
+        if rows:
+            bulk_create_with_history(rows, HarvestWorker, batch_size=500, default_change_reason="Demo data")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from core.entries import EntryQuerySet, VoidableEntry
 from core.fields import WeightField
-from core.models import Facility
+from core.models import Facility, Offender
 from core.money import MoneyField
 from core.querysets import RestrictedQuerySet, catalog_scope_q, facility_scope_q
 from core.units import LB_PER_TON
@@ -24,6 +24,9 @@ from .choices import CropCategory
 MAX_HARVEST_LB = Decimal("5000")
 # Nobody works more than this in a day in a garden.
 MAX_HOURS_PER_VOLUNTEER = Decimal("12")
+# One named person's hours on one entry (a harvest here, a production entry in donations): a day at most.
+MAX_WORKER_HOURS = Decimal("16")
+WORKER_HOURS_STEP = Decimal("0.01")
 POUND = Decimal("0.1")
 
 
@@ -219,3 +222,43 @@ class Harvest(VoidableEntry):
             )
         if errors:
             raise ValidationError(errors)
+
+
+class HarvestWorker(models.Model):
+    """A person named on a harvest, with the hours they worked on it (optional: a harvest may name nobody).
+
+    Written only through ``services.harvest_workers_set``, which checks that the person is held at the
+    harvest's facility and that the named people and hours stay within the harvest's volunteers and
+    volunteer hours. It follows its harvest's scope; a void harvest's workers count nowhere.
+    """
+
+    harvest = models.ForeignKey(Harvest, on_delete=models.PROTECT, related_name="workers")
+    offender = models.ForeignKey(Offender, on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(WORKER_HOURS_STEP), MaxValueValidator(MAX_WORKER_HOURS)],
+    )
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["harvest", "offender__last_name", "offender__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["harvest", "offender"], name="%(app_label)s_%(class)s_once_per_harvest"),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=MAX_WORKER_HOURS), name="%(app_label)s_%(class)s_hours_in_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["offender", "harvest"], name="gardens_worker_offender")]
+
+    def __str__(self):
+        return f"{self.offender}: {self.hours} hours"
+
+    def get_absolute_url(self):
+        return self.harvest.get_absolute_url()
+
+    @classmethod
+    def scope_q(cls, user, action):
+        return Harvest.scope_q(user, action, prefix="harvest__")

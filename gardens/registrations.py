@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.querysets import ADD, VIEW, can
-from core.registry import FigureEntry, MenuEntry, PanelEntry, registry
+from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
 from core.resources import Menu, Resource, register
 
 from . import api, filters, forms, selectors, services, tables, views
@@ -173,6 +173,65 @@ class SeasonResource(Resource):
     filter_fields = ("year",)
     detail_view = views.SeasonDetailView
     menu = Menu("Programs", order=62, visible=_works_with_harvests)
+
+
+# The person's timeline: one line per standing harvest they were named on -------------------------------
+def _timeline(offender, user) -> list:
+    from core.timeline import TimelineItem
+
+    return [
+        TimelineItem(
+            date=item.date,
+            program="gardens",
+            kind="Harvest",
+            text=f"Harvest: {item.hours} hours at {item.where}",
+            url=item.url,
+            source=item.source,
+            sort_key=item.sort_key,
+        )
+        for item in selectors.participation_items(offender, user)
+    ]
+
+
+registry.timeline_provider(
+    TimelineProvider(slug="gardens", program="gardens", label="Gardens", events=_timeline, order=30)
+)
+
+
+# Reports ------------------------------------------------------------------------------------------------
+def participation_table(rows, *, by: str) -> dict:
+    """Hours and people by facility and period, with a total per facility (people are counted once per period,
+    so a facility's people are not summed across periods)."""
+    label = (lambda d: f"{d:%Y}") if by == "year" else (lambda d: f"{d:%b %Y}")
+    return {
+        "title": f"Hours and people by facility and {by}",
+        "columns": ["Facility", "Year" if by == "year" else "Month", "People", "Hours"],
+        "rows": [[r["facility"], label(r["period"]), r["people"], r["hours"]] for r in rows]
+        + [["All facilities", "", "", sum((r["hours"] for r in rows), 0)]],
+    }
+
+
+def participation_report(user, params) -> dict:
+    by = params.get("by") or "month"
+    rows = selectors.participation_by_facility(user=user, start=params.get("start"), end=params.get("end"), by=by)
+    return {
+        "intro": "Hours of the people named on standing harvests (void harvests count nowhere). "
+        "A harvest that names nobody is not in this report; its volunteer hours are in the season figures.",
+        "tables": [participation_table(rows, by=by)],
+    }
+
+
+registry.report(
+    ReportEntry(
+        slug="gardens-participation",
+        title="Participation hours by facility (gardens)",
+        app="gardens",
+        description="Hours worked by the people named on harvests, and how many people, by facility and month or year.",
+        build=participation_report,
+        roles=frozenset({Role.ADMINISTRATOR, Role.FACILITY_STAFF, Role.AUDITOR}),
+        form_class=forms.ParticipationReportForm,
+    )
+)
 
 
 def _seed():

@@ -13,13 +13,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, DecimalField, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 from django.utils import timezone
 
+from core.choices import OffenderStatus
+from core.models import Offender
 from core.querysets import VIEW
 from core.units import ZERO_LB, one_decimal, to_tons
 
-from .models import Crop, Garden, Harvest, Season
+from .models import Crop, Garden, Harvest, HarvestWorker, Season
 
 ZERO = ZERO_LB
 
@@ -341,3 +343,97 @@ __all__ = [
     "season_totals",
     "seasons",
 ]
+
+
+# Participation: the people named on harvests, and their hours -------------------------------------------
+HOURS = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ParticipationItem:
+    """One entry a person worked on, for their record: newest first."""
+
+    date: dt.date
+    what: str  # "Harvest: Tomatoes"
+    hours: Decimal
+    where: str  # "East garden (JCCC)"
+    url: str
+    source: str  # "gardens.HarvestWorker:12"
+    sort_key: tuple = ()
+
+
+def standing_workers(user=None):
+    """Named workers of standing harvests (a void harvest's count nowhere), scoped when ``user`` is given."""
+    qs = HarvestWorker.objects.filter(harvest__voided_at__isnull=True)
+    return qs.restrict(user, VIEW) if user is not None else qs
+
+
+def _between(qs, start, end, path="harvest__date"):
+    if start is not None:
+        qs = qs.filter(**{f"{path}__gte": start})
+    if end is not None:
+        qs = qs.filter(**{f"{path}__lte": end})
+    return qs
+
+
+def participation_hours(offender_ids, *, user=None, start=None, end=None) -> dict[int, Decimal]:
+    """Hours each person worked on standing harvests (one query), from ``start`` to ``end`` when given."""
+    qs = _between(standing_workers(user).filter(offender_id__in=list(offender_ids)), start, end)
+    rows = qs.order_by().values("offender_id").annotate(total=Sum("hours"))
+    return {r["offender_id"]: r["total"].quantize(HOURS) for r in rows}
+
+
+def participation_items(offender, user) -> list[ParticipationItem]:
+    """The harvests ``offender`` was named on, as ``user`` may see them, newest first (one query)."""
+    qs = (
+        standing_workers(user)
+        .filter(offender=offender)
+        .select_related("harvest__garden__facility", "harvest__crop")
+        .order_by("-harvest__date", "-harvest_id")
+    )
+    return [
+        ParticipationItem(
+            date=w.harvest.date,
+            what=f"Harvest: {w.harvest.crop.name}",
+            hours=w.hours,
+            where=f"{w.harvest.garden.name} ({w.harvest.garden.facility.code})",
+            url=w.harvest.get_absolute_url(),
+            source=f"gardens.HarvestWorker:{w.pk}",
+            sort_key=(w.harvest.date.isoformat(), w.harvest_id),
+        )
+        for w in qs
+    ]
+
+
+def participation_by_facility(*, user, start=None, end=None, by: str = "month") -> list[dict]:
+    """Hours and people (distinct) on standing harvests by facility and month (or year), scoped to ``user``.
+
+    Rows: ``{"facility": "JCCC", "facility_name": ..., "period": date, "people": n, "hours": Decimal}``."""
+    trunc = TruncYear if by == "year" else TruncMonth
+    qs = _between(standing_workers(user), start, end)
+    rows = (
+        qs.order_by()
+        .annotate(period=trunc("harvest__date"))
+        .values("harvest__facility__code", "harvest__facility__name", "period")
+        .annotate(people=Count("offender_id", distinct=True), hours=Sum("hours"))
+        .order_by("harvest__facility__code", "period")
+    )
+    return [
+        {
+            "facility": r["harvest__facility__code"],
+            "facility_name": r["harvest__facility__name"],
+            "period": r["period"],
+            "people": r["people"],
+            "hours": r["hours"].quantize(HOURS),
+        }
+        for r in rows
+    ]
+
+
+def roster(*, facility_id: int, user, named_ids=()) -> list[Offender]:
+    """The people who may be named on an entry at a facility: those held there that ``user`` may see,
+    and anyone already named (moved since, say), by name. One query."""
+    held = Offender.objects.restrict(user, VIEW).filter(status=OffenderStatus.INCARCERATED, facility_id=facility_id)
+    if named_ids:
+        held = held | Offender.objects.filter(pk__in=list(named_ids))
+    return list(held.distinct().order_by("last_name", "first_name", "doc_id"))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from core.errors import form_errors_from
-from core.querysets import ADD, VIEW, can
+from core.querysets import ADD, CHANGE, VIEW, can
 from core.rows import MAX_ROWS, blank_row, bound_rows
 from core.units import one_decimal
 from core.views.generic import (
@@ -24,6 +24,7 @@ from core.views.generic import (
     ObjectListView,
     ObjectVoidView,
     ServiceErrorMixin,
+    scoped_object_or_404,
 )
 
 from . import forms, selectors, services
@@ -48,6 +49,48 @@ class HarvestListView(ObjectListView):
 
 class HarvestDetailView(ObjectDetailView):
     queryset = Harvest.objects.select_related("facility", "garden", "crop", "entered_by", "voided_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["workers"] = list(self.object.workers.select_related("offender"))
+        context["workers_total"] = sum((w.hours for w in context["workers"]), 0)
+        return context
+
+
+class HarvestWorkersView(LoginRequiredMixin, View):
+    """Who worked a harvest: the facility's roster, a box and the hours per person (optional)."""
+
+    model = Harvest
+    template_name = "gardens/harvest_workers.html"
+
+    def setup_form(self, request, pk, data=None):
+        harvest = scoped_object_or_404(Harvest, request.user, pk, CHANGE)
+        harvest = Harvest.objects.select_related("facility", "garden", "crop").get(pk=harvest.pk)
+        named = dict(harvest.workers.values_list("offender_id", "hours"))
+        people = selectors.roster(facility_id=harvest.facility_id, user=request.user, named_ids=named)
+        return harvest, forms.WorkersForm(data, roster=people, named=named)
+
+    def render_page(self, harvest, form, status=200):
+        context = {"object": harvest, "form": form, "title": f"Who worked: {harvest}"}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        harvest, form = self.setup_form(request, pk)
+        return self.render_page(harvest, form)
+
+    def post(self, request, pk):
+        harvest, form = self.setup_form(request, pk, request.POST)
+        if form.is_valid():
+            try:
+                saved = services.harvest_workers_set(harvest=harvest, user=request.user, workers=form.workers())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                total = sum((w.hours for w in saved), 0)
+                messages.success(request, f"Saved who worked: {len(saved)} people, {total} hours.")
+                return redirect(harvest.get_absolute_url())
+        return self.render_page(harvest, form, status=400)
 
 
 class HarvestEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):
@@ -121,7 +164,8 @@ class HarvestDayView(LoginRequiredMixin, View):
                 messages.success(
                     request,
                     f"Saved {len(saved)} harvest{'s' if len(saved) != 1 else ''} at {forms.garden_label(garden)} "
-                    f"on {day:%b %-d, %Y}: {total:,} lb in all.",
+                    f"on {day:%b %-d, %Y}: {total:,} lb in all. To name who worked, open a harvest and "
+                    "choose Who worked.",
                 )
                 query = urlencode({"garden": garden.pk, "date_from": day.isoformat(), "date_to": day.isoformat()})
                 return redirect(f"{reverse('gardens:harvest_list')}?{query}")

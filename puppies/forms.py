@@ -252,6 +252,12 @@ class ReportPeriodForm(ScopedFormMixin, Form):
         return data
 
 
+class TrainingHoursReportForm(ReportPeriodForm):
+    """The period, and whether the report groups by month or year."""
+
+    by = forms.ChoiceField(label="By", choices=[("month", "Month"), ("year", "Year")], initial="month", required=False)
+
+
 _PHONE = re.compile(r"^[0-9 ()+.\-]{7,30}$")
 _ZIP = re.compile(r"^\d{5}(-\d{4})?$")
 

@@ -579,8 +579,35 @@ def adoptions_report(user, params) -> dict:
     }
 
 
+def training_hours_report(user, params) -> dict:
+    by = params.get("by") or "month"
+    rows = selectors.training_hours_by_facility(user=user, start=params.get("start"), end=params.get("end"), by=by)
+    label = (lambda d: f"{d:%Y}") if by == "year" else (lambda d: f"{d:%b %Y}")
+    return {
+        "intro": "Hours the handlers logged in the dogs' training logs (void logs count nowhere), "
+        "and how many handlers logged them.",
+        "tables": [
+            {
+                "title": f"Training hours by facility and {by}",
+                "columns": ["Facility", "Year" if by == "year" else "Month", "Handlers", "Hours"],
+                "rows": [[r["facility"], label(r["period"]), r["people"], r["hours"]] for r in rows]
+                + [["All facilities", "", "", sum((r["hours"] for r in rows), 0)]],
+            }
+        ],
+    }
+
+
 REPORT_ROLES = frozenset({Role.ADMINISTRATOR, Role.FACILITY_STAFF, Role.AUDITOR})
 for entry in (
+    ReportEntry(
+        slug="puppies-training-hours",
+        title="Training hours by facility (Puppies for Parole)",
+        app="puppies",
+        description="Hours handlers logged training the dogs, and how many handlers, by facility and month or year.",
+        build=training_hours_report,
+        roles=REPORT_ROLES,
+        form_class=forms.TrainingHoursReportForm,
+    ),
     ReportEntry(
         slug="puppies-in-training",
         title="Dogs in training per facility",

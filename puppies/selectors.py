@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import TruncMonth, TruncYear
 from django.utils import timezone
 
 from core.querysets import VIEW
@@ -255,3 +256,79 @@ def task_counts(user) -> dict:
     return qs.aggregate(
         reassign=Count("pk", filter=Q(kind=TaskKind.REASSIGN)), ret=Count("pk", filter=Q(kind=TaskKind.RETURN))
     )
+
+
+# Participation: handlers' training hours, from the training log ------------------------------------------
+HOURS = Decimal("0.01")
+
+
+def minutes_to_hours(minutes) -> Decimal:
+    """Minutes as hours with two decimals (half up): 95 minutes is 1.58 hours."""
+    return (Decimal(minutes or 0) / 60).quantize(HOURS, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class ParticipationItem:
+    """One training session a person logged as a handler, for their record: newest first."""
+
+    date: dt.date
+    what: str  # "Dog training: Biscuit"
+    hours: Decimal
+    where: str  # the facility's code
+    url: str
+    source: str
+    sort_key: tuple = ()
+
+
+def standing_training(user=None):
+    """Standing training logs (void ones count nowhere), scoped when ``user`` is given."""
+    qs = TrainingLog.objects.active()
+    return qs.restrict(user, VIEW) if user is not None else qs
+
+
+def participation_hours(offender_ids, *, user=None, start=None, end=None) -> dict[int, Decimal]:
+    """Training hours each handler logged (standing logs; one query), from ``start`` to ``end`` when given."""
+    qs = standing_training(user).filter(handler_id__in=list(offender_ids)).between(start, end)
+    rows = qs.order_by().values("handler_id").annotate(minutes=Sum("minutes"))
+    return {r["handler_id"]: minutes_to_hours(r["minutes"]) for r in rows}
+
+
+def participation_items(offender, user) -> list[ParticipationItem]:
+    """The training sessions ``offender`` logged as a handler, as ``user`` may see them, newest first (one query)."""
+    qs = standing_training(user).filter(handler=offender).select_related("dog", "facility").order_by("-date", "-pk")
+    return [
+        ParticipationItem(
+            date=log.date,
+            what=f"Dog training: {log.dog.name}",
+            hours=minutes_to_hours(log.minutes),
+            where=log.facility.code,
+            url=log.get_absolute_url(),
+            source=f"puppies.TrainingLog:{log.pk}",
+            sort_key=(log.date.isoformat(), log.pk),
+        )
+        for log in qs
+    ]
+
+
+def training_hours_by_facility(*, user, start=None, end=None, by: str = "month") -> list[dict]:
+    """Training hours and handlers (distinct) by facility and month (or year), standing logs, scoped to ``user``."""
+    trunc = TruncYear if by == "year" else TruncMonth
+    rows = (
+        standing_training(user)
+        .between(start, end)
+        .order_by()
+        .annotate(period=trunc("date"))
+        .values("facility__code", "facility__name", "period")
+        .annotate(people=Count("handler_id", distinct=True), minutes=Sum("minutes"))
+        .order_by("facility__code", "period")
+    )
+    return [
+        {
+            "facility": r["facility__code"],
+            "facility_name": r["facility__name"],
+            "period": r["period"],
+            "people": r["people"],
+            "hours": minutes_to_hours(r["minutes"]),
+        }
+        for r in rows
+    ]

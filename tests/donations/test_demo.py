@@ -45,3 +45,31 @@ def test_demo_seed_is_idempotent_and_keeps_the_stock_rule(db):
         "Samaritan Center Food Pantry",
     }
     assert all(r.on_hand > 0 for r in selectors.produce_on_hand(user=None))
+
+
+def test_demo_names_who_worked_within_the_rules_once(db):
+    from django.db.models import Count, Sum
+
+    from donations.models import ProductionWorker
+    from gardens.models import HarvestWorker
+
+    demo_seed(offenders=60)
+    codes = {"JCCC", "ACC"}
+    gardens_demo.seed(codes=codes)
+    donations_demo.seed(codes=codes)
+    counts = (HarvestWorker.objects.count(), ProductionWorker.objects.count())
+    assert all(counts)
+    gardens_demo.seed(codes=codes)
+    donations_demo.seed(codes=codes)
+    assert counts == (HarvestWorker.objects.count(), ProductionWorker.objects.count())
+    for harvest in Harvest.objects.annotate(n=Count("workers"), h=Sum("workers__hours")).filter(n__gt=0):
+        assert harvest.n <= harvest.volunteers and harvest.h <= harvest.volunteer_hours
+    for entry in ProductionLog.objects.annotate(h=Sum("workers__hours")).filter(h__isnull=False):
+        assert entry.h <= entry.volunteer_hours
+    for worker in [
+        *HarvestWorker.objects.select_related("harvest", "offender"),
+        *ProductionWorker.objects.select_related("production", "offender"),
+    ]:
+        entry = getattr(worker, "harvest", None) or worker.production
+        assert worker.offender.facility_id == entry.facility_id
+        assert 0 < worker.hours <= 16

@@ -68,3 +68,11 @@ def make_garden_world(world):
     w.squash = CropFactory(name="Zucchini", category=CropCategory.SQUASH, value_per_lb=Decimal("1.20"))
     w.greens = CropFactory(name="Kale", category=CropCategory.LEAFY_GREEN, value_per_lb=Decimal("2.50"))
     return w
+
+
+def inmate_at(facility, **kwargs):
+    """A person held at ``facility``."""
+    from core.choices import OffenderStatus
+    from tests.factories import OffenderFactory
+
+    return OffenderFactory(status=OffenderStatus.INCARCERATED, facility=facility, district=None, **kwargs)
