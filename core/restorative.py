@@ -32,6 +32,7 @@ class Tone:
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     OWED = "owed"
+    RECORDED = "recorded"  # work given, not owed: participation hours
 
 
 TONE_LABELS = {
@@ -39,7 +40,9 @@ TONE_LABELS = {
     Tone.ON_TRACK: "On track",
     Tone.AT_RISK: "At risk",
     Tone.OWED: "Owed",
+    Tone.RECORDED: "Given",
 }
+SETTLED = (Tone.DONE, Tone.RECORDED)
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ class Record:
 
     @property
     def open(self) -> list[Block]:
-        return [b for b in self.blocks if b.tone != Tone.DONE]
+        return [b for b in self.blocks if b.tone not in SETTLED]
 
     def by_program(self) -> list[tuple[str, list[Block]]]:
         groups: dict[str, list[Block]] = defaultdict(list)
@@ -147,6 +150,38 @@ def end_projection(projected: dt.date | None, end: dt.date | None, *, pace: str)
     if projected > end:
         return f"{text}, after supervision ends ({end:%b %-d, %Y}).", True
     return f"{text}, before supervision ends ({end:%b %-d, %Y}).", False
+
+
+# Participation: hours given in the gardens, the craft shops and dog training ------------------------
+PARTICIPATION = "participation"
+PARTICIPATION_TITLE = "Participation in the programs"
+PARTICIPATION_SOURCES = 25
+
+
+def participation_block(*, label: str, items) -> list[Block]:
+    """One program's participation hours as a block: ``items`` are the program's entries the person
+    worked on, newest first, each with ``date``, ``what``, ``hours`` and ``where`` (the apps'
+    ``participation_items``). Nothing owed: the block records what was given."""
+    if not items:
+        return []
+    hours = sum((i.hours for i in items), start=type(items[0].hours)(0))
+    sources = [Source(i.date, f"{i.what}: {i.hours} hours at {i.where}") for i in items[:PARTICIPATION_SOURCES]]
+    if len(items) > PARTICIPATION_SOURCES:
+        sources.append(Source(None, f"And {len(items) - PARTICIPATION_SOURCES} earlier entries."))
+    return [
+        Block(
+            program=PARTICIPATION,
+            title=PARTICIPATION_TITLE,
+            tone=Tone.RECORDED,
+            headline=f"{label}: {hours:.2f} hours over {len(items)} entr{'ies' if len(items) != 1 else 'y'}.",
+            facts=(
+                Fact("Hours", f"{hours:.2f}"),
+                Fact("From", f"{items[-1].date:%b %-d, %Y}"),
+                Fact("Latest", f"{items[0].date:%b %-d, %Y}"),
+            ),
+            sources=tuple(sources),
+        )
+    ]
 
 
 # The progress report ------------------------------------------------------------------------------

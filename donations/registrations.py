@@ -17,7 +17,15 @@ from core.choices import Role
 from core.models import Facility
 from core.money import quantize
 from core.querysets import ADD, VIEW, can
-from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
+from core.registry import (
+    FigureEntry,
+    MenuEntry,
+    PanelEntry,
+    ReportEntry,
+    RestorativeProvider,
+    TimelineProvider,
+    registry,
+)
 from core.resources import Menu, Resource, register
 from core.units import one_decimal, to_tons
 from gardens import selectors as garden_selectors
@@ -504,3 +512,17 @@ class ItemResource(Resource):
     table_class = tables.ItemTable
     title = "Craft items"
     menu = Menu("Programs", "Craft items", order=63, visible=lambda u: can(u, Item, ADD) or _may_view_donations(u))
+
+
+# The person's restorative record (core.restorative): the hours they gave here.
+def _restorative(offender, user, as_of):
+    from core.restorative import participation_block
+
+    return participation_block(label="Craft production", items=selectors.participation_items(offender, user))
+
+
+registry.restorative_provider(
+    RestorativeProvider(
+        slug="donations", program="participation", label="Participation", summary=_restorative, order=60
+    )
+)

@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from core.choices import Role
 from core.querysets import ADD, VIEW, can
-from core.registry import FigureEntry, MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
+from core.registry import (
+    FigureEntry,
+    MenuEntry,
+    PanelEntry,
+    ReportEntry,
+    RestorativeProvider,
+    TimelineProvider,
+    registry,
+)
 from core.resources import Menu, Resource, register
 
 from . import api, filters, forms, selectors, services, tables, views
@@ -241,3 +249,15 @@ def _seed():
 
 
 registry.demo_seeder(_seed, order=20)
+
+
+# The person's restorative record (core.restorative): the hours they gave here.
+def _restorative(offender, user, as_of):
+    from core.restorative import participation_block
+
+    return participation_block(label="Gardens", items=selectors.participation_items(offender, user))
+
+
+registry.restorative_provider(
+    RestorativeProvider(slug="gardens", program="participation", label="Participation", summary=_restorative, order=50)
+)

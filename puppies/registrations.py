@@ -14,7 +14,16 @@ from core.api.base import ReadOnlyScopedViewSet
 from core.choices import OffenderEventKind, Role
 from core.dates import format_date
 from core.querysets import ADD, VIEW, can
-from core.registry import EventHandlerEntry, FigureEntry, MenuEntry, PanelEntry, ReportEntry, TimelineProvider, registry
+from core.registry import (
+    EventHandlerEntry,
+    FigureEntry,
+    MenuEntry,
+    PanelEntry,
+    ReportEntry,
+    RestorativeProvider,
+    TimelineProvider,
+    registry,
+)
 from core.resources import Menu, Resource, register
 
 from . import api, forms, selectors, services, views
@@ -672,3 +681,15 @@ def _seed():
 
 
 registry.demo_seeder(_seed, order=50)
+
+
+# The person's restorative record (core.restorative): the hours they gave here.
+def _restorative(offender, user, as_of):
+    from core.restorative import participation_block
+
+    return participation_block(label="Dog training", items=selectors.participation_items(offender, user))
+
+
+registry.restorative_provider(
+    RestorativeProvider(slug="puppies", program="participation", label="Participation", summary=_restorative, order=70)
+)

@@ -3,6 +3,7 @@ report PDF (a copy kept, no victim identity); the page's query count whatever th
 
 import datetime as dt
 import subprocess
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -110,3 +111,18 @@ def _inmate_case(world):
     from tests.factories import CourtCaseFactory
 
     return CourtCaseFactory(offender=world.inmate, case_number="26AC-CR00003")
+
+
+def test_participation_hours_show_as_given_not_owed(world, frozen, client_for):
+    from gardens.services import harvest_workers_set
+    from tests.factories.gardens import GardenFactory, HarvestFactory
+
+    harvest = HarvestFactory(garden=GardenFactory(facility=world.jccc, name="East garden"), date=dt.date(2026, 6, 1))
+    harvest_workers_set(harvest=harvest, user=world.admin, workers={world.inmate: Decimal("3.50")})
+    response = page(client_for(world.staff_jccc), world.inmate)
+    blocks = response.context["record"].blocks
+    assert [(b.program, b.tone, b.headline) for b in blocks] == [
+        ("participation", "recorded", "Gardens: 3.50 hours over 1 entry.")
+    ]
+    html = response.content.decode()
+    assert "Participation in the programs" in html and "Everything recorded is done." in html
