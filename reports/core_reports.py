@@ -20,6 +20,7 @@ from .selectors import compute_figure_year, figure_values, sections
 from .svg import bar_chart
 
 STATEWIDE = frozenset({Role.ADMINISTRATOR, Role.AUDITOR})
+READINESS_ROLES = frozenset({Role.ADMINISTRATOR, Role.AUDITOR, Role.DISTRICT_SUPERVISOR, Role.PROBATION_OFFICER})
 
 
 class PeopleForm(ScopedFormMixin, forms.Form):
@@ -85,6 +86,116 @@ def people_by_status(user, params):
         },
     ]
     return {"tables": tables, "totals": totals}
+
+
+# Discharge readiness (core.restorative): the nightly check's rows, read as outcomes ------------------
+class ReadinessYearsForm(ScopedFormMixin, forms.Form):
+    district = forms.ModelChoiceField(
+        queryset=District.objects.all(), required=False, empty_label="Every district I may see"
+    )
+
+
+def _readiness(user, params):
+    from core.models import Readiness
+
+    qs = Readiness.objects.restrict(user, VIEW)
+    if params.get("district"):
+        qs = qs.filter(district_id=params["district"].pk)
+    return qs
+
+
+def readiness_now(user, params):
+    """The last night's check by district: people whose supervision ends within 90 days, those with
+    nothing left, something unmet, something that will not be met in time, and the share at risk."""
+    qs = _readiness(user, params)
+    night = qs.order_by("-as_of").values_list("as_of", flat=True).first()
+    rows = (
+        qs.filter(as_of=night)
+        .values("district_id")
+        .annotate(
+            people=Count("pk"),
+            ready=Count("pk", filter=Q(unmet_count=0)),
+            unmet=Count("pk", filter=Q(unmet_count__gt=0)),
+            late=Count("pk", filter=Q(late=True)),
+        )
+        .order_by("district_id")
+    )
+    names = dict(District.objects.values_list("pk", "number"))
+    table = [
+        [
+            f"District {names.get(r['district_id'], '—')}",
+            r["people"],
+            r["ready"],
+            r["unmet"],
+            r["late"],
+            f"{100 * r['late'] / r['people']:.0f}%" if r["people"] else "—",
+        ]
+        for r in rows
+    ]
+    intro = (
+        f"As checked on the night of {night:%b %-d, %Y}: everyone whose supervision ends within 90 days."
+        if night
+        else "The nightly readiness check has not run yet."
+    )
+    return {
+        "intro": intro,
+        "tables": [
+            {
+                "title": "Discharge readiness by district",
+                "columns": [
+                    "District",
+                    "Ending within 90 days",
+                    "Nothing left",
+                    "Something unmet",
+                    "At risk",
+                    "Share at risk",
+                ],
+                "rows": table,
+            }
+        ],
+    }
+
+
+# For each person and supervision end date, the last night checked on or before that date.
+_AT_DISCHARGE = """
+SELECT DISTINCT ON (r.offender_id, r.supervision_end_date)
+       r.offender_id, r.supervision_end_date, r.district_id, r.unmet_count
+  FROM core_readiness r
+ WHERE r.id = ANY(%s) AND r.as_of <= r.supervision_end_date AND r.supervision_end_date <= %s
+ ORDER BY r.offender_id, r.supervision_end_date, r.as_of DESC
+"""
+
+
+def readiness_at_discharge(user, params):
+    """People whose supervision ended, by district and year: how many had completed everything they were
+    ordered to (nothing unmet on the last night checked before the end)."""
+    from django.db import connection
+
+    ids = list(_readiness(user, params).values_list("pk", flat=True))
+    today = timezone.localdate()
+    counts: dict[tuple, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_AT_DISCHARGE, [ids, today])
+        for _, end, district, unmet in cursor.fetchall():
+            cell = counts.setdefault((district, end.year), [0, 0])
+            cell[0] += 1
+            cell[1] += unmet == 0
+    names = dict(District.objects.values_list("pk", "number"))
+    rows = [
+        [f"District {names.get(d, '—')}", year, n, done, f"{100 * done / n:.0f}%"]
+        for (d, year), (n, done) in sorted(counts.items(), key=lambda kv: (names.get(kv[0][0], 0), kv[0][1]))
+    ]
+    return {
+        "intro": "People whose supervision has ended, by the year it ended: those with nothing unmet on the last "
+        "night the readiness check ran before the end date completed everything they were ordered to.",
+        "tables": [
+            {
+                "title": "Completed everything before discharge",
+                "columns": ["District", "Year", "Discharged", "Completed everything", "Share"],
+                "rows": rows,
+            }
+        ],
+    }
 
 
 ROSTER_CHUNK = 500
@@ -247,6 +358,26 @@ ENTRIES = [
         formats=("html", "pdf", "csv"),
         form_class=RosterForm,
         count=offender_roster_count,
+    ),
+    ReportEntry(
+        slug="readiness-now",
+        title="Discharge readiness by district",
+        app="core",
+        description="Everyone whose supervision ends within 90 days: nothing left, something unmet, at risk.",
+        build=readiness_now,
+        formats=("html", "pdf", "csv"),
+        roles=READINESS_ROLES,
+        form_class=ReadinessYearsForm,
+    ),
+    ReportEntry(
+        slug="readiness-at-discharge",
+        title="Completed everything before discharge",
+        app="core",
+        description="People whose supervision ended, by district and year, and how many had nothing left unmet.",
+        build=readiness_at_discharge,
+        formats=("html", "pdf", "csv"),
+        roles=READINESS_ROLES,
+        form_class=ReadinessYearsForm,
     ),
     ReportEntry(
         slug="annual-report",

@@ -80,3 +80,28 @@ def test_the_page_lists_the_officers_people_and_the_supervisors_district(world, 
     assert story.person.last_name not in client_for(world.officer_d10).get(url).content.decode()
     # An unknown filter shows everyone rather than failing.
     assert story.person.last_name in client_for(world.supervisor).get(url, {"show": "bogus"}).content.decode()
+
+
+def csv_rows(response):
+    import csv
+    import io
+
+    assert response.status_code == 200, response.status_code
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_outcome_reports_read_the_nightly_rows(world, story, client_for):
+    from core.models import Offender
+
+    # Supervision ended on Jun 10; the check ran on the nights of Jun 8 and 9 (the last before the end).
+    Offender.objects.filter(pk=story.person.pk).update(supervision_end_date=dt.date(2026, 6, 10))
+    night(dt.date(2026, 6, 8))
+    night(dt.date(2026, 6, 9))
+    client = client_for(world.supervisor)
+    now = csv_rows(client.get("/reports/run/readiness-now/?format=csv"))
+    assert ["District 9", "1", "0", "1", "1", "100%"] in now
+    after = csv_rows(client.get("/reports/run/readiness-at-discharge/?format=csv"))
+    assert ["District 9", "2026", "1", "0", "0%"] in after
+    assert client_for(world.staff_jccc).get("/reports/run/readiness-now/").status_code == 404
+    html = client_for(world.admin).get("/reports/run/readiness-now/?format=html").content.decode()
+    assert "As checked on the night of Jun 9, 2026" in html
