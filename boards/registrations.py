@@ -275,6 +275,7 @@ registry.restorative_provider(
         label="Reparation boards",
         summary=restorative.summary,
         unmet=restorative.unmet,
+        durations=restorative.durations,
         order=40,
     )
 )

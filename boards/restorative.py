@@ -104,3 +104,13 @@ def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[U
             Unmet(PROGRAM, f"Board agreement: {n} condition{'s' if n != 1 else ''} still open", late)
         )
     return found
+
+
+def durations(user, start: dt.date, end: dt.date):
+    """Agreements completed in the period: from the board's approval to closing."""
+    from core.restorative import durations_of
+
+    done = Agreement.objects.restrict(user, VIEW).filter(
+        status=AgreementStatus.COMPLETED, closed_on__gte=start, closed_on__lte=end
+    )
+    return [durations_of(done, what="Board agreements completed", end="closed_on", start="approved_on")]

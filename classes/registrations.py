@@ -359,6 +359,7 @@ registry.restorative_provider(
         label="Victim impact classes",
         summary=restorative.summary,
         unmet=restorative.unmet,
+        durations=restorative.durations,
         order=30,
     )
 )

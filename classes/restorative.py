@@ -165,3 +165,15 @@ def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[U
     for offender_id in waiting:
         found[offender_id].append(Unmet(PROGRAM, "Class: on the waiting list, not yet enrolled", True))
     return found
+
+
+def durations(user, start: dt.date, end: dt.date):
+    """Classes completed in the period: from the start of the course (its first enrollment) to completion."""
+    from core.restorative import durations_of
+
+    done = Enrollment.objects.restrict(user, VIEW).filter(
+        status=EnrollmentStatus.COMPLETED, ended_on__gte=start, ended_on__lte=end
+    )
+    return [
+        durations_of(done, what="Impact of Crime on Victims class completed", end="ended_on", start="course_started_on")
+    ]

@@ -441,6 +441,7 @@ registry.restorative_provider(
         label="Community service",
         summary=restorative.summary,
         unmet=restorative.unmet,
+        durations=restorative.durations,
         order=20,
     )
 )

@@ -137,3 +137,13 @@ def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[U
                 )
             )
     return found
+
+
+def durations(user, start: dt.date, end: dt.date):
+    """Orders completed in the period: from the order date to completion."""
+    from core.restorative import durations_of
+
+    done = Order.objects.restrict(user, VIEW).filter(
+        status=OrderStatus.COMPLETED, closed_on__gte=start, closed_on__lte=end
+    )
+    return [durations_of(done, what="Community service orders completed", end="closed_on", start="ordered_on")]

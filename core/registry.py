@@ -159,13 +159,16 @@ class RestorativeProvider:
     what ``user`` may see (an empty list when nothing), in a fixed number of queries.
     ``unmet(people, as_of)`` (optional) returns ``{offender_id: [Unmet, ...]}`` for
     ``people = {offender_id: supervision end date}``, unrestricted, set-based (the nightly readiness
-    check). Neither ever carries a victim's name or contact."""
+    check). ``durations(user, start, end)`` (optional) returns ``core.restorative.Duration`` s: how long
+    the program's obligations completed in the period took from order to completion, scoped to ``user``.
+    None ever carries a victim's name or contact."""
 
     slug: str
     program: str
     label: str
     summary: Callable
     unmet: Callable | None = None
+    durations: Callable | None = None
     order: int = 100
 
 

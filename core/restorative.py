@@ -22,6 +22,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField
+
 from core.registry import registry
 
 
@@ -150,6 +152,49 @@ def end_projection(projected: dt.date | None, end: dt.date | None, *, pace: str)
     if projected > end:
         return f"{text}, after supervision ends ({end:%b %-d, %Y}).", True
     return f"{text}, before supervision ends ({end:%b %-d, %Y}).", False
+
+
+# Time from order to completion (the statewide outcomes report) ---------------------------------------
+class Percentile(Aggregate):
+    """PostgreSQL's ``percentile_cont``: the value below which ``fraction`` of the rows fall."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def days_between(end: str, start: str) -> Func:
+    """``end - start`` of two date fields, in whole days (PostgreSQL's date subtraction)."""
+    return Func(F(end), F(start), template="(%(expressions)s)", arg_joiner=" - ", output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long one kind of obligation took from order to completion, among those completed in a period."""
+
+    what: str
+    completed: int
+    median_days: float | None
+    p90_days: float | None
+
+
+def durations_of(queryset, *, what: str, end: str, start: str) -> Duration:
+    """One aggregate over completed records: how many, and the median and 90th percentile of days."""
+    days = days_between(end, start)
+    row = queryset.aggregate(n=Count("pk"), median=Percentile(days, 0.5), p90=Percentile(days, 0.9))
+    return Duration(what=what, completed=row["n"], median_days=row["median"], p90_days=row["p90"])
+
+
+def durations_for(user, start: dt.date, end: dt.date) -> list[Duration]:
+    """Every provider's durations for records completed from ``start`` to ``end``, as ``user`` may see them."""
+    found: list[Duration] = []
+    for provider in registry.restorative_providers():
+        if provider.durations is not None:
+            found.extend(provider.durations(user, start, end))
+    return found
 
 
 # Participation: hours given in the gardens, the craft shops and dog training ------------------------

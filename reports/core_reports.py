@@ -6,6 +6,8 @@ their facility's numbers only, an officer their caseload, a supervisor their dis
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -198,6 +200,36 @@ def readiness_at_discharge(user, params):
     }
 
 
+class YearForm(forms.Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Empty: this year.")
+
+
+def completion_times(user, params):
+    """How long each program's obligations completed in the year took from order to completion."""
+    from core.restorative import durations_for
+
+    year = params.get("year") or timezone.localdate().year
+    rows = [
+        [
+            d.what,
+            d.completed,
+            round(d.median_days) if d.median_days is not None else "—",
+            round(d.p90_days) if d.p90_days is not None else "—",
+        ]
+        for d in durations_for(user, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    ]
+    return {
+        "intro": f"Obligations completed in {year}, as your scope holds them: days from the order to completion.",
+        "tables": [
+            {
+                "title": f"Time from order to completion, {year}",
+                "columns": ["Program", "Completed", "Median days", "90% within days"],
+                "rows": rows,
+            }
+        ],
+    }
+
+
 ROSTER_CHUNK = 500
 
 
@@ -378,6 +410,16 @@ ENTRIES = [
         formats=("html", "pdf", "csv"),
         roles=READINESS_ROLES,
         form_class=ReadinessYearsForm,
+    ),
+    ReportEntry(
+        slug="completion-times",
+        title="Time from order to completion",
+        app="core",
+        description="Each program's obligations completed in a year: how many, and the days from order to completion.",
+        build=completion_times,
+        formats=("html", "pdf", "csv"),
+        roles=READINESS_ROLES,
+        form_class=YearForm,
     ),
     ReportEntry(
         slug="annual-report",

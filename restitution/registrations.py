@@ -390,6 +390,7 @@ registry.restorative_provider(
         label="Restitution and CVCF",
         summary=restorative.summary,
         unmet=restorative.unmet,
+        durations=restorative.durations,
         order=10,
     )
 )

@@ -135,3 +135,13 @@ def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[U
         late = projected is None or (end is not None and projected > end)
         found[offender_id] = [Unmet(PROGRAM, f"Restitution: {format_money(balance)} owed", late)]
     return found
+
+
+def durations(user, start: dt.date, end: dt.date):
+    """Obligations paid in full in the period: from the order to the last payment that settled them."""
+    from core.restorative import durations_of
+
+    paid = Obligation.objects.restrict(user, VIEW).filter(
+        status=ObligationStatus.PAID, closed_on__gte=start, closed_on__lte=end
+    )
+    return [durations_of(paid, what="Restitution and CVCF paid in full", end="closed_on", start="ordered_on")]

@@ -105,3 +105,21 @@ def test_the_outcome_reports_read_the_nightly_rows(world, story, client_for):
     assert client_for(world.staff_jccc).get("/reports/run/readiness-now/").status_code == 404
     html = client_for(world.admin).get("/reports/run/readiness-now/?format=html").content.decode()
     assert "As checked on the night of Jun 9, 2026" in html
+
+
+def test_time_from_order_to_completion_per_program(world, story, client_for):
+    from community_service.services import order_close
+    from tests.factories.community_service import log
+
+    # The story's order: 100 hours ordered Jan 1; the rest credited and the order completed Jun 15.
+    log(story.order, story.place, dt.date(2026, 6, 12), "16.00", user=world.officer)
+    for day in range(2, 12):
+        log(story.order, story.place, dt.date(2026, 5, day), "8.00", user=world.officer)
+    order_close(order=story.order, user=world.officer, status="completed", closed_on=dt.date(2026, 6, 15))
+    rows = csv_rows(client_for(world.officer).get("/reports/run/completion-times/?format=csv&year=2026"))
+    assert ["Community service orders completed", "1", "165", "165"] in rows  # Jan 1 to Jun 15
+    assert ["Restitution and CVCF paid in full", "0", "—", "—"] in rows
+    nothing = csv_rows(client_for(world.officer_d10).get("/reports/run/completion-times/?format=csv&year=2026"))
+    assert ["Community service orders completed", "0", "—", "—"] in nothing
+    bad = client_for(world.officer).get("/reports/run/completion-times/?format=csv&year=1850")
+    assert bad.status_code == 200 and "Ensure this value is greater than or equal to 2000" in bad.content.decode()
