@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from core.audit import audit_log
 from core.choices import JobOutcome, OffenderStatus
+from core.dates import format_date, format_days
 from core.models import Alert, JobRun, Offender
 
 log = logging.getLogger(__name__)
@@ -223,7 +224,7 @@ def supervision_review(run_date: dt.date) -> int:
                     continue
                 what = "; ".join(i.text + (" (will not be met in time)" if i.late else "") for i in items)
                 news.setdefault(officer, []).append(
-                    f"{first} {last}, supervision ends {end:%b %-d, %Y}: {what or 'nothing left to do'}"
+                    f"{first} {last}, supervision ends {format_date(end)}: {what or 'nothing left to do'}"
                 )
             copy_rows(
                 Readiness,
@@ -260,7 +261,8 @@ def _readiness_alerts(run_date: dt.date, news: dict[int, list[str]]) -> dict[int
         [
             NewAlert(
                 user_id=officer,
-                title=f"{len(lines)} of your people end supervision within {READINESS_DAYS} days: check what is left",
+                title=f"{len(lines)} of your people end supervision within {format_days(READINESS_DAYS)}: "
+                "check what is left",
                 body="\n".join(lines),
                 link=link,
                 key=keys[officer],
@@ -285,7 +287,7 @@ def _readiness_emails(run_date: dt.date, fresh: dict[int, list[str]]) -> None:
         lines = fresh[officer.pk]
         messages.append(
             EmailMessage(
-                subject=f"RJ Admin: {len(lines)} of your people end supervision within {READINESS_DAYS} days",
+                subject=f"RJ Admin: {len(lines)} of your people end supervision within {format_days(READINESS_DAYS)}",
                 body=render_to_string(
                     "core/email/readiness.txt",
                     {
@@ -293,7 +295,7 @@ def _readiness_emails(run_date: dt.date, fresh: dict[int, list[str]]) -> None:
                         "as_of": run_date,
                         "lines": lines,
                         "site_url": settings.SITE_URL,
-                        "days": READINESS_DAYS,
+                        "within": format_days(READINESS_DAYS),
                     },
                 ),
                 to=[officer.email],

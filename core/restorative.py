@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Aggregate, Count, F, FloatField, Func, IntegerField
 
+from core.dates import format_date
 from core.registry import registry
 
 
@@ -146,12 +147,12 @@ def end_projection(projected: dt.date | None, end: dt.date | None, *, pace: str)
     if projected is None:
         text = f"No projection: nothing was done in {pace}."
         return (text + (" Supervision ends first." if end else ""), True)
-    text = f"At the pace of {pace}: done by {projected:%b %-d, %Y}"
+    text = f"At the pace of {pace}: done by {format_date(projected)}"
     if end is None:
         return text + ".", False
     if projected > end:
-        return f"{text}, after supervision ends ({end:%b %-d, %Y}).", True
-    return f"{text}, before supervision ends ({end:%b %-d, %Y}).", False
+        return f"{text}, after supervision ends ({format_date(end)}).", True
+    return f"{text}, before supervision ends ({format_date(end)}).", False
 
 
 # Time from order to completion (the statewide outcomes report) ---------------------------------------
@@ -221,8 +222,8 @@ def participation_block(*, label: str, items) -> list[Block]:
             headline=f"{label}: {hours:.2f} hours over {len(items)} entr{'ies' if len(items) != 1 else 'y'}.",
             facts=(
                 Fact("Hours", f"{hours:.2f}"),
-                Fact("From", f"{items[-1].date:%b %-d, %Y}"),
-                Fact("Latest", f"{items[0].date:%b %-d, %Y}"),
+                Fact("From", format_date(items[-1].date)),
+                Fact("Latest", format_date(items[0].date)),
             ),
             sources=tuple(sources),
         )

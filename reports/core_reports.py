@@ -13,6 +13,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.choices import OffenderStatus, Role
+from core.dates import format_date
 from core.forms import Form, ScopedFormMixin
 from core.models import District, Facility, Offender
 from core.querysets import VIEW
@@ -135,7 +136,7 @@ def readiness_now(user, params):
         for r in rows
     ]
     intro = (
-        f"As checked on the night of {night:%b %-d, %Y}: everyone whose supervision ends within 90 days."
+        f"As checked on the night of {format_date(night)}: everyone whose supervision ends within 90 days."
         if night
         else "The nightly readiness check has not run yet."
     )

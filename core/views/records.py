@@ -15,6 +15,7 @@ from django.views.generic import FormView, ListView
 
 from core import filters, forms, restorative, tables, timeline
 from core.choices import Role
+from core.dates import format_days
 from core.errors import form_errors_from
 from core.jobs import READINESS_DAYS
 from core.models import Facility, Offender, ProgressReport, Readiness, User
@@ -237,5 +238,7 @@ class ReadinessView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(night=self.night, show=self.show, title="Discharge readiness", days=READINESS_DAYS)
+        context.update(
+            night=self.night, show=self.show, title="Discharge readiness", within=format_days(READINESS_DAYS)
+        )
         return context
