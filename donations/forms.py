@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,7 +11,6 @@ from core.fields import WeightFormField
 from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.models import Facility, Organization
 from gardens import selectors as garden_selectors
-from gardens import services as garden_services
 
 from . import services
 from .models import POUND, Donation, Item
@@ -166,37 +163,6 @@ class SeasonReportForm(Form):
 
 
 # Who worked ----------------------------------------------------------------------------------------
-class WorkersForm(Form):
-    """The facility's roster: a box to tick and the hours for each person, saved through
-    ``services.production_workers_set`` (which checks the rules again). As gardens' form of the same name."""
-
-    def __init__(self, *args, roster, named: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roster = list(roster)
-        for person in self.roster:
-            hours = named.get(person.pk)
-            self.fields[f"w{person.pk}"] = forms.BooleanField(
-                label=garden_services.person_label(person), required=False, initial=hours is not None
-            )
-            self.fields[f"h{person.pk}"] = forms.DecimalField(label="Hours", required=False, initial=hours)
-
-    def rows(self):
-        return [(p, self[f"w{p.pk}"], self[f"h{p.pk}"]) for p in self.roster]
-
-    def clean(self):
-        data = super().clean()
-        for person in self.roster:
-            ticked, hours = data.get(f"w{person.pk}"), data.get(f"h{person.pk}")
-            if ticked and (problem := garden_services.worker_hours_problem(hours)):
-                self.add_error(f"h{person.pk}", f"{problem[0].upper()}{problem[1:]}.")
-            elif not ticked and hours is not None:
-                self.add_error(f"h{person.pk}", "Tick the person, or clear their hours.")
-        return data
-
-    def workers(self) -> list[tuple[int, Decimal]]:
-        return [(p.pk, self.cleaned_data[f"h{p.pk}"]) for p in self.roster if self.cleaned_data.get(f"w{p.pk}")]
-
-
 class ParticipationReportForm(ScopedFormMixin, Form):
     """A date range and the period the participation report groups by."""
 

@@ -19,7 +19,7 @@ from core.money import quantize
 from core.services import entry_void, lock_facilities
 from core.services import set_history as _set_history
 from core.units import one_decimal
-from gardens import services as garden_services
+from core.workers import named_totals_problems, replace_workers, workers_problems
 
 from . import selectors
 from .choices import DonationPurpose
@@ -286,7 +286,7 @@ def _check_named_workers(entry: ProductionLog, *, before_facility_id: int) -> No
                 "another facility."
             }
         )
-    problems = garden_services.named_totals_problems(
+    problems = named_totals_problems(
         people=len(named),
         hours=sum(named, Decimal("0")),
         volunteers=None,
@@ -301,7 +301,7 @@ def _check_named_workers(entry: ProductionLog, *, before_facility_id: int) -> No
 def production_workers_set(*, entry: ProductionLog, user, workers, reason: str = "") -> list[ProductionWorker]:
     """Name who worked on a production entry and their hours (``{person or id: hours}``, or pairs); replaces
     the list. Refused, with nothing stored, on the same rules as a harvest's workers
-    (``gardens.services.workers_problems``): a production entry counts no volunteers, so only its volunteer
+    (``core.workers.workers_problems``): a production entry counts no volunteers, so only its volunteer
     hours bound the named hours. A void entry is final."""
     pairs = list(workers.items()) if isinstance(workers, dict) else list(workers)
     pairs = [(getattr(p, "pk", p), h) for p, h in pairs]
@@ -309,7 +309,7 @@ def production_workers_set(*, entry: ProductionLog, user, workers, reason: str =
     if entry.voided_at is not None:
         raise ValidationError("A void entry cannot be corrected.")
     already = set(entry.workers.values_list("offender_id", flat=True))
-    problems, _ = garden_services.workers_problems(
+    problems, _ = workers_problems(
         facility=entry.facility,
         workers=pairs,
         already_named=already,
@@ -319,7 +319,7 @@ def production_workers_set(*, entry: ProductionLog, user, workers, reason: str =
     )
     if problems:
         raise ValidationError(problems)
-    return garden_services.replace_workers(
+    return replace_workers(
         entry=entry,
         model=ProductionWorker,
         parent_field="production",

@@ -22,7 +22,7 @@ from core.filters import scoped
 from core.models import Facility
 from core.money import quantize
 from core.pdf import pdf_response
-from core.querysets import ADD, CHANGE, VIEW, can, save_in_scope
+from core.querysets import ADD, VIEW, can, save_in_scope
 from core.registry import registry
 from core.rows import blank_row, bound_rows
 from core.units import one_decimal, to_tons
@@ -33,9 +33,8 @@ from core.views.generic import (
     ObjectListView,
     ObjectVoidView,
     ServiceErrorMixin,
-    scoped_object_or_404,
 )
-from gardens import selectors as garden_selectors
+from core.workers import WorkersView
 
 from . import forms, selectors, services
 from .models import Donation, Fundraiser, FundraiserPurchase, ProductionLog, Spoilage
@@ -285,40 +284,15 @@ class ProductionDetailView(ObjectDetailView):
         return context
 
 
-class ProductionWorkersView(LoginRequiredMixin, View):
+class ProductionWorkersView(WorkersView):
     """Who worked on a production entry: the facility's roster, a box and the hours per person (optional)."""
 
     model = ProductionLog
     template_name = "donations/production_workers.html"
+    related = ("facility", "item")
 
-    def setup_form(self, request, pk, data=None):
-        entry = scoped_object_or_404(ProductionLog, request.user, pk, CHANGE)
-        entry = ProductionLog.objects.select_related("facility", "item").get(pk=entry.pk)
-        named = dict(entry.workers.values_list("offender_id", "hours"))
-        people = garden_selectors.roster(facility_id=entry.facility_id, user=request.user, named_ids=named)
-        return entry, forms.WorkersForm(data, roster=people, named=named)
-
-    def render_page(self, entry, form, status=200):
-        context = {"object": entry, "form": form, "title": f"Who worked: {entry}"}
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, pk):
-        entry, form = self.setup_form(request, pk)
-        return self.render_page(entry, form)
-
-    def post(self, request, pk):
-        entry, form = self.setup_form(request, pk, request.POST)
-        if form.is_valid():
-            try:
-                saved = services.production_workers_set(entry=entry, user=request.user, workers=form.workers())
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                total = sum((w.hours for w in saved), 0)
-                messages.success(request, f"Saved who worked: {len(saved)} people, {total} hours.")
-                return redirect(entry.get_absolute_url())
-        return self.render_page(entry, form, status=400)
+    def save(self, entry, user, workers):
+        return services.production_workers_set(entry=entry, user=user, workers=workers)
 
 
 class ProductionEditView(ServiceErrorMixin, ObjectEditView):

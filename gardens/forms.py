@@ -15,7 +15,6 @@ from core.querysets import ADD
 
 from . import services
 from .models import MAX_HARVEST_LB, POUND, Crop, Garden
-from .services import person_label, worker_hours_problem
 
 
 def garden_label(garden: Garden) -> str:
@@ -134,43 +133,6 @@ class HarvestRowForm(Form):
 
 
 # Who worked -------------------------------------------------------------------------------------------
-class WorkersForm(Form):
-    """The facility's roster: a box to tick and the hours for each person. Saved through the entry's
-    ``*_workers_set`` service, which checks the rules again (facility, hours, totals)."""
-
-    def __init__(self, *args, roster, named: dict, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roster = list(roster)
-        for person in self.roster:
-            hours = named.get(person.pk)
-            self.fields[f"w{person.pk}"] = forms.BooleanField(
-                label=person_label(person), required=False, initial=hours is not None
-            )
-            self.fields[f"h{person.pk}"] = forms.DecimalField(
-                label="Hours",
-                required=False,
-                initial=hours,
-                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25", "min": "0", "max": "16"}),
-            )
-
-    def rows(self):
-        """(person, box, hours field) per person of the roster, for the template."""
-        return [(p, self[f"w{p.pk}"], self[f"h{p.pk}"]) for p in self.roster]
-
-    def clean(self):
-        data = super().clean()
-        for person in self.roster:
-            ticked, hours = data.get(f"w{person.pk}"), data.get(f"h{person.pk}")
-            if ticked and (problem := worker_hours_problem(hours)):
-                self.add_error(f"h{person.pk}", f"{problem[0].upper()}{problem[1:]}.")
-            elif not ticked and hours is not None:
-                self.add_error(f"h{person.pk}", "Tick the person, or clear their hours.")
-        return data
-
-    def workers(self) -> list[tuple[int, Decimal]]:
-        return [(p.pk, self.cleaned_data[f"h{p.pk}"]) for p in self.roster if self.cleaned_data.get(f"w{p.pk}")]
-
-
 class ParticipationReportForm(ScopedFormMixin, Form):
     """A date range and the period the participation report groups by."""
 

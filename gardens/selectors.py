@@ -16,8 +16,6 @@ from django.db.models import Count, DecimalField, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth, TruncYear
 from django.utils import timezone
 
-from core.choices import OffenderStatus
-from core.models import Offender
 from core.querysets import VIEW
 from core.units import ZERO_LB, one_decimal, to_tons
 
@@ -428,12 +426,3 @@ def participation_by_facility(*, user, start=None, end=None, by: str = "month") 
         }
         for r in rows
     ]
-
-
-def roster(*, facility_id: int, user, named_ids=()) -> list[Offender]:
-    """The people who may be named on an entry at a facility: those held there that ``user`` may see,
-    and anyone already named (moved since, say), by name. One query."""
-    held = Offender.objects.restrict(user, VIEW).filter(status=OffenderStatus.INCARCERATED, facility_id=facility_id)
-    if named_ids:
-        held = held | Offender.objects.filter(pk__in=list(named_ids))
-    return list(held.distinct().order_by("last_name", "first_name", "doc_id"))

@@ -15,12 +15,11 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from core.choices import OffenderStatus
-from core.models import Offender
 from core.services import entry_void, lock_facilities
 from core.services import set_history as _set_history
+from core.workers import named_totals_problems, replace_workers, workers_problems
 
-from .models import MAX_WORKER_HOURS, WORKER_HOURS_STEP, Crop, Garden, Harvest, HarvestWorker
+from .models import Crop, Garden, Harvest, HarvestWorker
 
 StockCheck = Callable[..., None]
 _stock_checks: list[StockCheck] = []
@@ -140,90 +139,6 @@ def harvest_void(*, harvest: Harvest, user, reason: str) -> Harvest:
 # The same rules serve craft production (donations.services.production_workers_set), which stands on this app.
 
 
-def person_label(offender) -> str:
-    return f"{offender.last_name}, {offender.first_name} ({offender.doc_id})"
-
-
-def worker_hours_problem(hours) -> str | None:
-    """What is wrong with one person's hours on one entry, or None: above 0, at most 16, two decimals."""
-    if hours is None:
-        return "enter their hours"
-    hours = Decimal(hours)
-    if hours <= 0:
-        return "enter hours above 0"
-    if hours > MAX_WORKER_HOURS:
-        return f"{hours} hours is more than {MAX_WORKER_HOURS} hours in a day"
-    if hours != hours.quantize(WORKER_HOURS_STEP):
-        return f"{hours} hours: use at most 2 decimal places"
-    return None
-
-
-def named_totals_problems(
-    *, people: int, hours: Decimal, volunteers: int | None, volunteer_hours: Decimal, noun: str
-) -> list[str]:
-    """The one rule between named workers and an entry's totals: the named people are at most the entry's
-    volunteers (when it counts them) and their hours at most its volunteer hours."""
-    problems = []
-    if volunteers is not None and people > volunteers:
-        problems.append(
-            f"You named {people} people but the {noun} counts {volunteers} volunteer(s). "
-            f"Raise the {noun}'s volunteers first, or name fewer people."
-        )
-    if hours > (volunteer_hours or 0):
-        problems.append(
-            f"The named people's hours ({hours}) are more than the {noun}'s volunteer hours "
-            f"({volunteer_hours or 0}). Raise the {noun}'s volunteer hours first, or enter fewer hours."
-        )
-    return problems
-
-
-def workers_problems(
-    *,
-    facility,
-    workers: list[tuple[int, object]],
-    already_named: set[int],
-    volunteers: int | None,
-    volunteer_hours: Decimal,
-    noun: str,
-) -> tuple[list[str], dict[int, Offender]]:
-    """Every problem with a list of (person id, hours) for an entry at ``facility``, and the people read.
-
-    A person newly named must be held at the facility (incarcerated there); one already named stays
-    even if moved since. Each person once; hours per ``worker_hours_problem``; totals per
-    ``named_totals_problems``."""
-    problems: list[str] = []
-    ids = [int(pk) for pk, _ in workers]
-    people = Offender.objects.in_bulk(ids)
-    seen: set[int] = set()
-    total = Decimal("0")
-    for pk, hours in workers:
-        pk = int(pk)
-        person = people.get(pk)
-        name = person_label(person) if person else f"Person #{pk}"
-        if person is None:
-            problems.append(f"{name} does not exist.")
-            continue
-        if pk in seen:
-            problems.append(f"{name} is named twice.")
-            continue
-        seen.add(pk)
-        if pk not in already_named and (
-            person.status != OffenderStatus.INCARCERATED or person.facility_id != facility.pk
-        ):
-            problems.append(f"{name} is not held at {facility.code}: only its people can be named.")
-        if problem := worker_hours_problem(hours):
-            problems.append(f"{name}: {problem}.")
-        else:
-            total += Decimal(hours)
-    if not problems:
-        problems.extend(
-            named_totals_problems(
-                people=len(seen), hours=total, volunteers=volunteers, volunteer_hours=volunteer_hours, noun=noun
-            )
-        )
-    return problems, people
-
-
 def _check_named_workers(harvest: Harvest, *, before_facility_id: int) -> None:
     """A corrected harvest keeps its named workers within its totals, and at its facility."""
     named = list(harvest.workers.values_list("hours", flat=True))
@@ -245,30 +160,6 @@ def _check_named_workers(harvest: Harvest, *, before_facility_id: int) -> None:
     )
     if problems:
         raise ValidationError(problems)
-
-
-def replace_workers(*, entry, model, parent_field: str, workers: list[tuple[int, Decimal]], user, reason: str):
-    """Make ``entry``'s named workers exactly ``workers``: update, add, remove (each with its history row)."""
-    current = {w.offender_id: w for w in model.objects.filter(**{parent_field: entry})}
-    wanted = {int(pk): Decimal(hours) for pk, hours in workers}
-    for pk, worker in current.items():
-        if pk not in wanted:
-            _set_history(worker, user, reason)
-            worker.delete()
-    saved = []
-    for pk, hours in wanted.items():
-        worker = current.get(pk)
-        if worker is not None and worker.hours == hours:
-            saved.append(worker)
-            continue
-        if worker is None:
-            worker = model(**{parent_field: entry}, offender_id=pk, hours=hours)
-        worker.hours = hours
-        worker.full_clean()
-        _set_history(worker, user, reason)
-        worker.save()
-        saved.append(worker)
-    return saved
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views import View
 
 from core.errors import form_errors_from
-from core.querysets import ADD, CHANGE, VIEW, can
+from core.querysets import ADD, VIEW, can
 from core.rows import MAX_ROWS, blank_row, bound_rows
 from core.units import one_decimal
 from core.views.generic import (
@@ -24,8 +24,8 @@ from core.views.generic import (
     ObjectListView,
     ObjectVoidView,
     ServiceErrorMixin,
-    scoped_object_or_404,
 )
+from core.workers import WorkersView
 
 from . import forms, selectors, services
 from .models import Crop, Harvest
@@ -57,40 +57,15 @@ class HarvestDetailView(ObjectDetailView):
         return context
 
 
-class HarvestWorkersView(LoginRequiredMixin, View):
+class HarvestWorkersView(WorkersView):
     """Who worked a harvest: the facility's roster, a box and the hours per person (optional)."""
 
     model = Harvest
     template_name = "gardens/harvest_workers.html"
+    related = ("facility", "garden", "crop")
 
-    def setup_form(self, request, pk, data=None):
-        harvest = scoped_object_or_404(Harvest, request.user, pk, CHANGE)
-        harvest = Harvest.objects.select_related("facility", "garden", "crop").get(pk=harvest.pk)
-        named = dict(harvest.workers.values_list("offender_id", "hours"))
-        people = selectors.roster(facility_id=harvest.facility_id, user=request.user, named_ids=named)
-        return harvest, forms.WorkersForm(data, roster=people, named=named)
-
-    def render_page(self, harvest, form, status=200):
-        context = {"object": harvest, "form": form, "title": f"Who worked: {harvest}"}
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, pk):
-        harvest, form = self.setup_form(request, pk)
-        return self.render_page(harvest, form)
-
-    def post(self, request, pk):
-        harvest, form = self.setup_form(request, pk, request.POST)
-        if form.is_valid():
-            try:
-                saved = services.harvest_workers_set(harvest=harvest, user=request.user, workers=form.workers())
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
-            else:
-                total = sum((w.hours for w in saved), 0)
-                messages.success(request, f"Saved who worked: {len(saved)} people, {total} hours.")
-                return redirect(harvest.get_absolute_url())
-        return self.render_page(harvest, form, status=400)
+    def save(self, entry, user, workers):
+        return services.harvest_workers_set(harvest=entry, user=user, workers=workers)
 
 
 class HarvestEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):

@@ -1,0 +1,229 @@
+"""People named on an entry with their hours: who worked a harvest day or a craft production entry
+(``gardens.HarvestWorker``, ``donations.ProductionWorker``), and the next app whose entries name people.
+
+What they share lives here, once: the rules (``worker_hours_problem``, ``named_totals_problems``,
+``workers_problems``), the write (``replace_workers``, each row with its history), the facility's
+roster (``roster``), the form (``WorkersForm``: a box and the hours per person) and the page
+(``WorkersView``, with ``core/includes/worker_roster.html`` and ``static/js/worker_roster.js``). An
+app's ``<entry>_workers_set`` service locks the entry, calls ``workers_problems`` with its totals and
+``replace_workers``; its view subclasses ``WorkersView`` and names that service.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views import View
+
+from core.choices import OffenderStatus
+from core.forms import Form
+from core.models import Offender
+from core.querysets import CHANGE, VIEW
+from core.services import set_history as _set_history
+
+MAX_WORKER_HOURS = Decimal("16")
+WORKER_HOURS_STEP = Decimal("0.01")
+
+
+def person_label(offender) -> str:
+    return f"{offender.last_name}, {offender.first_name} ({offender.doc_id})"
+
+
+def worker_hours_problem(hours) -> str | None:
+    """What is wrong with one person's hours on one entry, or None: above 0, at most 16, two decimals."""
+    if hours is None:
+        return "enter their hours"
+    hours = Decimal(hours)
+    if hours <= 0:
+        return "enter hours above 0"
+    if hours > MAX_WORKER_HOURS:
+        return f"{hours} hours is more than {MAX_WORKER_HOURS} hours in a day"
+    if hours != hours.quantize(WORKER_HOURS_STEP):
+        return f"{hours} hours: use at most 2 decimal places"
+    return None
+
+
+def named_totals_problems(
+    *, people: int, hours: Decimal, volunteers: int | None, volunteer_hours: Decimal, noun: str
+) -> list[str]:
+    """The one rule between named workers and an entry's totals: the named people are at most the entry's
+    volunteers (when it counts them) and their hours at most its volunteer hours."""
+    problems = []
+    if volunteers is not None and people > volunteers:
+        problems.append(
+            f"You named {people} people but the {noun} counts {volunteers} volunteer(s). "
+            f"Raise the {noun}'s volunteers first, or name fewer people."
+        )
+    if hours > (volunteer_hours or 0):
+        problems.append(
+            f"The named people's hours ({hours}) are more than the {noun}'s volunteer hours "
+            f"({volunteer_hours or 0}). Raise the {noun}'s volunteer hours first, or enter fewer hours."
+        )
+    return problems
+
+
+def workers_problems(
+    *,
+    facility,
+    workers: list[tuple[int, object]],
+    already_named: set[int],
+    volunteers: int | None,
+    volunteer_hours: Decimal,
+    noun: str,
+) -> tuple[list[str], dict[int, Offender]]:
+    """Every problem with a list of (person id, hours) for an entry at ``facility``, and the people read.
+
+    A person newly named must be held at the facility (incarcerated there); one already named stays
+    even if moved since. Each person once; hours per ``worker_hours_problem``; totals per
+    ``named_totals_problems``."""
+    problems: list[str] = []
+    ids = [int(pk) for pk, _ in workers]
+    people = Offender.objects.in_bulk(ids)
+    seen: set[int] = set()
+    total = Decimal("0")
+    for pk, hours in workers:
+        pk = int(pk)
+        person = people.get(pk)
+        name = person_label(person) if person else f"Person #{pk}"
+        if person is None:
+            problems.append(f"{name} does not exist.")
+            continue
+        if pk in seen:
+            problems.append(f"{name} is named twice.")
+            continue
+        seen.add(pk)
+        if pk not in already_named and (
+            person.status != OffenderStatus.INCARCERATED or person.facility_id != facility.pk
+        ):
+            problems.append(f"{name} is not held at {facility.code}: only its people can be named.")
+        if problem := worker_hours_problem(hours):
+            problems.append(f"{name}: {problem}.")
+        else:
+            total += Decimal(hours)
+    if not problems:
+        problems.extend(
+            named_totals_problems(
+                people=len(seen), hours=total, volunteers=volunteers, volunteer_hours=volunteer_hours, noun=noun
+            )
+        )
+    return problems, people
+
+
+def replace_workers(*, entry, model, parent_field: str, workers: list[tuple[int, Decimal]], user, reason: str):
+    """Make ``entry``'s named workers exactly ``workers``: update, add, remove (each with its history row)."""
+    current = {w.offender_id: w for w in model.objects.filter(**{parent_field: entry})}
+    wanted = {int(pk): Decimal(hours) for pk, hours in workers}
+    for pk, worker in current.items():
+        if pk not in wanted:
+            _set_history(worker, user, reason)
+            worker.delete()
+    saved = []
+    for pk, hours in wanted.items():
+        worker = current.get(pk)
+        if worker is not None and worker.hours == hours:
+            saved.append(worker)
+            continue
+        if worker is None:
+            worker = model(**{parent_field: entry}, offender_id=pk, hours=hours)
+        worker.hours = hours
+        worker.full_clean()
+        _set_history(worker, user, reason)
+        worker.save()
+        saved.append(worker)
+    return saved
+
+
+def roster(*, facility_id: int, user, named_ids=()) -> list[Offender]:
+    """The people who may be named on an entry at a facility: those held there that ``user`` may see,
+    and anyone already named (moved since, say), by name. One query."""
+    held = Offender.objects.restrict(user, VIEW).filter(status=OffenderStatus.INCARCERATED, facility_id=facility_id)
+    if named_ids:
+        held = held | Offender.objects.filter(pk__in=list(named_ids))
+    return list(held.distinct().order_by("last_name", "first_name", "doc_id"))
+
+
+class WorkersForm(Form):
+    """The facility's roster: a box to tick and the hours for each person. Saved through the entry's
+    ``*_workers_set`` service, which checks the rules again (facility, hours, totals)."""
+
+    def __init__(self, *args, roster, named: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roster = list(roster)
+        for person in self.roster:
+            hours = named.get(person.pk)
+            self.fields[f"w{person.pk}"] = forms.BooleanField(
+                label=person_label(person), required=False, initial=hours is not None
+            )
+            self.fields[f"h{person.pk}"] = forms.DecimalField(
+                label="Hours",
+                required=False,
+                initial=hours,
+                widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.25", "min": "0", "max": "16"}),
+            )
+
+    def rows(self):
+        """(person, box, hours field) per person of the roster, for the template."""
+        return [(p, self[f"w{p.pk}"], self[f"h{p.pk}"]) for p in self.roster]
+
+    def clean(self):
+        data = super().clean()
+        for person in self.roster:
+            ticked, hours = data.get(f"w{person.pk}"), data.get(f"h{person.pk}")
+            if ticked and (problem := worker_hours_problem(hours)):
+                self.add_error(f"h{person.pk}", f"{problem[0].upper()}{problem[1:]}.")
+            elif not ticked and hours is not None:
+                self.add_error(f"h{person.pk}", "Tick the person, or clear their hours.")
+        return data
+
+    def workers(self) -> list[tuple[int, Decimal]]:
+        return [(p.pk, self.cleaned_data[f"h{p.pk}"]) for p in self.roster if self.cleaned_data.get(f"w{p.pk}")]
+
+
+class WorkersView(LoginRequiredMixin, View):
+    """Who worked on an entry: the facility's roster, a box and the hours per person (optional).
+
+    A subclass names ``model``, ``template_name``, ``related`` (what the page prints of the entry) and
+    ``save(entry, user, workers)``, the app's ``*_workers_set`` service."""
+
+    model = None
+    template_name = ""
+    related: tuple[str, ...] = ("facility",)
+
+    def save(self, entry, user, workers):
+        raise NotImplementedError
+
+    def setup_form(self, request, pk, data=None):
+        from core.views.generic import scoped_object_or_404
+
+        entry = scoped_object_or_404(self.model, request.user, pk, CHANGE)
+        entry = self.model.objects.select_related(*self.related).get(pk=entry.pk)
+        named = dict(entry.workers.values_list("offender_id", "hours"))
+        people = roster(facility_id=entry.facility_id, user=request.user, named_ids=named)
+        return entry, WorkersForm(data, roster=people, named=named)
+
+    def render_page(self, entry, form, status=200):
+        context = {"object": entry, "form": form, "title": f"Who worked: {entry}"}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        entry, form = self.setup_form(request, pk)
+        return self.render_page(entry, form)
+
+    def post(self, request, pk):
+        entry, form = self.setup_form(request, pk, request.POST)
+        if form.is_valid():
+            try:
+                saved = self.save(entry, request.user, form.workers())
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                total = sum((w.hours for w in saved), 0)
+                messages.success(request, f"Saved who worked: {len(saved)} people, {total} hours.")
+                return redirect(entry.get_absolute_url())
+        return self.render_page(entry, form, status=400)
