@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -182,6 +183,24 @@ class WorkersForm(Form):
 
     def workers(self) -> list[tuple[int, Decimal]]:
         return [(p.pk, self.cleaned_data[f"h{p.pk}"]) for p in self.roster if self.cleaned_data.get(f"w{p.pk}")]
+
+
+def dated_between(qs, start, end, *, path: str):
+    """Named workers of entries dated from ``start`` to ``end`` (either may be None); ``path`` is the
+    entry's date (``harvest__date``)."""
+    if start is not None:
+        qs = qs.filter(**{f"{path}__gte": start})
+    if end is not None:
+        qs = qs.filter(**{f"{path}__lte": end})
+    return qs
+
+
+def hours_by_person(workers, offender_ids, *, path: str, start=None, end=None) -> dict[int, Decimal]:
+    """Hours each person worked on the ``workers`` rows (standing entries, scoped by the caller), in one
+    query, from ``start`` to ``end`` when given."""
+    qs = dated_between(workers.filter(offender_id__any=list(offender_ids)), start, end, path=path)
+    rows = qs.order_by().values("offender_id").annotate(total=Sum("hours"))
+    return {r["offender_id"]: r["total"].quantize(WORKER_HOURS_STEP) for r in rows}
 
 
 class WorkersView(LoginRequiredMixin, View):

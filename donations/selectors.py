@@ -27,6 +27,7 @@ from core.money import ZERO as ZERO_USD
 from core.money import quantize
 from core.querysets import VIEW
 from core.units import ZERO_LB, one_decimal, to_tons
+from core.workers import dated_between, hours_by_person
 from gardens import selectors as garden_selectors
 
 from .choices import ItemCategory
@@ -505,19 +506,9 @@ def standing_workers(user=None):
     return qs.restrict(user, VIEW) if user is not None else qs
 
 
-def _between(qs, start, end):
-    if start is not None:
-        qs = qs.filter(production__date__gte=start)
-    if end is not None:
-        qs = qs.filter(production__date__lte=end)
-    return qs
-
-
 def participation_hours(offender_ids, *, user=None, start=None, end=None) -> dict[int, Decimal]:
     """Hours each person worked on standing production entries (one query), from ``start`` to ``end``."""
-    qs = _between(standing_workers(user).filter(offender_id__in=list(offender_ids)), start, end)
-    rows = qs.order_by().values("offender_id").annotate(total=Sum("hours"))
-    return {r["offender_id"]: r["total"].quantize(HOURS) for r in rows}
+    return hours_by_person(standing_workers(user), offender_ids, path="production__date", start=start, end=end)
 
 
 def participation_items(offender, user) -> list[ParticipationItem]:
@@ -546,7 +537,7 @@ def participation_by_facility(*, user, start=None, end=None, by: str = "month") 
     """Hours and people (distinct) on standing production entries by facility and month (or year)."""
     trunc = TruncYear if by == "year" else TruncMonth
     rows = (
-        _between(standing_workers(user), start, end)
+        dated_between(standing_workers(user), start, end, path="production__date")
         .order_by()
         .annotate(period=trunc("production__date"))
         .values("production__facility__code", "production__facility__name", "period")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from core.querysets import VIEW
 from core.units import ZERO_LB, one_decimal, to_tons
+from core.workers import dated_between, hours_by_person
 
 from .models import Crop, Garden, Harvest, HarvestWorker, Season
 
@@ -366,19 +367,9 @@ def standing_workers(user=None):
     return qs.restrict(user, VIEW) if user is not None else qs
 
 
-def _between(qs, start, end, path="harvest__date"):
-    if start is not None:
-        qs = qs.filter(**{f"{path}__gte": start})
-    if end is not None:
-        qs = qs.filter(**{f"{path}__lte": end})
-    return qs
-
-
 def participation_hours(offender_ids, *, user=None, start=None, end=None) -> dict[int, Decimal]:
     """Hours each person worked on standing harvests (one query), from ``start`` to ``end`` when given."""
-    qs = _between(standing_workers(user).filter(offender_id__in=list(offender_ids)), start, end)
-    rows = qs.order_by().values("offender_id").annotate(total=Sum("hours"))
-    return {r["offender_id"]: r["total"].quantize(HOURS) for r in rows}
+    return hours_by_person(standing_workers(user), offender_ids, path="harvest__date", start=start, end=end)
 
 
 def participation_items(offender, user) -> list[ParticipationItem]:
@@ -408,7 +399,7 @@ def participation_by_facility(*, user, start=None, end=None, by: str = "month") 
 
     Rows: ``{"facility": "JCCC", "facility_name": ..., "period": date, "people": n, "hours": Decimal}``."""
     trunc = TruncYear if by == "year" else TruncMonth
-    qs = _between(standing_workers(user), start, end)
+    qs = dated_between(standing_workers(user), start, end, path="harvest__date")
     rows = (
         qs.order_by()
         .annotate(period=trunc("harvest__date"))
