@@ -201,7 +201,7 @@ def readiness_at_discharge(user, params):
     }
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, required=False, help_text="Empty: this year.")
 
 
