@@ -13,47 +13,44 @@ from core.querysets import VIEW
 from core.restorative import Block, Fact, Source, Tone, Unmet
 
 from .choices import EnrollmentStatus, ReferralStatus
-from .models import CourseProgress, Enrollment, Referral, ScheduledSession
+from .models import Enrollment, Referral
 
 PROGRAM = "classes"
 TITLE = "Impact of Crime on Victims class"
 
 
-def _lacking(courses) -> tuple[dict[int, set[int]], dict[int, list[int]]]:
-    """The topics each course still lacks (one query on the kept progress)."""
-    found: dict[int, set[int]] = defaultdict(set)
-    rows = CourseProgress.objects.filter(course__in=list(courses)).values_list(
-        "course", "topic_id", "needed", "credited"
-    )
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for course, topic, needed, credited in rows:
-        totals[course][0] += 1
-        if credited < needed:
-            found[course].add(topic)
-        else:
-            totals[course][1] += 1
-    return found, totals
+# Each active enrollment of the people: its topics, how many still lack hours, and whether one of those is
+# not scheduled in the person's offering between the day after D and the end of supervision (the first
+# session of each offering and topic still to come, joined by hash rather than looked up a row at a time).
+# From the progress the services keep (``CourseProgress``).
+PROGRESS_SQL = """
+WITH people AS (
+    SELECT * FROM unnest(%(ids)s::bigint[], %(ends)s::date[]) AS x(offender_id, end_on)
+), next AS (
+    SELECT offering_id, topic_id, MIN(date) AS first_on
+      FROM classes_scheduledsession WHERE date > %(d)s GROUP BY offering_id, topic_id
+)
+SELECT e.id, e.offender_id, COUNT(*) AS topics,
+       COUNT(*) FILTER (WHERE p.credited < p.needed) AS lacking,
+       COALESCE(BOOL_OR(p.credited < p.needed
+                        AND (n.first_on IS NULL OR (x.end_on IS NOT NULL AND n.first_on > x.end_on))), false) AS late
+  FROM classes_enrollment e
+  JOIN people x ON x.offender_id = e.offender_id
+  JOIN classes_courseprogress p ON p.course = e.course
+  LEFT JOIN next n ON n.offering_id = e.offering_id AND n.topic_id = p.topic_id
+ WHERE e.status = 'enrolled'
+ GROUP BY e.offender_id, e.id
+"""
 
 
-def _unscheduled(enrollments, lacking, ends: dict[int, dt.date | None], as_of: dt.date) -> set[int]:
-    """The enrollments with a lacking topic that their offering does not hold between tomorrow and the
-    end of the person's supervision (one query)."""
-    offered: dict[int, dict[int, dt.date]] = defaultdict(dict)
-    for offering, topic, day in (
-        ScheduledSession.objects.filter(offering_id__in={e.offering_id for e in enrollments}, date__gt=as_of)
-        .order_by("date")
-        .values_list("offering_id", "topic_id", "date")
-    ):
-        offered[offering].setdefault(topic, day)
-    late = set()
-    for e in enrollments:
-        end = ends.get(e.offender_id)
-        for topic in lacking.get(e.course, ()):
-            day = offered[e.offering_id].get(topic)
-            if day is None or (end is not None and day > end):
-                late.add(e.pk)
-                break
-    return late
+def _progress(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, tuple[int, int, int, bool]]:
+    """``{enrollment id: (offender id, topics, lacking, late)}`` of the people's active enrollments (one query)."""
+    from django.db import connection
+
+    ids = list(people)
+    with connection.cursor() as cursor:
+        cursor.execute(PROGRESS_SQL, {"ids": ids, "ends": [people[i] for i in ids], "d": as_of})
+        return {row[0]: row[1:] for row in cursor.fetchall()}
 
 
 def summary(offender, user, as_of: dt.date) -> list[Block]:
@@ -71,9 +68,7 @@ def summary(offender, user, as_of: dt.date) -> list[Block]:
     )
     if not enrollments and not waiting:
         return []
-    active = [e for e in enrollments if e.status == EnrollmentStatus.ENROLLED]
-    lacking, totals = _lacking({e.course for e in active})
-    late_ids = _unscheduled(active, lacking, {offender.pk: offender.supervision_end_date}, as_of) if active else set()
+    progress = _progress({offender.pk: offender.supervision_end_date}, as_of) if enrollments else {}
     blocks = []
     for e in enrollments:
         where = e.offering.facility.name
@@ -90,9 +85,8 @@ def summary(offender, user, as_of: dt.date) -> list[Block]:
                 )
             )
             continue
-        topics, done = totals.get(e.course, [0, 0])
-        left = len(lacking.get(e.course, ()))
-        late = e.pk in late_ids
+        _, topics, left, late = progress.get(e.pk, (offender.pk, 0, 0, False))
+        done = topics - left
         blocks.append(
             Block(
                 program=PROGRAM,
@@ -124,40 +118,15 @@ def summary(offender, user, as_of: dt.date) -> list[Block]:
     return blocks
 
 
-# Each active enrollment of the people with topics still lacking: how many, and whether one of them is
-# not scheduled in the person's offering between the day after D and the end of supervision (the first
-# session of each offering and topic still to come, joined by hash rather than looked up a row at a time).
-UNMET_SQL = """
-WITH people AS (
-    SELECT * FROM unnest(%(ids)s::bigint[], %(ends)s::date[]) AS x(offender_id, end_on)
-), next AS (
-    SELECT offering_id, topic_id, MIN(date) AS first_on
-      FROM classes_scheduledsession WHERE date > %(d)s GROUP BY offering_id, topic_id
-)
-SELECT e.offender_id, COUNT(*) AS lacking,
-       BOOL_OR(n.first_on IS NULL OR (x.end_on IS NOT NULL AND n.first_on > x.end_on)) AS late
-  FROM classes_enrollment e
-  JOIN people x ON x.offender_id = e.offender_id
-  JOIN classes_courseprogress p ON p.course = e.course AND p.credited < p.needed
-  LEFT JOIN next n ON n.offering_id = e.offering_id AND n.topic_id = p.topic_id
- WHERE e.status = 'enrolled'
- GROUP BY e.offender_id, e.id
-"""
-
-
 def unmet(people: dict[int, dt.date | None], as_of: dt.date) -> dict[int, list[Unmet]]:
     """Each active enrollment not yet complete (late when a lacking topic is not scheduled before the end
     of supervision), and each person still waiting and not enrolled: two queries."""
-    from django.db import connection
-
-    ids = list(people)
     found: dict[int, list[Unmet]] = defaultdict(list)
-    with connection.cursor() as cursor:
-        cursor.execute(UNMET_SQL, {"ids": ids, "ends": [people[i] for i in ids], "d": as_of})
-        for offender_id, left, late in cursor.fetchall():
+    for offender_id, _, left, late in _progress(people, as_of).values():
+        if left:
             found[offender_id].append(Unmet(PROGRAM, f"Class: {left} topic{'s' if left != 1 else ''} left", late))
     waiting = (
-        Referral.objects.filter(offender_id__any=ids, status=ReferralStatus.WAITING)
+        Referral.objects.filter(offender_id__any=list(people), status=ReferralStatus.WAITING)
         .exclude(offender__class_enrollments__status=EnrollmentStatus.ENROLLED)
         .values_list("offender_id", flat=True)
         .distinct()

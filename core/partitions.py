@@ -28,6 +28,16 @@ from psycopg import sql
 from core import freshness
 
 
+def tune_session(cursor, *, work_mem: str | None = None) -> None:
+    """For a nightly batch statement, inside a transaction: PostgreSQL's JIT would spend longer compiling
+    (its cost estimates for the engines' CTEs are far too high) than the query takes to run, and a
+    nightly batch may sort and hash in memory rather than on disk. ``SET LOCAL`` ends with the
+    transaction."""
+    cursor.execute("SET LOCAL jit = off")
+    if work_mem:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+
+
 def night_partition(table: str, night: dt.date) -> str:
     """The name of ``table``'s partition for ``night``."""
     return f"{table}_{night:%Y%m%d}"
@@ -59,16 +69,12 @@ def night_write(
     its parameters, a list or a dict). Replaces the night's partition if there is one. Call it
     inside the job's transaction; returns (rows written, whether it replaced a partition).
 
-    For the rest of the transaction, JIT is off (PostgreSQL would spend longer compiling such a
-    statement than running it) and ``work_mem`` is as given, so the night's sorts and hashes stay
-    in memory."""
+    For the rest of the transaction the session is tuned for the batch (``tune_session``)."""
     partition = night_partition(table, night)
     fresh = f"{partition}_new"
     literal = sql.SQL("DATE {}").format(sql.Literal(night.isoformat()))
     with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL jit = off")
-        if work_mem:
-            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
+        tune_session(cursor, work_mem=work_mem)
         columns = _columns(cursor, table)
         checks = _checks(cursor, table)
         cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [partition])

@@ -11,6 +11,7 @@ app's ``<entry>_workers_set`` service locks the entry, calls ``workers_problems`
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 from django import forms
@@ -185,6 +186,72 @@ class WorkersForm(Form):
         return [(p.pk, self.cleaned_data[f"h{p.pk}"]) for p in self.roster if self.cleaned_data.get(f"w{p.pk}")]
 
 
+def named_workers_check(entry, *, before_facility_id: int, volunteers, field: str, noun: str, elsewhere: str) -> None:
+    """A corrected entry keeps its named workers within its totals (``volunteers``: the entry's count,
+    or None when it counts none) and at its facility: moving it under ``field`` is refused while it
+    names people (``elsewhere`` ends the sentence: "another facility's garden")."""
+    named = list(entry.workers.values_list("hours", flat=True))
+    if not named:
+        return
+    if entry.facility_id != before_facility_id:
+        raise ValidationError(
+            {
+                field: f"This {noun} names people who worked at its facility: remove them before moving it to "
+                f"{elsewhere}."
+            }
+        )
+    problems = named_totals_problems(
+        people=len(named),
+        hours=sum(named, Decimal("0")),
+        volunteers=volunteers,
+        volunteer_hours=entry.volunteer_hours,
+        noun=noun,
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+def workers_set(
+    *,
+    model,
+    entry,
+    worker_model,
+    parent_field: str,
+    user,
+    workers,
+    reason: str,
+    counts_volunteers: bool,
+    noun: str,
+    void_message: str,
+):
+    """Name who worked on ``entry`` (a ``model`` row) and their hours (``{person or id: hours}``, or pairs),
+    replacing the list; the caller's transaction. Refused, with nothing stored, per ``workers_problems``;
+    a void entry is final (``void_message``)."""
+    pairs = list(workers.items()) if isinstance(workers, Mapping) else list(workers)
+    pairs = [(getattr(p, "pk", p), h) for p, h in pairs]
+    entry = model.objects.select_for_update().select_related("facility").get(pk=entry.pk)
+    if entry.voided_at is not None:
+        raise ValidationError(void_message)
+    problems, _ = workers_problems(
+        facility=entry.facility,
+        workers=pairs,
+        already_named=set(entry.workers.values_list("offender_id", flat=True)),
+        volunteers=entry.volunteers if counts_volunteers else None,
+        volunteer_hours=entry.volunteer_hours,
+        noun=noun,
+    )
+    if problems:
+        raise ValidationError(problems)
+    return replace_workers(
+        entry=entry,
+        model=worker_model,
+        parent_field=parent_field,
+        workers=pairs,
+        user=user,
+        reason=reason or "Who worked",
+    )
+
+
 def dated_between(qs, start, end, *, path: str):
     """Named workers of entries dated from ``start`` to ``end`` (either may be None); ``path`` is the
     entry's date (``harvest__date``)."""
@@ -206,15 +273,14 @@ def hours_by_person(workers, offender_ids, *, path: str, start=None, end=None) -
 class WorkersView(LoginRequiredMixin, View):
     """Who worked on an entry: the facility's roster, a box and the hours per person (optional).
 
-    A subclass names ``model``, ``template_name``, ``related`` (what the page prints of the entry) and
-    ``save(entry, user, workers)``, the app's ``*_workers_set`` service."""
+    A subclass names ``model``, ``template_name``, ``related`` (what the page prints of the entry),
+    ``service``, the app's ``*_workers_set`` service, and ``entry_arg``, the name it takes the entry by."""
 
     model = None
     template_name = ""
     related: tuple[str, ...] = ("facility",)
-
-    def save(self, entry, user, workers):
-        raise NotImplementedError
+    service = None
+    entry_arg = "entry"
 
     def setup_form(self, request, pk, data=None):
         from core.views.generic import scoped_object_or_404
@@ -237,7 +303,7 @@ class WorkersView(LoginRequiredMixin, View):
         entry, form = self.setup_form(request, pk, request.POST)
         if form.is_valid():
             try:
-                saved = self.save(entry, request.user, form.workers())
+                saved = type(self).service(**{self.entry_arg: entry}, user=request.user, workers=form.workers())
             except ValidationError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)

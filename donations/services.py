@@ -19,7 +19,7 @@ from core.money import quantize
 from core.services import entry_void, lock_facilities
 from core.services import set_history as _set_history
 from core.units import one_decimal
-from core.workers import named_totals_problems, replace_workers, workers_problems
+from core.workers import named_workers_check, workers_set
 
 from . import selectors
 from .choices import DonationPurpose
@@ -257,7 +257,14 @@ def production_correct(*, entry: ProductionLog, user, reason: str = "", **change
     for name, value in changes.items():
         setattr(current, name, value)
     current.full_clean()
-    _check_named_workers(current, before_facility_id=before[0])
+    named_workers_check(
+        current,
+        before_facility_id=before[0],
+        volunteers=None,
+        field="facility",
+        noun="entry",
+        elsewhere="another facility",
+    )
     _set_history(current, user, reason or "Corrected")
     current.save()
     for facility_id, item_id in {before, (current.facility_id, current.item_id)}:
@@ -274,58 +281,23 @@ def production_void(*, entry: ProductionLog, user, reason: str) -> ProductionLog
 
 
 # Who worked on a production entry: the rules are the harvests' (gardens.services) -------------------
-def _check_named_workers(entry: ProductionLog, *, before_facility_id: int) -> None:
-    """A corrected entry keeps its named hours within its volunteer hours, and its people at its facility."""
-    named = list(entry.workers.values_list("hours", flat=True))
-    if not named:
-        return
-    if entry.facility_id != before_facility_id:
-        raise ValidationError(
-            {
-                "facility": "This entry names people who worked at its facility: remove them before moving it to "
-                "another facility."
-            }
-        )
-    problems = named_totals_problems(
-        people=len(named),
-        hours=sum(named, Decimal("0")),
-        volunteers=None,
-        volunteer_hours=entry.volunteer_hours,
-        noun="entry",
-    )
-    if problems:
-        raise ValidationError(problems)
-
-
 @transaction.atomic
 def production_workers_set(*, entry: ProductionLog, user, workers, reason: str = "") -> list[ProductionWorker]:
     """Name who worked on a production entry and their hours (``{person or id: hours}``, or pairs); replaces
     the list. Refused, with nothing stored, on the same rules as a harvest's workers
     (``core.workers.workers_problems``): a production entry counts no volunteers, so only its volunteer
     hours bound the named hours. A void entry is final."""
-    pairs = list(workers.items()) if isinstance(workers, dict) else list(workers)
-    pairs = [(getattr(p, "pk", p), h) for p, h in pairs]
-    entry = ProductionLog.objects.select_for_update().select_related("facility").get(pk=entry.pk)
-    if entry.voided_at is not None:
-        raise ValidationError("A void entry cannot be corrected.")
-    already = set(entry.workers.values_list("offender_id", flat=True))
-    problems, _ = workers_problems(
-        facility=entry.facility,
-        workers=pairs,
-        already_named=already,
-        volunteers=None,
-        volunteer_hours=entry.volunteer_hours,
-        noun="entry",
-    )
-    if problems:
-        raise ValidationError(problems)
-    return replace_workers(
+    return workers_set(
+        model=ProductionLog,
         entry=entry,
-        model=ProductionWorker,
+        worker_model=ProductionWorker,
         parent_field="production",
-        workers=pairs,
         user=user,
-        reason=reason or "Who worked",
+        workers=workers,
+        reason=reason,
+        counts_volunteers=False,
+        noun="entry",
+        void_message="A void entry cannot be corrected.",
     )
 
 

@@ -291,8 +291,8 @@ class ProductionWorkersView(WorkersView):
     template_name = "donations/production_workers.html"
     related = ("facility", "item")
 
-    def save(self, entry, user, workers):
-        return services.production_workers_set(entry=entry, user=user, workers=workers)
+    service = services.production_workers_set
+    entry_arg = "entry"
 
 
 class ProductionEditView(ServiceErrorMixin, ObjectEditView):

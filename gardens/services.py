@@ -17,7 +17,7 @@ from django.db import transaction
 
 from core.services import entry_void, lock_facilities
 from core.services import set_history as _set_history
-from core.workers import named_totals_problems, replace_workers, workers_problems
+from core.workers import named_workers_check, workers_set
 
 from .models import Crop, Garden, Harvest, HarvestWorker
 
@@ -120,7 +120,14 @@ def harvest_correct(*, harvest: Harvest, user, reason: str = "", **changes) -> H
     original.facility_id = original.garden.facility_id
     original.note = (original.note or "").strip()
     original.full_clean()
-    _check_named_workers(original, before_facility_id=before[0])
+    named_workers_check(
+        original,
+        before_facility_id=before[0],
+        volunteers=original.volunteers,
+        field="garden",
+        noun="harvest",
+        elsewhere="another facility's garden",
+    )
     _set_history(original, user, reason or "Corrected")
     original.save()
     _check_stock({before, (original.facility_id, original.crop_id)})
@@ -139,29 +146,6 @@ def harvest_void(*, harvest: Harvest, user, reason: str) -> Harvest:
 # The same rules serve craft production (donations.services.production_workers_set), which stands on this app.
 
 
-def _check_named_workers(harvest: Harvest, *, before_facility_id: int) -> None:
-    """A corrected harvest keeps its named workers within its totals, and at its facility."""
-    named = list(harvest.workers.values_list("hours", flat=True))
-    if not named:
-        return
-    if harvest.facility_id != before_facility_id:
-        raise ValidationError(
-            {
-                "garden": "This harvest names people who worked at its facility: remove them before moving it to "
-                "another facility's garden."
-            }
-        )
-    problems = named_totals_problems(
-        people=len(named),
-        hours=sum(named, Decimal("0")),
-        volunteers=harvest.volunteers,
-        volunteer_hours=harvest.volunteer_hours,
-        noun="harvest",
-    )
-    if problems:
-        raise ValidationError(problems)
-
-
 @transaction.atomic
 def harvest_workers_set(
     *, harvest: Harvest, user, workers: Mapping | list[tuple[int, Decimal]], reason: str = ""
@@ -171,27 +155,15 @@ def harvest_workers_set(
     Refused, with nothing stored, when a new person is not held at the harvest's facility, hours are not
     above 0 and at most 16 with two decimals, a person is named twice, or the named people or hours exceed
     the harvest's volunteers or volunteer hours. A void harvest is final."""
-    pairs = list(workers.items()) if isinstance(workers, Mapping) else list(workers)
-    pairs = [(getattr(p, "pk", p), h) for p, h in pairs]
-    harvest = Harvest.objects.select_for_update().select_related("facility").get(pk=harvest.pk)
-    if harvest.voided_at is not None:
-        raise ValidationError("A voided entry cannot be corrected.")
-    already = set(harvest.workers.values_list("offender_id", flat=True))
-    problems, _ = workers_problems(
-        facility=harvest.facility,
-        workers=pairs,
-        already_named=already,
-        volunteers=harvest.volunteers,
-        volunteer_hours=harvest.volunteer_hours,
-        noun="harvest",
-    )
-    if problems:
-        raise ValidationError(problems)
-    return replace_workers(
+    return workers_set(
+        model=Harvest,
         entry=harvest,
-        model=HarvestWorker,
+        worker_model=HarvestWorker,
         parent_field="harvest",
-        workers=pairs,
         user=user,
-        reason=reason or "Who worked",
+        workers=workers,
+        reason=reason,
+        counts_volunteers=True,
+        noun="harvest",
+        void_message="A voided entry cannot be corrected.",
     )

@@ -64,8 +64,8 @@ class HarvestWorkersView(WorkersView):
     template_name = "gardens/harvest_workers.html"
     related = ("facility", "garden", "crop")
 
-    def save(self, entry, user, workers):
-        return services.harvest_workers_set(harvest=entry, user=user, workers=workers)
+    service = services.harvest_workers_set
+    entry_arg = "harvest"
 
 
 class HarvestEditView(EditOnlyMixin, ServiceErrorMixin, ObjectEditView):

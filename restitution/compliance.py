@@ -365,15 +365,6 @@ def compliance_query(as_of: dt.date, obligations=None, *, open_only: bool | None
     return _render(template, as_of, filter_sql, filter_params)
 
 
-def tune_session(cursor, *, work_mem: str | None = None) -> None:
-    """For the engine's statement, inside a transaction: PostgreSQL's JIT would spend longer compiling
-    (its cost estimates for the CTEs are far too high) than the query takes to run, and a nightly batch
-    may sort and hash in memory rather than on disk. ``SET LOCAL`` ends with the transaction."""
-    cursor.execute("SET LOCAL jit = off")
-    if work_mem:
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
-
-
 def snapshot_select_query(as_of: dt.date, previous: dt.date | None) -> tuple[str, list]:
     """One SELECT of every open obligation's figures for ``as_of``, its columns named as the
     snapshot's, with its status in the snapshot of ``previous`` (the snapshot before, if any). The job

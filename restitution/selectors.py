@@ -19,10 +19,11 @@ from django.db.models.functions import Coalesce, TruncMonth
 from core.choices import Role
 from core.models import Offender
 from core.money import ZERO, quantize
+from core.partitions import tune_session
 from core.querysets import VIEW, can
 
 from .choices import SEVERITY, ComplianceStatus, ObligationKind, PayeeKind
-from .compliance import Figures, add_months, compliance_query, rows_to_figures, tune_session
+from .compliance import Figures, add_months, compliance_query, rows_to_figures
 from .models import Allocation, ComplianceSnapshot, Obligation, Payee, Payment
 
 MONEY_OUT = DecimalField(max_digits=14, decimal_places=2)
