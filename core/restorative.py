@@ -113,6 +113,15 @@ class Record:
     def open(self) -> list[Block]:
         return [b for b in self.blocks if b.tone not in SETTLED]
 
+    @property
+    def late_titles(self) -> str:
+        """The titles of what will not be met in time, named once each: "Community service and Restitution"."""
+        return titles_joined(self.late)
+
+    @property
+    def open_titles(self) -> str:
+        return titles_joined(self.open)
+
     def by_program(self) -> list[tuple[str, list[Block]]]:
         groups: dict[str, list[Block]] = defaultdict(list)
         for block in self.blocks:
@@ -120,11 +129,21 @@ class Record:
         return list(groups.items())
 
 
-def record_for(offender, user, as_of: dt.date) -> Record:
-    """Every provider's blocks for ``offender`` as ``user`` may see them, in the providers' order."""
+def titles_joined(blocks) -> str:
+    """The blocks' titles, each once, in order, joined in words ("A", "A and B", "A, B and C")."""
+    titles = list(dict.fromkeys(b.title for b in blocks))
+    if len(titles) < 2:
+        return "".join(titles)
+    return f"{', '.join(titles[:-1])} and {titles[-1]}"
+
+
+def record_for(offender, user, as_of: dt.date, *, program: str | None = None) -> Record:
+    """Every provider's blocks for ``offender`` as ``user`` may see them, in the providers' order (only
+    ``program``'s providers when given: ``PARTICIPATION`` for the person's Details tab)."""
     record = Record(offender=offender, as_of=as_of)
     for provider in registry.restorative_providers():
-        record.blocks.extend(provider.summary(offender, user, as_of) or ())
+        if program is None or provider.program == program:
+            record.blocks.extend(provider.summary(offender, user, as_of) or ())
     return record
 
 

@@ -58,6 +58,10 @@ class OffenderDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         context["cases"] = self.object.cases.all()
         context["person_actions"] = registry.person_actions_for(self.request.user, self.object)
+        # Hours given in the gardens, the craft shops and dog training, as the viewer may see them.
+        context["participation"] = restorative.record_for(
+            self.object, self.request.user, timezone.localdate(), program=restorative.PARTICIPATION
+        ).blocks
         return context
 
 

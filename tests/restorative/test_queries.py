@@ -85,3 +85,25 @@ def test_the_readiness_check_runs_the_same_queries_for_one_person_or_many(world,
     url = reverse("core:readiness")
     client.get(url)
     assert page_queries(client, url)[0] == page_queries(client, url, {"show": "unmet"})[0]
+
+
+def test_the_details_tab_runs_the_same_queries_for_one_participation_entry_or_many(world, frozen, client_for):
+    from gardens.services import harvest_workers_set
+    from tests.factories.gardens import GardenFactory, HarvestFactory
+
+    garden = GardenFactory(facility=world.jccc, name="East garden")
+
+    def worked(day):
+        harvest = HarvestFactory(garden=garden, date=day)
+        harvest_workers_set(harvest=harvest, user=world.admin, workers={world.inmate: Decimal("2.00")})
+
+    client = client_for(world.staff_jccc)
+    url = reverse("core:offender_detail", args=[world.inmate.pk])
+    worked(dt.date(2026, 5, 1))
+    client.get(url)
+    few, _ = page_queries(client, url)
+    for i in range(30):
+        worked(dt.date(2026, 3, 1) + dt.timedelta(days=i))
+    many, response = page_queries(client, url)
+    assert many == few, (few, many)
+    assert "Gardens: 62.00 hours over 31 entries." in response.content.decode()

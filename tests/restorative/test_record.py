@@ -126,3 +126,50 @@ def test_participation_hours_show_as_given_not_owed(world, frozen, client_for):
     ]
     html = response.content.decode()
     assert "Participation in the programs" in html and "Everything recorded is done." in html
+
+
+def test_the_details_tab_sums_up_participation_as_the_viewer_may_see_it(world, frozen, client_for):
+    from gardens.services import harvest_workers_set
+    from tests.factories.gardens import GardenFactory, HarvestFactory
+
+    details = reverse("core:offender_detail", args=[world.inmate.pk])
+    empty = client_for(world.staff_jccc).get(details)
+    assert empty.context["participation"] == []
+    assert "No hours in the gardens, the craft shops or dog training" in empty.content.decode()
+    harvest = HarvestFactory(garden=GardenFactory(facility=world.jccc, name="East garden"), date=dt.date(2026, 6, 1))
+    harvest_workers_set(harvest=harvest, user=world.admin, workers={world.inmate: Decimal("3.50")})
+    html = client_for(world.staff_jccc).get(details).content.decode()
+    assert "Gardens: 3.50 hours over 1 entry." in html
+    assert reverse("core:offender_record", args=[world.inmate.pk]) in html
+    # Staff of another facility do not see the person at all; an administrator sees the same hours.
+    assert client_for(world.staff_acc).get(details).status_code == 404
+    assert "Gardens: 3.50 hours over 1 entry." in client_for(world.admin).get(details).content.decode()
+
+
+def test_the_opening_line_names_what_will_not_be_met_in_time(world, story, client_for):
+    client = client_for(world.officer)
+    html = page(client, story.person).content.decode()
+    record = page(client, story.person).context["record"]
+    # Each of the three will not be met in time (the story's paces); each is named once, in the record's order.
+    named = "Restitution and CVCF, Community service and Impact of Crime on Victims class"
+    assert [b.program for b in record.late] == ["restitution", "community_service", "classes"]
+    assert record.late_titles == named
+    assert f"will not be met before supervision ends at today's pace: {named}." in html
+    url = reverse("core:offender_progress", args=[story.person.pk])
+    client.post(url, {"version": "person"})
+    client.post(url, {"version": "court"})
+    person, court = (pdf_text(r) for r in ProgressReport.objects.order_by("pk"))
+    assert f"if you keep your current pace: {named}." in " ".join(person.split())
+    assert f"at the current pace: {named}." in " ".join(court.split())
+
+
+def test_titles_are_named_once_each_in_words():
+    from core.restorative import Block, titles_joined
+
+    def block(title):
+        return Block(program=title, title=title, tone="owed", headline="")
+
+    assert titles_joined([]) == ""
+    assert titles_joined([block("A"), block("A")]) == "A"
+    assert titles_joined([block("A"), block("B")]) == "A and B"
+    assert titles_joined([block("A"), block("B"), block("A"), block("C")]) == "A, B and C"
