@@ -305,3 +305,19 @@ def _readiness_emails(run_date: dt.date, fresh: dict[int, list[str]]) -> None:
         get_connection().send_messages(messages)
     except Exception:
         log.exception("Could not e-mail %d officers about discharge readiness", len(messages))
+
+
+@register_job(
+    "retention",
+    description="Let the nightly jobs' own rows go by the retention rule (core.retention): snapshot nights "
+    "older than SNAPSHOT_NIGHTS_KEPT except the first of each month for SNAPSHOT_MONTHS_KEPT months, and "
+    "readiness rows as old except each person's last before discharge.",
+    hour=4,
+    minute=30,
+)
+def retention(run_date: dt.date) -> int:
+    """Idempotent for its date: a rerun finds nothing more to let go. Returns partitions dropped plus rows
+    deleted."""
+    from core.retention import readiness_prune, snapshots_prune
+
+    return snapshots_prune(run_date) + readiness_prune(run_date)

@@ -211,6 +211,11 @@ PAYMENT_MAX = env.int("PAYMENT_MAX", default=100_000)
 # A payment above everything the person still owes plus this many dollars must be confirmed by who
 # enters it (a typing slip such as 5000 for 50.00 is caught; an overpayment held as credit is allowed).
 PAYMENT_CONFIRM_MARGIN = env.int("PAYMENT_CONFIRM_MARGIN", default=100)
+# How long the nightly jobs' own rows are kept (core.retention): every night for SNAPSHOT_NIGHTS_KEPT
+# nights, then the first night of each month for SNAPSHOT_MONTHS_KEPT months; readiness rows as long as
+# the nights, but each person's last row before discharge for good. The agency's records schedule rules.
+SNAPSHOT_NIGHTS_KEPT = env.int("SNAPSHOT_NIGHTS_KEPT", default=92)
+SNAPSHOT_MONTHS_KEPT = env.int("SNAPSHOT_MONTHS_KEPT", default=84)
 USE_I18N = True
 USE_TZ = True
 # Dates print one way everywhere: rjadmin/formats/en/formats.py wins over Django's English formats.

@@ -77,6 +77,8 @@ class Readiness(models.Model):
     unmet = models.JSONField(default=list)
     unmet_count = models.PositiveSmallIntegerField(default=0)
     late = models.BooleanField(default=False)
+    # Kept past the retention window as the person's last row before that end date (core.retention).
+    retained = models.BooleanField(default=False, db_default=False)  # a database default: the night is COPYed
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -85,7 +87,13 @@ class Readiness(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["as_of", "offender"], name="%(app_label)s_%(class)s_one_a_night"),
         ]
-        indexes = [models.Index(fields=["as_of", "district_id", "supervision_end_date"])]
+        indexes = [
+            models.Index(fields=["as_of", "district_id", "supervision_end_date"]),
+            # Each person's rows for one end date, newest last: the retention rule's and the discharge report's.
+            models.Index(fields=["offender", "supervision_end_date", "as_of"], name="core_readiness_person_end"),
+            # The rows the retention rule has still to look at: old ones not yet kept.
+            models.Index(fields=["as_of"], condition=models.Q(retained=False), name="core_readiness_to_review"),
+        ]
 
     def __str__(self):
         return f"Readiness on {self.as_of:%b %-d, %Y}"

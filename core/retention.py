@@ -1,0 +1,138 @@
+"""How long the nightly jobs' own rows are kept: the snapshots partitioned by night and the readiness
+rows. Everything else is a record of the programs and is never deleted (docs/data.md).
+
+Each night writes about a hundred thousand snapshot rows per program and one readiness row per
+person near discharge (at ten times Missouri: 600,000 compliance rows, 100,000 pace rows and 68,000
+readiness rows a night). What reads them:
+
+- the pages and the nightly comparisons read the last night, and an obligation's page its last 30
+  nights (``restitution.selectors.snapshot_history``);
+- trends over years need one night a month;
+- the "completed everything before discharge" report reads each person's last readiness row before
+  their supervision end.
+
+So the rule, run by the ``retention`` job (``core.jobs``) after the night's jobs:
+
+- every night is kept for ``SNAPSHOT_NIGHTS_KEPT`` nights (92 by default, a quarter);
+- after that, the first night of each month is kept for ``SNAPSHOT_MONTHS_KEPT`` months (84 by
+  default, seven years), the other nights' partitions are dropped, and older months' too;
+- readiness rows older than ``SNAPSHOT_NIGHTS_KEPT`` nights are deleted, except each person's last row
+  for each supervision end date (the discharge report's row), which is kept as long as the person's record.
+
+Both numbers are settings (environment variables of the same names): an agency with its own records
+schedule sets them. The snapshot tables are found in the database's catalog (every table partitioned
+by list whose partitions are named ``<table>_YYYYMMDD``, as ``core.partitions.night_partition`` names
+them), so core names no app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import connection, transaction
+from psycopg import sql
+
+from core.partitions import night_partition
+
+
+def nights_kept() -> int:
+    return int(getattr(settings, "SNAPSHOT_NIGHTS_KEPT", 92))
+
+
+def months_kept() -> int:
+    return int(getattr(settings, "SNAPSHOT_MONTHS_KEPT", 84))
+
+
+def _months_back(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` before ``day``'s."""
+    index = day.year * 12 + day.month - 1 - months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def nights_to_drop(nights, *, today: dt.date, keep_nights: int, keep_months: int) -> list[dt.date]:
+    """Of ``nights`` (the dates a snapshot holds), those the rule lets go: older than ``keep_nights``
+    nights before ``today`` and either not the first night held in their month or in a month older
+    than ``keep_months`` months."""
+    nights = sorted(set(nights))
+    cutoff = today - dt.timedelta(days=keep_nights)
+    oldest_month = _months_back(today, keep_months)
+    first_of_month: dict[tuple[int, int], dt.date] = {}
+    for night in nights:
+        first_of_month.setdefault((night.year, night.month), night)
+    return [
+        night
+        for night in nights
+        if night < cutoff and (night < oldest_month or first_of_month[(night.year, night.month)] != night)
+    ]
+
+
+def snapshot_nights() -> dict[str, list[dt.date]]:
+    """Every table partitioned by night, with the nights its partitions hold: one catalog query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT parent.relname, child.relname
+                 FROM pg_partitioned_table pt
+                 JOIN pg_class parent ON parent.oid = pt.partrelid
+                 JOIN pg_namespace ns ON ns.oid = parent.relnamespace AND ns.nspname = current_schema()
+                 JOIN pg_inherits i ON i.inhparent = parent.oid
+                 JOIN pg_class child ON child.oid = i.inhrelid
+                WHERE pt.partstrat = 'l'"""
+        )
+        found: dict[str, list[dt.date]] = {}
+        for parent, child in cursor.fetchall():
+            match = re.fullmatch(re.escape(parent) + r"_(\d{8})", child)
+            if match:
+                found.setdefault(parent, []).append(dt.datetime.strptime(match[1], "%Y%m%d").date())
+    return found
+
+
+def snapshots_prune(today: dt.date) -> int:
+    """Drop the snapshot partitions the rule lets go; returns how many. Each table in its own short
+    transaction, waiting at most 10 s for its lock (a page reading the table holds it back)."""
+    dropped = 0
+    for table, nights in sorted(snapshot_nights().items()):
+        gone = nights_to_drop(nights, today=today, keep_nights=nights_kept(), keep_months=months_kept())
+        if not gone:
+            continue
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '10s'")
+            cursor.execute(
+                sql.SQL("DROP TABLE {}").format(
+                    sql.SQL(", ").join(sql.Identifier(night_partition(table, night)) for night in gone)
+                )
+            )
+        dropped += len(gone)
+    return dropped
+
+
+# A readiness row older than the cutoff goes unless it is the person's last row for that end date, which
+# is kept and marked ``retained`` so that later nights look only at rows not yet reviewed (the partial
+# index ``core_readiness_to_review``): a night's work is that night's rows, however many are kept. The
+# last row is found by one probe of ``core_readiness_person_end`` per row (a correlated max: a hash join
+# of the whole table would read every row kept).
+READINESS_PRUNE_SQL = """
+    WITH old AS (
+        SELECT r.id,
+               r.as_of < (SELECT max(l.as_of) FROM core_readiness l
+                           WHERE l.offender_id = r.offender_id
+                             AND l.supervision_end_date = r.supervision_end_date) AS superseded
+          FROM core_readiness r
+         WHERE r.as_of < %(cutoff)s AND NOT r.retained
+    ), gone AS (
+        DELETE FROM core_readiness d USING old WHERE d.id = old.id AND old.superseded RETURNING 1
+    ), kept AS (
+        UPDATE core_readiness k SET retained = true FROM old WHERE k.id = old.id AND NOT old.superseded RETURNING 1
+    )
+    SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM kept)
+"""
+
+
+def readiness_prune(today: dt.date) -> int:
+    """Delete the readiness rows the rule lets go and mark the last ones kept; returns how many went."""
+    cutoff = today - dt.timedelta(days=nights_kept())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(READINESS_PRUNE_SQL, {"cutoff": cutoff})
+        gone, _ = cursor.fetchone()
+        return gone
