@@ -84,7 +84,8 @@ def snapshot_nights() -> dict[str, list[dt.date]]:
         for parent, child in cursor.fetchall():
             match = re.fullmatch(re.escape(parent) + r"_(\d{8})", child)
             if match:
-                found.setdefault(parent, []).append(dt.datetime.strptime(match[1], "%Y%m%d").date())
+                day = match[1]
+                found.setdefault(parent, []).append(dt.date(int(day[:4]), int(day[4:6]), int(day[6:])))
     return found
 
 
