@@ -12,6 +12,7 @@ from core import forms as core_forms
 from core.fields import WeightFormField
 from core.forms import DateInput, Form, ScopedFormMixin, ScopedModelForm
 from core.querysets import ADD
+from core.workers import WorkersForm
 
 from . import services
 from .models import MAX_HARVEST_LB, POUND, Crop, Garden
@@ -133,6 +134,60 @@ class HarvestRowForm(Form):
 
 
 # Who worked -------------------------------------------------------------------------------------------
+class DayWorkersForm(WorkersForm):
+    """Who worked a day's harvests at one garden: core's roster (a box and the hours per person) and, when
+    the day weighed more than one crop, a "Crop" per person choosing which harvest their hours go to.
+
+    ``harvests`` are the day's that the user may change, in the order entered (the first is the default
+    crop); ``named_on`` maps a person already named on one of them to that harvest's id. ``shown`` carries
+    the harvests the page showed, so a day that changed meanwhile (a harvest voided or added) is refused."""
+
+    shown = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, harvests, named_on: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.harvests = list(harvests)
+        self.fields["shown"].initial = self.harvest_ids()
+        if len(self.harvests) > 1:
+            choices = [(h.pk, services.harvest_day_label(h, self.harvests)) for h in self.harvests]
+            for person in self.roster:
+                self.fields[f"c{person.pk}"] = forms.TypedChoiceField(
+                    label="Crop",
+                    choices=choices,
+                    coerce=int,
+                    required=False,
+                    initial=named_on.get(person.pk, self.harvests[0].pk),
+                    error_messages={"invalid_choice": "Choose one of this day's crops."},
+                )
+
+    def harvest_ids(self) -> str:
+        return ",".join(str(h.pk) for h in self.harvests)
+
+    def rows(self):
+        """(person, box, hours field, crop field or None) per person of the roster, for the template."""
+        crop = self.fields.get
+        return [
+            (p, self[f"w{p.pk}"], self[f"h{p.pk}"], self[f"c{p.pk}"] if crop(f"c{p.pk}") else None) for p in self.roster
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("shown", "") != self.harvest_ids():
+            raise ValidationError(
+                "The day's harvests changed since this page was opened (one was voided, moved or added). "
+                "Check the list below and save again."
+            )
+        return data
+
+    def workers_by_harvest(self) -> dict[int, list[tuple[int, Decimal]]]:
+        """{harvest id: [(person id, hours), ...]} for the ticked people: their crop's harvest, or the only one."""
+        first = self.harvests[0].pk
+        assigned: dict[int, list[tuple[int, Decimal]]] = {h.pk: [] for h in self.harvests}
+        for pk, hours in self.workers():
+            assigned[self.cleaned_data.get(f"c{pk}") or first].append((pk, hours))
+        return assigned
+
+
 class ParticipationReportForm(ScopedFormMixin, Form):
     """A date range and the period the participation report groups by."""
 

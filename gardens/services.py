@@ -167,3 +167,62 @@ def harvest_workers_set(
         noun="harvest",
         void_message="A voided entry cannot be corrected.",
     )
+
+
+def harvest_day_label(harvest: Harvest, day_harvests: Iterable[Harvest]) -> str:
+    """How a harvest is named among its day's at one garden: its crop, and its weight when the day
+    weighed that crop twice ("Tomatoes", "Tomatoes (12.5 lb)")."""
+    same = sum(1 for h in day_harvests if h.crop_id == harvest.crop_id)
+    return harvest.crop.name if same < 2 else f"{harvest.crop.name} ({harvest.weight_lb} lb)"
+
+
+@transaction.atomic
+def harvest_day_workers_set(
+    *,
+    harvests: list[Harvest],
+    user,
+    assigned: Mapping[int, list[tuple[int, Decimal]]],
+    kept: Iterable[int] = (),
+    reason: str = "",
+) -> dict[int, list[tuple[int, Decimal]]]:
+    """Name who worked a day's harvests at one garden, all at once: ``harvests`` are the day's that the
+    caller may change (with their crops), ``assigned`` maps a harvest's id to the (person id, hours) named
+    on it, and ``kept`` are people left as they are on every one of these harvests (named on several).
+
+    Each harvest's list becomes exactly its assigned people plus its kept ones, through
+    ``harvest_workers_set`` (a harvest whose list does not change is not written). Every refusal, each
+    starting with its crop ("Tomatoes: You named 3 people..."), is raised together and nothing is stored.
+    Returns each harvest's list as saved: ``{harvest id: [(person id, hours), ...]}``."""
+    by_pk = {h.pk: h for h in harvests}
+    problems = [f"Harvest #{pk} is not one of this day's harvests." for pk in assigned if pk not in by_pk]
+    if problems:
+        raise ValidationError(problems)
+    labels = {h.pk: harvest_day_label(h, harvests) for h in harvests}
+    # Lock the day's harvests in one statement, in id order (as every writer of several entries does).
+    locked = {
+        h.pk: h for h in Harvest.objects.select_for_update().filter(pk__in=list(by_pk)).order_by("pk").only("voided_at")
+    }
+    current: dict[int, dict[int, Decimal]] = {pk: {} for pk in by_pk}
+    for harvest_id, offender_id, hours in HarvestWorker.objects.filter(harvest_id__in=list(by_pk)).values_list(
+        "harvest_id", "offender_id", "hours"
+    ):
+        current[harvest_id][offender_id] = hours
+    kept = set(kept)
+    final: dict[int, list[tuple[int, Decimal]]] = {}
+    for harvest in sorted(harvests, key=lambda h: h.pk):
+        if locked.get(harvest.pk) is None or locked[harvest.pk].voided_at is not None:
+            problems.append(f"{labels[harvest.pk]}: this harvest was voided meanwhile; it takes no workers.")
+            continue
+        wanted = [(int(pk), hours) for pk, hours in assigned.get(harvest.pk, [])]
+        wanted += [(pk, hours) for pk, hours in current[harvest.pk].items() if pk in kept]
+        final[harvest.pk] = wanted
+        now = current[harvest.pk]
+        if {pk for pk, _ in wanted} == set(now) and len(wanted) == len(now) and all(now[pk] == h for pk, h in wanted):
+            continue  # nothing changes on this harvest
+        try:
+            harvest_workers_set(harvest=harvest, user=user, workers=wanted, reason=reason)
+        except ValidationError as exc:
+            problems.extend(f"{labels[harvest.pk]}: {message}" for message in exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    return final

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
+from core.dates import format_date
 from core.errors import form_errors_from
-from core.querysets import ADD, VIEW, can
+from core.querysets import ADD, CHANGE, VIEW, can
 from core.rows import MAX_ROWS, blank_row, bound_rows
 from core.units import one_decimal
 from core.views.generic import (
@@ -25,10 +27,10 @@ from core.views.generic import (
     ObjectVoidView,
     ServiceErrorMixin,
 )
-from core.workers import WorkersView
+from core.workers import WORKER_HOURS_STEP, WorkersView, roster
 
 from . import forms, selectors, services
-from .models import Crop, Harvest
+from .models import Crop, Garden, Harvest, HarvestWorker
 
 
 # Harvests -------------------------------------------------------------------------------------
@@ -139,16 +141,99 @@ class HarvestDayView(LoginRequiredMixin, View):
                 messages.success(
                     request,
                     f"Saved {len(saved)} harvest{'s' if len(saved) != 1 else ''} at {forms.garden_label(garden)} "
-                    f"on {day:%b %-d, %Y}: {total:,} lb in all. To name who worked, open a harvest and "
-                    "choose Who worked.",
+                    f"on {day:%b %-d, %Y}: {total:,} lb in all. Name who worked below, or choose Skip.",
                 )
-                query = urlencode({"garden": garden.pk, "date_from": day.isoformat(), "date_to": day.isoformat()})
-                return redirect(f"{reverse('gardens:harvest_list')}?{query}")
+                return redirect("gardens:harvest_day_workers", garden=garden.pk, date=day)
         for problem in problems:
             header.add_error(None, problem)
         if not rows:
             rows = [blank_row(forms.HarvestRowForm, crops=crops)]
         return self.render_page(header, rows, status=400)
+
+
+def day_list_url(garden_id: int, day) -> str:
+    """The harvest list filtered to one garden and one day."""
+    query = urlencode({"garden": garden_id, "date_from": day.isoformat(), "date_to": day.isoformat()})
+    return f"{reverse('gardens:harvest_list')}?{query}"
+
+
+class HarvestDayWorkersView(LoginRequiredMixin, View):
+    """Who worked a day's harvests at one garden, on one page: the day's standing harvests that the user may
+    change, and the facility's roster with a box, the hours and (with more than one crop) the crop per person.
+
+    The garden is one where the user may record harvests, else 404 (as ``HarvestWorkersView`` for a harvest
+    out of scope); the harvests are ``restrict(user, CHANGE)`` (standing, in the correction window for
+    facility staff). A person named on two or more of them is shown read-only and kept as is."""
+
+    template_name = "gardens/harvest_day_workers.html"
+
+    def load(self, request, garden, date, data=None):
+        garden = get_object_or_404(Garden.objects.restrict(request.user, ADD).select_related("facility"), pk=garden)
+        harvests = list(
+            Harvest.objects.restrict(request.user, CHANGE)
+            .filter(garden=garden, date=date)
+            .select_related("crop")
+            .order_by("pk")
+        )
+        on: dict[int, list[tuple[int, object]]] = {}
+        if harvests:
+            rows = HarvestWorker.objects.filter(harvest__in=[h.pk for h in harvests]).order_by("harvest_id")
+            for harvest_id, offender_id, hours in rows.values_list("harvest_id", "offender_id", "hours"):
+                on.setdefault(offender_id, []).append((harvest_id, hours))
+        people = roster(facility_id=garden.facility_id, user=request.user, named_ids=on) if harvests else []
+        by_pk = {h.pk: h for h in harvests}
+        several = [(p, [by_pk[hid] for hid, _ in on[p.pk]]) for p in people if len(on.get(p.pk, ())) > 1]
+        single = {pk: named[0] for pk, named in on.items() if len(named) == 1}
+        form = forms.DayWorkersForm(
+            data,
+            roster=[p for p in people if len(on.get(p.pk, ())) < 2],
+            named={pk: hours for pk, (_, hours) in single.items()},
+            harvests=harvests,
+            named_on={pk: harvest_id for pk, (harvest_id, _) in single.items()},
+        )
+        return garden, harvests, several, form
+
+    def render_page(self, garden, date, harvests, several, form, status=200):
+        labels = {h.pk: services.harvest_day_label(h, harvests) for h in harvests}
+        context = {
+            "garden": garden,
+            "facility": garden.facility,
+            "day": date,
+            "harvests": [(h, labels[h.pk]) for h in harvests],
+            "several": [(p, [(h, labels[h.pk]) for h in named]) for p, named in several],
+            "form": form,
+            "skip_url": day_list_url(garden.pk, date),
+            "title": f"Who worked this day: {garden.name}, {format_date(date)}",
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, garden, date):
+        garden, harvests, several, form = self.load(request, garden, date)
+        return self.render_page(garden, date, harvests, several, form)
+
+    def post(self, request, garden, date):
+        garden, harvests, several, form = self.load(request, garden, date, request.POST)
+        if not harvests:
+            return self.render_page(garden, date, harvests, several, form, status=400)
+        if form.is_valid():
+            try:
+                final = services.harvest_day_workers_set(
+                    harvests=harvests,
+                    user=request.user,
+                    assigned=form.workers_by_harvest(),
+                    kept=[p.pk for p, _ in several],
+                    reason="Who worked this day",
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                named = [pair for pairs in final.values() for pair in pairs]
+                people = len({pk for pk, _ in named})
+                hours = sum((hours for _, hours in named), Decimal("0")).quantize(WORKER_HOURS_STEP)
+                messages.success(request, f"Saved who worked on {format_date(date)}: {people} people, {hours} hours.")
+                return redirect(day_list_url(garden.pk, date))
+        return self.render_page(garden, date, harvests, several, form, status=400)
 
 
 class HarvestRowView(LoginRequiredMixin, View):

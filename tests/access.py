@@ -770,6 +770,7 @@ def url_targets() -> dict[str, Target]:
     from community_service.models import Agency, HourLog, Order
     from core.models import ImportBatch, Offender, User
     from donations.models import Donation
+    from gardens.models import Harvest
     from reports.models import GeneratedReport, Photo
     from restitution.models import Payment
     from victims.models import (
@@ -829,6 +830,8 @@ def url_targets() -> dict[str, Target]:
         "community_service:verify": Target("verification link", {"token": "token"}, read=True),
         "restitution:payment_receipt": Target(Payment, read=True),
         "donations:donation_receipt": Target(Donation, read=True),
+        # A harvest's garden and day: who worked that day, for those who may change the day's harvests.
+        "gardens:harvest_day_workers": Target(Harvest, {"garden": "garden_id", "date": "date"}),
         "reports:generated_detail": Target(GeneratedReport, {"key": "key"}, read=True),
         "reports:generated_download": Target(GeneratedReport, {"key": "key"}),  # 404 until the file is ready
         "reports:photo_detail": Target(Photo, read=True),

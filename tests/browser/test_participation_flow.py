@@ -35,6 +35,7 @@ def worked(site, django_db_blocker):
         crop, _ = Crop.objects.get_or_create(
             name="Tomatoes", defaults={"category": "vegetable", "value_per_lb": Decimal("1.80")}
         )
+        Crop.objects.get_or_create(name="Kale", defaults={"category": "leafy_green", "value_per_lb": Decimal("2.50")})
         item, _ = Item.objects.get_or_create(
             name="Quilt", defaults={"category": "quilts", "estimated_value": Decimal("60")}
         )
@@ -103,6 +104,70 @@ def test_staff_name_who_worked_a_harvest_on_a_tablet(site, worked, page_as):
     both_widths(page)
     page.goto(site(f"/offenders/{first.pk}/timeline/"))
     assert "Harvest: 3.50 hours at Participation plot (JCCC)" in page.content()
+    both_widths(page)
+
+
+def test_staff_record_a_day_and_name_who_worked_it_on_a_tablet(site, worked, page_as):
+    """The quick day entry (two crops, by keyboard) leads to Who worked this day: two people ticked, their
+    hours and crops given, saved at once; the page passes axe at 1280 and 768 px."""
+    from django.utils import timezone
+
+    from core.dates import format_date
+
+    page = page_as("staff.jccc")
+    first, second = worked["people"]
+    page.set_viewport_size(TABLET)
+    try:
+        page.goto(site("/gardens/harvests/day/"))
+        page.get_by_label("Garden").select_option(label="JCCC · Participation plot")
+        rows = page.locator("#harvest-rows [data-row]")
+        for index, (crop, pounds, volunteers, hours) in enumerate(
+            [("Tomatoes", "30", "2", "6"), ("Kale", "12", "1", "3")]
+        ):
+            if index:
+                page.get_by_role("button", name="+ Add another crop").focus()
+                page.keyboard.press("Enter")
+                page.wait_for_function("() => document.querySelectorAll('#harvest-rows [data-row]').length === 2")
+            row = rows.nth(index)
+            row.get_by_label("Crop").select_option(label=crop)
+            for label, value in (("Pounds", pounds), ("Volunteers", volunteers), ("Hours", hours)):
+                row.get_by_label(label, exact=label == "Volunteers").focus()
+                page.keyboard.type(value)
+        page.get_by_role("button", name="Save the day's harvest").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.get_by_role("heading", level=1).inner_text() == "Who worked this day"
+        message = page.locator(".messages").inner_text()
+        assert "Saved 2 harvests at JCCC · Participation plot" in message
+        assert "42.0 lb in all. Name who worked below, or choose Skip." in message
+        assert page.locator("table tbody tr").count() == 2
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 768
+        both_widths(page)
+        page.set_viewport_size(TABLET)
+        # Two people: the first on the tomatoes (the first crop, chosen already), the second on the kale.
+        _name_by_keyboard(page, first, "4")
+        assert page.get_by_label(f"Crop for {first.last_name}, {first.first_name} ({first.doc_id})").input_value()
+        _name_by_keyboard(page, second, "2.5")
+        page.keyboard.press("Tab")
+        crop = page.get_by_label(f"Crop for {second.last_name}, {second.first_name} ({second.doc_id})")
+        assert page.evaluate("() => document.activeElement.tagName") == "SELECT"
+        crop.select_option(label="Kale")
+        page.get_by_role("button", name="Save who worked").focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        day = format_date(timezone.localdate())
+        assert f"Saved who worked on {day}: 2 people, 6.50 hours." in page.locator(".messages").inner_text()
+        assert "/gardens/harvests/?garden=" in page.url
+        assert page.locator("table tbody tr").count() == 2
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 720})
+    # Back on the page: both are ticked with their hours and crops.
+    page.goto(site(f"/gardens/harvests/day/{worked['harvest'].garden_id}/{timezone.localdate().isoformat()}/workers/"))
+    assert page.get_by_label(f"{second.last_name}, {second.first_name} ({second.doc_id})", exact=True).is_checked()
+    assert (
+        page.get_by_label(f"Hours for {second.last_name}, {second.first_name} ({second.doc_id})").input_value()
+        == "2.50"
+    )
     both_widths(page)
 
 

@@ -55,12 +55,15 @@ def test_three_crops_are_saved_at_once(gw, client_for):
         ],
     )
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("gardens:harvest_list"))
+    # Next: who worked this day (the harvest list, filtered to the day, is its Skip).
+    assert response["Location"] == reverse("gardens:harvest_day_workers", args=[gw.garden_jccc.pk, "2026-07-01"])
     assert Harvest.objects.count() == 3
     assert sum(h.weight_lb for h in Harvest.objects.all()) == Decimal("215.7")
     followed = client.get(response["Location"])
-    assert "215.7 lb in all" in followed.content.decode()
-    assert len(followed.context["table"].rows) == 3
+    assert "215.7 lb in all. Name who worked below, or choose Skip." in followed.content.decode()
+    assert len(followed.context["harvests"]) == 3
+    skip = client.get(followed.context["skip_url"])
+    assert len(skip.context["table"].rows) == 3
 
 
 def test_blank_rows_are_ignored(gw, client_for):
