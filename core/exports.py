@@ -130,6 +130,9 @@ class TableExportMixin:
     export_formats = ("csv", "xlsx")
     export_name = "table"
     exclude_columns = ()
+    # Set by the reports app's task, which replays the list's request as its owner: the export answers
+    # its tables rather than a file (``reports.list_exports``).
+    export_in_task = False
 
     def get_export_filename(self, export_format):
         return f"{self.export_name}.{export_format}"
@@ -137,14 +140,19 @@ class TableExportMixin:
     def get_export_title(self) -> str:
         return self.export_name
 
-    def create_export(self, export_format):
+    def export_tables(self) -> list[dict]:
+        """Every row of the filtered table, as the export's one table."""
         table = self.get_table(**self.get_table_kwargs())
         values = list(table.as_values(exclude_columns=self.exclude_columns))
-        tables = [{"title": self.get_export_title(), "columns": values[0] if values else [], "rows": values[1:]}]
-        return export_response(tables, export_format, self.get_export_filename(export_format))
+        return [{"title": self.get_export_title(), "columns": values[0] if values else [], "rows": values[1:]}]
+
+    def create_export(self, export_format):
+        return export_response(self.export_tables(), export_format, self.get_export_filename(export_format))
 
     def render_to_response(self, context, **kwargs):
         export_format = self.request.GET.get(self.export_trigger_param)
         if export_format in self.export_formats:
+            if self.export_in_task:
+                return self.export_tables()
             return self.create_export(export_format)
         return super().render_to_response(context, **kwargs)

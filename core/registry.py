@@ -50,6 +50,9 @@ class ReportEntry:
     # The PDF's page: None lets the reports app choose (landscape when a table has more than
     # WIDE_TABLE_COLUMNS columns); True or False says so.
     landscape: bool | None = None
+    # False: not in the catalog and not run from its page; only the reports app's background path builds
+    # it (a large list export).
+    listed: bool = True
 
 
 @dataclass(frozen=True)
@@ -212,6 +215,9 @@ class Registry:
         self.frequent_tasks: dict[str, FrequentTaskEntry] = {}
         self.resources: dict[str, type] = {}
         self._seeders: list[tuple[int, Callable[[], None]]] = []
+        # ``handler(view=..., fmt=...)``: a list export too large for the request, sent to the background
+        # (the reports app's task path); returns the response, or None to export in the request.
+        self.list_export_handler: Callable | None = None
 
     def event_handler(self, entry: EventHandlerEntry):
         return self._add(self.event_handlers, entry)

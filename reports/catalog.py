@@ -40,7 +40,7 @@ def user_role(user) -> str:
 
 
 def may_run(entry: ReportEntry, user) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
+    if user is None or not user.is_authenticated or not user.is_active or not entry.listed:
         return False
     if user.is_superuser or not entry.roles:
         return bool(user.role) or user.is_superuser
@@ -174,7 +174,12 @@ def page_context(entry: ReportEntry, user, context: dict, *, parameters: str, fm
     }
 
 
-def filename_for(entry: ReportEntry, fmt: str) -> str:
+def filename_for(entry: ReportEntry, fmt: str, context: dict | None = None) -> str:
+    """The entry's slug and today's date; a build may name its file itself (``context["filename"]``, a
+    list export names its list)."""
+    named = (context or {}).get("filename")
+    if named:
+        return f"{named.rsplit('.', 1)[0]}.{fmt}"
     return f"{entry.slug}-{timezone.localdate():%Y-%m-%d}.{fmt}"
 
 
@@ -210,14 +215,16 @@ def render_output(
             content = render_pdf(
                 "reports/print/report.html", {**full, "report_body": mark_safe(body), "landscape": landscape}
             )
-        return Output(content, CONTENT_TYPES[ReportFormat.PDF], filename_for(entry, fmt), row_count(tables or []))
+        return Output(
+            content, CONTENT_TYPES[ReportFormat.PDF], filename_for(entry, fmt, context), row_count(tables or [])
+        )
     tables = _tables_or_none(entry, context)
     if tables is None:
         raise NoTable(entry.slug)
     if progress:
         progress("Writing the spreadsheet")
     content = to_csv(tables) if fmt == ReportFormat.CSV else to_xlsx(tables)
-    return Output(content, CONTENT_TYPES[fmt], filename_for(entry, fmt), row_count(tables))
+    return Output(content, CONTENT_TYPES[fmt], filename_for(entry, fmt, context), row_count(tables))
 
 
 def _tables_or_none(entry, context):

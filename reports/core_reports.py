@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from core.choices import OffenderStatus, Role
@@ -159,30 +159,32 @@ def readiness_now(user, params):
     }
 
 
-# For each person and supervision end date, the last night checked on or before that date.
+# Per district and year of the end date: the people discharged (each person and end date once, its last
+# night checked on or before that date) and those with nothing unmet that night. ``{last}`` is that
+# DISTINCT ON query over the viewer's rows, so the scope stays in SQL (no list of ids in Python).
 _AT_DISCHARGE = """
-SELECT DISTINCT ON (r.offender_id, r.supervision_end_date)
-       r.offender_id, r.supervision_end_date, r.district_id, r.unmet_count
-  FROM core_readiness r
- WHERE r.id = ANY(%s) AND r.as_of <= r.supervision_end_date AND r.supervision_end_date <= %s
- ORDER BY r.offender_id, r.supervision_end_date, r.as_of DESC
+SELECT district_id, EXTRACT(year FROM supervision_end_date)::int, count(*), count(*) FILTER (WHERE unmet_count = 0)
+  FROM ({last}) last_night
+ GROUP BY 1, 2
 """
 
 
 def readiness_at_discharge(user, params):
     """People whose supervision ended, by district and year: how many had completed everything they were
-    ordered to (nothing unmet on the last night checked before the end)."""
+    ordered to (nothing unmet on the last night checked before the end). One query."""
     from django.db import connection
 
-    ids = list(_readiness(user, params).values_list("pk", flat=True))
-    today = timezone.localdate()
-    counts: dict[tuple, list[int]] = {}
+    last = (
+        _readiness(user, params)
+        .filter(as_of__lte=F("supervision_end_date"), supervision_end_date__lte=timezone.localdate())
+        .order_by("offender_id", "supervision_end_date", "-as_of")
+        .distinct("offender_id", "supervision_end_date")
+        .values("district_id", "supervision_end_date", "unmet_count")
+    )
+    sql, sql_params = last.query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(_AT_DISCHARGE, [ids, today])
-        for _, end, district, unmet in cursor.fetchall():
-            cell = counts.setdefault((district, end.year), [0, 0])
-            cell[0] += 1
-            cell[1] += unmet == 0
+        cursor.execute(_AT_DISCHARGE.format(last=sql), sql_params)
+        counts = {(district, year): (n, done) for district, year, n, done in cursor.fetchall()}
     names = dict(District.objects.values_list("pk", "number"))
     rows = [
         [f"District {names.get(d, '—')}", year, n, done, f"{100 * done / n:.0f}%"]

@@ -9,6 +9,7 @@ from core.choices import Role
 from core.querysets import VIEW, can
 from core.registry import MenuEntry, PanelEntry, registry
 
+from . import list_exports
 from .choices import PhotoStatus
 from .core_reports import ENTRIES
 from .demo import demo_seed_reports
@@ -51,3 +52,6 @@ def render_public_panel(request):
 
 registry.panel(PanelEntry("reports-public", frozenset({Role.ADMINISTRATOR}), render_public_panel, order=90))
 registry.demo_seeder(demo_seed_reports, order=900)
+# Large list exports go through the reports' task path (reports.list_exports).
+registry.report(list_exports.ENTRY)
+registry.list_export_handler = list_exports.handle

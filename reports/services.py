@@ -35,13 +35,16 @@ log = logging.getLogger(__name__)
 
 # Generated reports ----------------------------------------------------------------------------------
 @transaction.atomic
-def generated_report_create(*, user, entry: ReportEntry, fmt: str, data: dict, parameters: str = "") -> GeneratedReport:
-    """Store the request for a large report and queue its task once the row is committed."""
+def generated_report_create(
+    *, user, entry: ReportEntry, fmt: str, data: dict, parameters: str = "", title: str = ""
+) -> GeneratedReport:
+    """Store the request for a large report and queue its task once the row is committed (``title``: the
+    entry's unless given, as a list export names its list)."""
     if fmt not in FILE_FORMATS:
         raise ValueError(f"A generated report is a file: {fmt!r} is not one of {FILE_FORMATS}")
     report = GeneratedReport(
         slug=entry.slug,
-        title=entry.title,
+        title=(title or entry.title)[:200],
         fmt=fmt,
         params={k: v for k, v in data.items() if k not in ("format", "csrfmiddlewaretoken")},
         params_display=parameters,

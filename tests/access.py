@@ -534,7 +534,12 @@ def _report_sees():
         "boards": Role.BOARD_COORDINATOR,
     }
     return {
-        role: {slug for slug, entry in registry.reports.items() if not entry.roles or value in entry.roles}
+        # An entry not listed (the large list export) runs only from its list, never from the report page.
+        role: {
+            slug
+            for slug, entry in registry.reports.items()
+            if entry.listed and (not entry.roles or value in entry.roles)
+        }
         for role, value in role_of.items()
     }
 

@@ -25,6 +25,7 @@ from core.errors import form_errors_from
 from core.exports import TableExportMixin
 from core.forms import VoidForm
 from core.querysets import ADD, CHANGE, VIEW, OutOfScope, can, save_in_scope
+from core.registry import registry
 
 
 class ScopedMixin(LoginRequiredMixin):
@@ -87,6 +88,11 @@ class ObjectListView(ScopedMixin, TableExportMixin, SingleTableMixin, FilterView
             object_type=self.get_model()._meta.label,
             detail=self.request.GET.urlencode(),
         )
+        # A large export is prepared in the background (the reports app's task path) rather than here.
+        if registry.list_export_handler is not None:
+            response = registry.list_export_handler(view=self, fmt=export_format)
+            if response is not None:
+                return response
         return super().create_export(export_format)
 
     def get_context_data(self, **kwargs):
