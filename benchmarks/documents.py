@@ -4,7 +4,8 @@ Builds a throw-away database (the configured engine's test database) with the de
 ``--receipts`` payments on one day through ``restitution.services.payment_post`` (the same path as a
 clerk's), then times, each ``--runs`` times:
 - the receipts report ("Payment receipts for a day") built and laid out as one PDF, the way the
-  reports app's task produces it (``build_context`` then ``render_output``), as an administrator;
+  reports app's task produces it (``build_context`` then ``render_output``: laid out in parts on the
+  machine's cores, ``core.pdf.render_pdf_parts``), as an administrator; once more in one process;
 - the brochure job's work (``reports.services.brochure_build``: the live figures, the PDF, the store).
 
 Prints one JSON line:
@@ -93,6 +94,15 @@ def main():
             receipts_runs.append(time.perf_counter() - start)
 
         pages = pdf_pages(pdf.content)
+        # The same in one process, for comparison (the parts are laid out side by side on the cores).
+        from reports import catalog
+
+        parts_from, catalog.PARTS_FROM = catalog.PARTS_FROM, 10**9
+        start = time.perf_counter()
+        one = render_output(entry, admin, build_context(entry, admin, {"day": day}), "pdf")
+        one_process_s = time.perf_counter() - start
+        catalog.PARTS_FROM = parts_from
+        assert pdf_pages(one.content) == pages
         brochure_runs = []
         for _ in range(args.runs):
             start = time.perf_counter()
@@ -106,6 +116,8 @@ def main():
             "receipts_pdf_s": round(statistics.median(receipts_runs), 2),
             "receipts_pdf_runs_s": [round(r, 2) for r in receipts_runs],
             "receipts_pages": pages,
+            "receipts_processes": catalog.parts_processes(),
+            "receipts_one_process_s": round(one_process_s, 2),
             "receipts_pdf_mb": round(len(pdf.content) / 1e6, 2),
             "brochure_s": round(statistics.median(brochure_runs), 2),
             "brochure_runs_s": [round(r, 2) for r in brochure_runs],

@@ -53,6 +53,9 @@ class ReportEntry:
     # False: not in the catalog and not run from its page; only the reports app's background path builds
     # it (a large list export).
     listed: bool = True
+    # A whole-document template of independent pages (a day's receipts): the context's list that the PDF
+    # may be laid out in parts by, side by side on the machine's cores (core.pdf.render_pdf_parts).
+    pdf_parts: str = ""
 
 
 @dataclass(frozen=True)

@@ -169,8 +169,13 @@ class WorkersForm(Form):
             )
 
     def rows(self):
-        """(person, box, hours field) per person of the roster, for the template."""
-        return [(p, self[f"w{p.pk}"], self[f"h{p.pk}"]) for p in self.roster]
+        """(person, box, hours field, a field of the row's own or None) per person of the roster, for
+        ``core/includes/worker_roster.html`` (a subclass adds its field: the crop of a day's harvests)."""
+        return [(p, self[f"w{p.pk}"], self[f"h{p.pk}"], self.row_extra(p)) for p in self.roster]
+
+    def row_extra(self, person):
+        """A subclass's own field on ``person``'s row (a select, drawn after the hours), or None."""
+        return None
 
     def clean(self):
         data = super().clean()

@@ -163,12 +163,9 @@ class DayWorkersForm(WorkersForm):
     def harvest_ids(self) -> str:
         return ",".join(str(h.pk) for h in self.harvests)
 
-    def rows(self):
-        """(person, box, hours field, crop field or None) per person of the roster, for the template."""
-        crop = self.fields.get
-        return [
-            (p, self[f"w{p.pk}"], self[f"h{p.pk}"], self[f"c{p.pk}"] if crop(f"c{p.pk}") else None) for p in self.roster
-        ]
+    def row_extra(self, person):
+        """The person's crop select, when the day has more than one harvest."""
+        return self[f"c{person.pk}"] if f"c{person.pk}" in self.fields else None
 
     def clean(self):
         data = super().clean()

@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 
 from core.exports import to_csv, to_xlsx
 from core.forms import Form
-from core.pdf import generated_stamp, render_pdf
+from core.pdf import generated_stamp, parts_processes, render_pdf, render_pdf_parts
 from core.registry import ReportEntry, registry
 
 from . import conf
@@ -202,10 +202,14 @@ def render_output(
         if progress:
             progress("Laying out the PDF")
         full = page_context(entry, user, context, parameters=parameters, fmt=fmt)
-        body = render_to_string(entry.template, full)
+        parts = _parts(entry, full)
+        body = render_to_string(entry.template, full) if len(parts) == 1 else ""
         # A template that is a whole document (with its own print CSS) prints as it is; a fragment goes
-        # into the print layout with its running header, page numbers and generation date.
-        if _FULL_DOCUMENT.match(body):
+        # into the print layout with its running header, page numbers and generation date. A long
+        # document of independent pages is laid out in parts, side by side.
+        if len(parts) > 1:
+            content = render_pdf_parts(entry.template, parts)
+        elif _FULL_DOCUMENT.match(body):
             document = {"document": mark_safe(body), "generated_stamp": full["generated_stamp"]}
             content = render_pdf("reports/print/document.html", document)
         else:
@@ -225,6 +229,21 @@ def render_output(
         progress("Writing the spreadsheet")
     content = to_csv(tables) if fmt == ReportFormat.CSV else to_xlsx(tables)
     return Output(content, CONTENT_TYPES[fmt], filename_for(entry, fmt, context), row_count(tables))
+
+
+# Below this many items a document is laid out in one process: forking costs more than it saves.
+PARTS_FROM = 100
+
+
+def _parts(entry: ReportEntry, context: dict) -> list[dict]:
+    """The contexts of the parts an entry's PDF is laid out in (``entry.pdf_parts``): one per process,
+    the items shared out in order; one part (the context itself) for a short document."""
+    items = context.get(entry.pdf_parts) if entry.pdf_parts else None
+    processes = parts_processes()
+    if not items or len(items) < PARTS_FROM or processes < 2:
+        return [context]
+    size = -(-len(items) // processes)
+    return [{**context, entry.pdf_parts: items[i : i + size]} for i in range(0, len(items), size)]
 
 
 def _tables_or_none(entry, context):

@@ -259,6 +259,7 @@ for entry in (
         roles=RECEIPT_ROLES,
         form_class=ReceiptsReportForm,
         count=receipts_count,
+        pdf_parts="receipts",
     ),
     ReportEntry(
         slug="restitution-owed-to-payees",

@@ -106,3 +106,41 @@ def test_a_big_day_goes_to_the_background(world, day):
     entry = registry.reports[SLUG]
     assert entry.count is receipts_count
     assert receipts_count(world.admin, {"day": DAY}) == 4 * RECEIPT_WEIGHT
+
+
+def test_a_long_day_is_laid_out_in_parts_side_by_side_and_joined_in_order(
+    world, day, client_for, tmp_path, monkeypatch
+):
+    from reports import catalog
+
+    mine, theirs = day
+    admin = client_for(world.admin)
+    whole = run(admin, "pdf", day=DAY.isoformat()).content
+    # Four receipts in parts of two, in two processes (a forked child and this one): the same pages.
+    monkeypatch.setattr(catalog, "PARTS_FROM", 2)
+    monkeypatch.setattr(catalog, "parts_processes", lambda: 2)
+    parts = run(admin, "pdf", day=DAY.isoformat()).content
+    assert parts.startswith(b"%PDF") and parts != whole
+    assert pdf_pages(parts, tmp_path) == 4
+    text, whole_text = pdf_text(parts, tmp_path), pdf_text(whole, tmp_path)
+    numbers = sorted(p.receipt_number for p in (*mine, *theirs))
+    assert [text.index(f"Payment receipt {n}") for n in numbers] == sorted(
+        text.index(f"Payment receipt {n}") for n in numbers
+    )
+    # Page by page the same text, each page's footer naming its receipt.
+    assert text.split("\f") == whole_text.split("\f")
+    for page, number in zip(text.split("\f"), numbers, strict=False):
+        assert page.count(number) >= 2, page  # the heading and the footer
+    assert "Ostrander" not in text
+
+
+def test_parts_are_joined_in_order_whatever_the_processes(tmp_path):
+    from core.pdf import render_pdf_parts
+
+    contexts = [{"receipts": [], "day": DAY, "scope_note": f"(part {i})"} for i in range(3)]
+    one = render_pdf_parts("restitution/reports/receipts.html", contexts, processes=1)
+    three = render_pdf_parts("restitution/reports/receipts.html", contexts, processes=3)
+    for content in (one, three):
+        text = pdf_text(content, tmp_path)
+        assert pdf_pages(content, tmp_path) == 3
+        assert text.index("(part 0)") < text.index("(part 1)") < text.index("(part 2)")
