@@ -95,47 +95,70 @@ def parts_processes() -> int:
 
 def render_pdf_parts(template: str, contexts: list[dict], *, processes: int | None = None) -> bytes:
     """One PDF of ``template`` laid out for each of ``contexts`` (the parts of a long document of
-    independent pages, such as a day's receipts), the parts side by side on the machine's cores and
-    joined in order. WeasyPrint lays out on one core: a thousand receipts take about 35 s in one process.
+    independent pages, such as a day's receipts), the parts side by side on the machine's cores
+    (``side_by_side``) and joined in order. WeasyPrint lays out on one core: a thousand receipts take
+    about 35 s in one process.
 
-    The HTML of every part is rendered here, in this process (a template may read the database). Each
-    part but the last is laid out in a forked child that reads nothing but its HTML string and writes
-    its PDF to a file, then leaves with ``os._exit``: it never uses this process's database connection
-    and runs none of its exit hooks. The last part is laid out here meanwhile. A part's footer counts
-    its own pages, so a template printed in parts names its pages itself (a receipt's number)."""
+    The HTML of every part is rendered here, in this process (a template may read the database); the
+    children lay out only HTML strings. A part's footer counts its own pages, so a template printed in
+    parts names its pages itself (a receipt's number)."""
     htmls = [render_to_string(template, context) for context in contexts]
     css = _default_css(contexts[0] if contexts else {})
     processes = parts_processes() if processes is None else processes
-    if processes <= 1 or len(htmls) < 2 or not hasattr(os, "fork"):
-        return _join([_lay_out(html, css).write_pdf() for html in htmls])
+    if processes <= 1:
+        return join_pdfs([_lay_out(html, css).write_pdf() for html in htmls])
+    return join_pdfs(side_by_side([lambda html=html: _lay_out(html, css).write_pdf() for html in htmls]))
+
+
+def side_by_side(tasks: list) -> list[bytes]:
+    """Run ``tasks`` (callables returning bytes) at once, each but the last in a forked child, the last in
+    this process; their results in order. For layout work only: a task must not use the database (the
+    child shares this process's connection) and gets nothing back but its bytes. A child writes its
+    result to a temporary file and leaves with ``os._exit``, running none of this process's exit hooks;
+    one that fails fails the whole. Without ``os.fork`` (or with one task) they run one after another."""
+    if len(tasks) < 2 or not hasattr(os, "fork"):
+        return [task() for task in tasks]
     import tempfile
 
     import weasyprint  # noqa: F401  (imported once, before the children are forked)
 
     with tempfile.TemporaryDirectory(prefix="rjadmin-pdf-") as folder:
         children = []
-        for index, html in enumerate(htmls[:-1]):
-            path = Path(folder) / f"part-{index}.pdf"
+        for index, task in enumerate(tasks[:-1]):
+            path = Path(folder) / f"part-{index}"
             pid = os.fork()
-            if pid == 0:  # the child: lay out, write, leave
+            if pid == 0:  # the child: work, write, leave
                 code = 1
                 try:
-                    path.write_bytes(_lay_out(html, css).write_pdf())
+                    _refuse_database()
+                    path.write_bytes(task())
                     code = 0
                 finally:
                     os._exit(code)
             children.append((pid, path))
-        last = _lay_out(htmls[-1], css).write_pdf()
-        parts = []
+        last = tasks[-1]()
+        results = []
         for pid, path in children:
             _, status = os.waitpid(pid, 0)
             if os.waitstatus_to_exitcode(status) != 0:
-                raise RuntimeError(f"A part of the PDF could not be laid out (process {pid}).")
-            parts.append(path.read_bytes())
-    return _join([*parts, last])
+                raise RuntimeError(f"A part laid out side by side failed (process {pid}).")
+            results.append(path.read_bytes())
+    return [*results, last]
 
 
-def _join(parts: list[bytes]) -> bytes:
+def _no_query(execute, sql, params, many, context):
+    raise RuntimeError("A task laid out side by side may not use the database: read what it needs before.")
+
+
+def _refuse_database() -> None:
+    """In a forked child: any query raises instead of going down the parent's connection."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.execute_wrappers.insert(0, _no_query)
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
     """The PDFs one after the other, as one document (the first part's title)."""
     if len(parts) == 1:
         return parts[0]

@@ -208,31 +208,63 @@ def brochure_context(*, now=None) -> dict:
     }
 
 
-def _page_size(context: dict, page: int) -> Decimal:
-    """The largest type size at which one page of the brochure fits on one sheet."""
+BROCHURE_SIZES_KEY = "reports:brochure-sizes"
 
-    def fits(i: int) -> bool:
+
+def _page_fit(context: dict, page: int, start: int) -> tuple[int, int, bytes]:
+    """The largest type size at which one page of the brochure fits on one sheet: (its index in
+    ``BROCHURE_SIZES``, the pages it took, the PDF of that page). The search starts at ``start``, the
+    size the last build chose: if the page still fits there, a larger size is tried while it fits;
+    otherwise smaller ones until it fits (the smallest in any case). Usually two layouts."""
+
+    def lay(i: int):
         size = BROCHURE_SIZES[i]
-        document = render_document(
+        return render_document(
             "reports/print/brochure.html", {**context, "only_page": page, "front_pt": size, "back_pt": size}
         )
-        return len(document.pages) == 1
 
-    # Most pages fit at the largest size: try it first, then step down.
-    i = 0
-    while i < len(BROCHURE_SIZES) - 1 and not fits(i):
-        i += 1
-    return BROCHURE_SIZES[i]
+    i, document = start, lay(start)
+    if len(document.pages) == 1:
+        while i > 0:
+            larger = lay(i - 1)
+            if len(larger.pages) != 1:
+                break
+            i, document = i - 1, larger
+    else:
+        while i < len(BROCHURE_SIZES) - 1 and len(document.pages) != 1:
+            i += 1
+            document = lay(i)
+    return i, len(document.pages), document.write_pdf()
 
 
 def brochure_render(context: dict) -> tuple[bytes, int, Decimal]:
     """Lay the brochure out on two US Letter pages, each in the largest type that fits it.
 
-    Returns the PDF, its page count and the smaller of the two type sizes.
+    The two pages are fitted side by side (``core.pdf.side_by_side``: the back page in a forked child),
+    each starting from the size the last build chose (kept in the cache: a hint, not a record), and the
+    two pages are joined. Returns the PDF, its page count and the smaller of the two type sizes.
     """
-    front, back = _page_size(context, 1), _page_size(context, 2)
-    document = render_document("reports/print/brochure.html", {**context, "front_pt": front, "back_pt": back})
-    return document.write_pdf(), len(document.pages), min(front, back)
+    import json
+
+    from django.core.cache import cache
+
+    from core.pdf import join_pdfs, side_by_side
+
+    last = cache.get(BROCHURE_SIZES_KEY) or [0, 0]
+    starts = [min(max(int(i), 0), len(BROCHURE_SIZES) - 1) for i in last[:2]] + [0, 0][len(last[:2]) :]
+
+    def fit(page: int):
+        index, pages, pdf = _page_fit(context, page, starts[page - 1])
+        return json.dumps([index, pages]).encode() + b"\n" + pdf
+
+    fitted = []
+    for result in side_by_side([lambda: fit(2), lambda: fit(1)])[::-1]:
+        head, pdf = result.split(b"\n", 1)
+        index, pages = json.loads(head)
+        fitted.append((index, pages, pdf))
+    cache.set(BROCHURE_SIZES_KEY, [index for index, _, _ in fitted], None)
+    sizes = [BROCHURE_SIZES[index] for index, _, _ in fitted]
+    return join_pdfs([pdf for _, _, pdf in fitted]), sum(pages for _, pages, _ in fitted), min(sizes)
 
 
 @transaction.atomic

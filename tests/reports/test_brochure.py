@@ -213,3 +213,24 @@ def test_brochure_prints_the_gardens_figures_from_its_selectors(world, tmp_path)
     pounds = next(e for e in gardens if "pound" in e.label.lower())
     assert pounds.compute() == Decimal("1999.9")
     assert "1,999.9" in text
+
+
+def test_each_page_gets_the_largest_type_that_fits_whatever_size_the_last_build_chose(world, tmp_path):
+    from django.core.cache import cache
+
+    from reports.services import BROCHURE_SIZES, BROCHURE_SIZES_KEY
+
+    first = brochure_build()
+    chosen = cache.get(BROCHURE_SIZES_KEY)
+    assert len(chosen) == 2 and first.type_size == min(BROCHURE_SIZES[i] for i in chosen)
+    text = pdf_text(first.file.read(), tmp_path)
+    assert "Page 1 of 2" in text and "Page 2 of 2" in text  # each page laid out alone names itself
+    # A search started from the smallest size, or from the largest, finds the same sizes.
+    for start in ([len(BROCHURE_SIZES) - 1] * 2, [0, 0], None):
+        if start:
+            cache.set(BROCHURE_SIZES_KEY, start, None)
+        else:
+            cache.delete(BROCHURE_SIZES_KEY)
+        again = brochure_build()
+        assert cache.get(BROCHURE_SIZES_KEY) == chosen
+        assert (again.pages, again.type_size) == (2, first.type_size)

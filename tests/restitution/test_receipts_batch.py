@@ -144,3 +144,16 @@ def test_parts_are_joined_in_order_whatever_the_processes(tmp_path):
         text = pdf_text(content, tmp_path)
         assert pdf_pages(content, tmp_path) == 3
         assert text.index("(part 0)") < text.index("(part 1)") < text.index("(part 2)")
+
+
+def test_a_task_laid_out_side_by_side_may_not_use_the_database():
+    from core.models import District
+    from core.pdf import side_by_side
+
+    def query():
+        return str(District.objects.count()).encode()
+
+    assert side_by_side([lambda: b"first", lambda: b"second"]) == [b"first", b"second"]
+    with pytest.raises(RuntimeError, match="failed"):
+        side_by_side([query, lambda: b"here"])
+    assert District.objects.count() >= 0  # this process's connection still answers
