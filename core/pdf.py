@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 from pathlib import Path
 
 from django.conf import settings
@@ -110,12 +111,13 @@ def render_pdf_parts(template: str, contexts: list[dict], *, processes: int | No
     return join_pdfs(side_by_side([lambda html=html: _lay_out(html, css).write_pdf() for html in htmls]))
 
 
-def side_by_side(tasks: list) -> list[bytes]:
-    """Run ``tasks`` (callables returning bytes) at once, each but the last in a forked child, the last in
-    this process; their results in order. For layout work only: a task must not use the database (the
-    child shares this process's connection) and gets nothing back but its bytes. A child writes its
-    result to a temporary file and leaves with ``os._exit``, running none of this process's exit hooks;
-    one that fails fails the whole. Without ``os.fork`` (or with one task) they run one after another."""
+def side_by_side(tasks: list) -> list:
+    """Run ``tasks`` (callables) at once, each but the last in a forked child, the last in this process;
+    their results in order (a child's is pickled through a temporary file, so any picklable value comes
+    back). For layout work only: a task must not use the database (a child refuses any query, since it
+    shares this process's connection). A child leaves with ``os._exit``, running none of this process's
+    exit hooks; one that fails fails the whole. Without ``os.fork`` (or with one task) they run one after
+    another."""
     if len(tasks) < 2 or not hasattr(os, "fork"):
         return [task() for task in tasks]
     import tempfile
@@ -131,7 +133,7 @@ def side_by_side(tasks: list) -> list[bytes]:
                 code = 1
                 try:
                     _refuse_database()
-                    path.write_bytes(task())
+                    path.write_bytes(pickle.dumps(task()))
                     code = 0
                 finally:
                     os._exit(code)
@@ -142,7 +144,7 @@ def side_by_side(tasks: list) -> list[bytes]:
             _, status = os.waitpid(pid, 0)
             if os.waitstatus_to_exitcode(status) != 0:
                 raise RuntimeError(f"A part laid out side by side failed (process {pid}).")
-            results.append(path.read_bytes())
+            results.append(pickle.loads(path.read_bytes()))  # our own child's result
     return [*results, last]
 
 

@@ -38,11 +38,11 @@ from core.partitions import night_partition
 
 
 def nights_kept() -> int:
-    return int(getattr(settings, "SNAPSHOT_NIGHTS_KEPT", 92))
+    return settings.SNAPSHOT_NIGHTS_KEPT
 
 
 def months_kept() -> int:
-    return int(getattr(settings, "SNAPSHOT_MONTHS_KEPT", 84))
+    return settings.SNAPSHOT_MONTHS_KEPT
 
 
 def _months_back(day: dt.date, months: int) -> dt.date:

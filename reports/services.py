@@ -244,27 +244,17 @@ def brochure_render(context: dict) -> tuple[bytes, int, Decimal]:
     each starting from the size the last build chose (kept in the cache: a hint, not a record), and the
     two pages are joined. Returns the PDF, its page count and the smaller of the two type sizes.
     """
-    import json
-
     from django.core.cache import cache
 
     from core.pdf import join_pdfs, side_by_side
 
-    last = cache.get(BROCHURE_SIZES_KEY) or [0, 0]
-    starts = [min(max(int(i), 0), len(BROCHURE_SIZES) - 1) for i in last[:2]] + [0, 0][len(last[:2]) :]
-
-    def fit(page: int):
-        index, pages, pdf = _page_fit(context, page, starts[page - 1])
-        return json.dumps([index, pages]).encode() + b"\n" + pdf
-
-    fitted = []
-    for result in side_by_side([lambda: fit(2), lambda: fit(1)])[::-1]:
-        head, pdf = result.split(b"\n", 1)
-        index, pages = json.loads(head)
-        fitted.append((index, pages, pdf))
-    cache.set(BROCHURE_SIZES_KEY, [index for index, _, _ in fitted], None)
-    sizes = [BROCHURE_SIZES[index] for index, _, _ in fitted]
-    return join_pdfs([pdf for _, _, pdf in fitted]), sum(pages for _, pages, _ in fitted), min(sizes)
+    last = cache.get(BROCHURE_SIZES_KEY)
+    starts = last if isinstance(last, list) and len(last) == 2 else [0, 0]
+    starts = [min(max(int(i), 0), len(BROCHURE_SIZES) - 1) for i in starts]
+    # The back page in a child, the front page here: each (size index, pages taken, PDF).
+    back, front = side_by_side([lambda: _page_fit(context, 2, starts[1]), lambda: _page_fit(context, 1, starts[0])])
+    cache.set(BROCHURE_SIZES_KEY, [front[0], back[0]], None)
+    return join_pdfs([front[2], back[2]]), front[1] + back[1], min(BROCHURE_SIZES[front[0]], BROCHURE_SIZES[back[0]])
 
 
 @transaction.atomic
